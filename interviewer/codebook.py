@@ -1,0 +1,53 @@
+"""The study codebook: challenge themes, initiative categories and service areas, from TOML."""
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from interviewer.data_files import Localized, Strict, load_data_file
+from interviewer.resources import default_codebook
+from interviewer.storage.models import CodeKind
+
+CODEBOOK_FORMAT = "interviewer-codebook"
+CODEBOOK_FORMAT_VERSIONS = {1}
+
+
+class Code(Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Localized
+    description: Localized
+
+
+class Codebook(Strict):
+    format: Literal["interviewer-codebook"]
+    format_version: int
+    id: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    challenge_themes: list[Code] = Field(min_length=1)
+    initiative_categories: list[Code] = Field(min_length=1)
+    service_areas: list[Code] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def unique_codes(self) -> "Codebook":
+        for kind in CodeKind:
+            codes = [entry.code for entry in self.codes(kind)]
+            if len(set(codes)) != len(codes):
+                raise ValueError(f"codes in '{kind}s' must be unique")
+        return self
+
+    def codes(self, kind: CodeKind) -> list[Code]:
+        return {
+            CodeKind.CHALLENGE_THEME: self.challenge_themes,
+            CodeKind.INITIATIVE_CATEGORY: self.initiative_categories,
+            CodeKind.SERVICE_AREA: self.service_areas,
+        }[kind]
+
+
+def load_codebook(source=None) -> Codebook:
+    """Loads a codebook file (the default codebook when ``source`` is None)."""
+    return load_data_file(
+        source if source is not None else default_codebook(),
+        Codebook,
+        expected_format=CODEBOOK_FORMAT,
+        versions=CODEBOOK_FORMAT_VERSIONS,
+    )

@@ -1,0 +1,83 @@
+"""Reading the versioned TOML data files (guides, codebooks) with messages that name the field."""
+
+import tomllib
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from interviewer.errors import ResourceFileError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """A part of a data file: unknown fields are typos, so they are refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(Strict):
+    """A text in every language the app ships."""
+
+    en: str
+    da: str
+
+    @field_validator("en", "da")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+    def in_language(self, language: str) -> str:
+        return self.da if language == "da" else self.en
+
+
+class LocalizedList(Strict):
+    en: list[str]
+    da: list[str]
+
+    def in_language(self, language: str) -> list[str]:
+        return self.da if language == "da" else self.en
+
+
+def load_data_file(
+    source, model: type[Model], *, expected_format: str, versions: set[int]
+) -> Model:
+    """Reads ``source`` (a path or a packaged resource) as a data file of ``model``."""
+    name = str(source)
+    try:
+        text = (Path(source) if isinstance(source, str) else source).read_text("utf-8")
+    except FileNotFoundError:
+        raise ResourceFileError(f"{name}: the file does not exist") from None
+    except UnicodeDecodeError:
+        raise ResourceFileError(f"{name}: the file is not UTF-8 text") from None
+    return parse_data_text(
+        text, model, name=name, expected_format=expected_format, versions=versions
+    )
+
+
+def parse_data_text(
+    text: str, model: type[Model], *, name: str, expected_format: str, versions: set[int]
+) -> Model:
+    """Parses TOML text into ``model``, or raises an error naming the file and the field."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ResourceFileError(f"{name}: not valid TOML ({error})") from None
+    if raw.get("format") != expected_format:
+        raise ResourceFileError(
+            f"{name}: field 'format' must be {expected_format!r}, found {raw.get('format')!r}"
+        )
+    if raw.get("format_version") not in versions:
+        raise ResourceFileError(
+            f"{name}: field 'format_version' is {raw.get('format_version')!r}; "
+            f"this version of the app reads {sorted(versions)}"
+        )
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise ResourceFileError(f"{name}: field '{field}': {first['msg']}") from None

@@ -1,0 +1,752 @@
+"""The rules of the interview record, as functions the app and the command line both call.
+
+Each function is one edit: it checks the rules first, writes, and commits. A broken rule raises
+DomainError before anything is written, and any failure rolls the session back, so the
+database is always as it was before a failed edit.
+"""
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from interviewer.codebook import Codebook, load_codebook
+from interviewer.errors import DomainError
+from interviewer.guide import Guide, load_guide, parse_guide
+from interviewer.resources import default_guide
+from interviewer.storage.models import (
+    Answer,
+    Challenge,
+    CodebookEntry,
+    CodeKind,
+    Effect,
+    EffectKind,
+    Initiative,
+    InitiativeStatus,
+    Interview,
+    Interviewer,
+    InterviewMode,
+    InterviewStatus,
+    Quote,
+    Rating,
+    Record,
+    Study,
+    utc_now,
+)
+
+REQUIRED_RESPONDENT_FIELDS = {
+    "respondent_role": "the respondent's role",
+    "service_area": "the service area",
+    "municipality": "the municipality",
+}
+
+
+@contextmanager
+def edit(session: Session) -> Iterator[None]:
+    """One edit: committed whole on success, rolled back whole on any error."""
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def touch(record: Record) -> None:
+    record.updated_at = utc_now()
+
+
+# ------------------------------------------------------------------------- study
+
+
+def create_study(*, session: Session, name: str, guide_toml: str, codebook: Codebook) -> Study:
+    """A study with its guide and a copy of the codebook, which the study may then edit."""
+    guide = parse_guide(guide_toml)
+    with edit(session):
+        study = Study(
+            name=name,
+            guide_id=guide.id,
+            guide_version=guide.version,
+            guide_toml=guide_toml,
+            codebook_id=codebook.id,
+            codebook_version=codebook.version,
+        )
+        session.add(study)
+        for kind in CodeKind:
+            for position, code in enumerate(codebook.codes(kind)):
+                session.add(
+                    CodebookEntry(
+                        study_id=study.id,
+                        kind=kind,
+                        code=code.code,
+                        position=position,
+                        label_en=code.label.en,
+                        label_da=code.label.da,
+                        description_en=code.description.en,
+                        description_da=code.description.da,
+                    )
+                )
+    return study
+
+
+def current_study(*, session: Session) -> Study:
+    """The study of this database, set up from the default guide and codebook on first use."""
+    study = session.exec(select(Study).order_by(Study.created_at)).first()
+    if study is None:
+        study = create_study(
+            session=session,
+            name=load_guide().title.en,
+            guide_toml=default_guide().read_text("utf-8"),
+            codebook=load_codebook(),
+        )
+    return study
+
+
+def study_guide(study: Study) -> Guide:
+    return parse_guide(study.guide_toml)
+
+
+def study_codes(*, session: Session, study: Study, kind: CodeKind) -> list[CodebookEntry]:
+    return list(
+        session.exec(
+            select(CodebookEntry)
+            .where(CodebookEntry.study_id == study.id, CodebookEntry.kind == kind)
+            .order_by(CodebookEntry.position)
+        )
+    )
+
+
+def _check_code(session: Session, study_id: uuid.UUID, kind: CodeKind, code: str | None) -> None:
+    if code is None:
+        return
+    found = session.exec(
+        select(CodebookEntry.id).where(
+            CodebookEntry.study_id == study_id,
+            CodebookEntry.kind == kind,
+            CodebookEntry.code == code,
+        )
+    ).first()
+    if found is None:
+        raise DomainError(f"'{code}' is not a {kind.replace('_', ' ')} in the study's codebook")
+
+
+def interviewer_named(*, session: Session, study: Study, name: str) -> Interviewer:
+    """The study's interviewer of that name, added if new."""
+    name = name.strip()
+    if not name:
+        raise DomainError("An interviewer needs a name.")
+    found = session.exec(
+        select(Interviewer).where(Interviewer.study_id == study.id, Interviewer.name == name)
+    ).first()
+    if found:
+        return found
+    with edit(session):
+        found = Interviewer(study_id=study.id, name=name)
+        session.add(found)
+    return found
+
+
+# ------------------------------------------------------------------------- interview
+
+
+def _check_respondent(values: dict[str, Any]) -> None:
+    for field, label in REQUIRED_RESPONDENT_FIELDS.items():
+        if field in values and not str(values[field] or "").strip():
+            raise DomainError(f"Please fill in {label}.")
+    if values.get("consent_given") is False and values.get("consent_date") is not None:
+        raise DomainError("A consent date needs consent to be recorded as given.")
+
+
+def create_interview(
+    *,
+    session: Session,
+    study: Study,
+    respondent_role: str,
+    service_area: str,
+    municipality: str,
+    interview_date: date,
+    interviewer: Interviewer | None = None,
+    respondent_name: str | None = None,
+    consent_given: bool = False,
+    consent_date: date | None = None,
+    start_time: time | None = None,
+    location: str = "",
+    mode: InterviewMode = InterviewMode.IN_PERSON,
+    device: str = "",
+) -> Interview:
+    """A new draft interview, with an empty answer for every question of the study's guide."""
+    fields = {
+        "respondent_role": respondent_role.strip(),
+        "service_area": service_area,
+        "municipality": municipality.strip(),
+        "respondent_name": (respondent_name or "").strip() or None,
+        "consent_given": consent_given,
+        "consent_date": consent_date,
+    }
+    _check_respondent(fields)
+    _check_code(session, study.id, CodeKind.SERVICE_AREA, service_area)
+    guide = study_guide(study)
+    with edit(session):
+        interview = Interview(
+            study_id=study.id,
+            guide_version=guide.version,
+            interviewer_id=interviewer.id if interviewer else None,
+            interview_date=interview_date,
+            start_time=start_time,
+            location=location,
+            mode=InterviewMode(mode),
+            created_device=device,
+            **fields,
+        )
+        session.add(interview)
+        for question in guide.questions:
+            session.add(Answer(interview_id=interview.id, question_key=question.key))
+            for scale in question.scales:
+                session.add(
+                    Rating(
+                        interview_id=interview.id,
+                        question_key=question.key,
+                        scale_key=scale.key,
+                    )
+                )
+    return interview
+
+
+INTERVIEW_EDITABLE = {
+    "respondent_role",
+    "service_area",
+    "municipality",
+    "respondent_name",
+    "consent_given",
+    "consent_date",
+    "interview_date",
+    "start_time",
+    "end_time",
+    "location",
+    "mode",
+    "interviewer_id",
+}
+
+
+def get_interview(*, session: Session, interview_id: uuid.UUID) -> Interview:
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise DomainError("That interview does not exist.")
+    return interview
+
+
+def update_interview(*, session: Session, interview_id: uuid.UUID, **changes: Any) -> Interview:
+    """Changes the interview's own fields (respondent, date, place, …)."""
+    unknown = set(changes) - INTERVIEW_EDITABLE
+    if unknown:
+        raise DomainError(f"These interview fields cannot be edited: {', '.join(sorted(unknown))}")
+    interview = get_interview(session=session, interview_id=interview_id)
+    merged = {field: getattr(interview, field) for field in INTERVIEW_EDITABLE} | changes
+    _check_respondent(
+        {field: merged[field] for field in changes}
+        | {
+            "consent_given": merged["consent_given"],
+            "consent_date": merged["consent_date"],
+        }
+    )
+    if "service_area" in changes:
+        _check_code(session, interview.study_id, CodeKind.SERVICE_AREA, changes["service_area"])
+    with edit(session):
+        for field, value in changes.items():
+            setattr(interview, field, value)
+        touch(interview)
+    return interview
+
+
+def set_status(*, session: Session, interview_id: uuid.UUID, status: InterviewStatus) -> Interview:
+    interview = get_interview(session=session, interview_id=interview_id)
+    with edit(session):
+        interview.status = InterviewStatus(status)
+        touch(interview)
+    return interview
+
+
+def delete_interview(*, session: Session, interview_id: uuid.UUID) -> None:
+    """Marks the interview deleted; ``restore_interview`` brings it back whole."""
+    interview = get_interview(session=session, interview_id=interview_id)
+    with edit(session):
+        interview.deleted_at = utc_now()
+        touch(interview)
+
+
+def restore_interview(*, session: Session, interview_id: uuid.UUID) -> None:
+    interview = get_interview(session=session, interview_id=interview_id)
+    with edit(session):
+        interview.deleted_at = None
+        touch(interview)
+
+
+# ------------------------------------------------------------------------- answers
+
+
+def _answer(session: Session, interview_id: uuid.UUID, question_key: str) -> Answer:
+    answer = session.exec(
+        select(Answer).where(
+            Answer.interview_id == interview_id, Answer.question_key == question_key
+        )
+    ).first()
+    if answer is None:
+        raise DomainError(f"The interview has no question '{question_key}'.")
+    return answer
+
+
+def set_notes(
+    *,
+    session: Session,
+    interview_id: uuid.UUID,
+    question_key: str,
+    notes: str,
+    started_offset: int | None = None,
+) -> Answer:
+    """Saves the notes of one question; the first keystroke's offset is kept once set."""
+    answer = _answer(session, interview_id, question_key)
+    with edit(session):
+        answer.notes = notes
+        if answer.notes_started_offset is None and started_offset is not None:
+            answer.notes_started_offset = started_offset
+        touch(answer)
+    return answer
+
+
+def add_time_spent(
+    *, session: Session, interview_id: uuid.UUID, question_key: str, seconds: int
+) -> Answer:
+    if seconds < 0:
+        raise DomainError("Time spent cannot be negative.")
+    answer = _answer(session, interview_id, question_key)
+    with edit(session):
+        answer.seconds_spent += seconds
+        touch(answer)
+    return answer
+
+
+def set_rating(
+    *,
+    session: Session,
+    interview_id: uuid.UUID,
+    question_key: str,
+    scale_key: str,
+    value: int | None,
+    dont_know: bool = False,
+) -> Rating:
+    """Sets one scale to 1-5, to "don't know", or back to unanswered (None)."""
+    if value is not None and (isinstance(value, bool) or value not in range(1, 6)):
+        raise DomainError(f"A rating is a whole number from 1 to 5, not {value!r}.")
+    if dont_know and value is not None:
+        raise DomainError('A rating is either a number or "don\'t know", not both.')
+    rating = session.exec(
+        select(Rating).where(
+            Rating.interview_id == interview_id,
+            Rating.question_key == question_key,
+            Rating.scale_key == scale_key,
+        )
+    ).first()
+    if rating is None:
+        raise DomainError(f"The interview has no rating scale '{question_key}/{scale_key}'.")
+    with edit(session):
+        rating.value = value
+        rating.dont_know = dont_know
+        touch(rating)
+    return rating
+
+
+# ------------------------------------------------------------------------- challenges
+
+
+def live_challenges(*, session: Session, interview_id: uuid.UUID) -> list[Challenge]:
+    """The interview's challenges that are not deleted, by rank."""
+    return list(
+        session.exec(
+            select(Challenge)
+            .where(Challenge.interview_id == interview_id, col(Challenge.deleted_at).is_(None))
+            .order_by(Challenge.rank)
+        )
+    )
+
+
+def _max_challenges(session: Session, interview: Interview) -> int:
+    return study_guide(session.get(Study, interview.study_id)).max_challenges
+
+
+def _set_ranks(session: Session, challenges: Sequence[Challenge]) -> None:
+    """Numbers the challenges 1..n in the given order, keeping the unique index happy."""
+    for challenge in challenges:
+        challenge.rank = None
+    session.flush()
+    for rank, challenge in enumerate(challenges, start=1):
+        challenge.rank = rank
+        touch(challenge)
+
+
+def add_challenge(
+    *,
+    session: Session,
+    interview_id: uuid.UUID,
+    title: str,
+    description: str = "",
+    theme_code: str | None = None,
+) -> Challenge:
+    """Adds a challenge at the bottom of the ranking; refuses one more than the guide allows."""
+    interview = get_interview(session=session, interview_id=interview_id)
+    ranked = live_challenges(session=session, interview_id=interview_id)
+    limit = _max_challenges(session, interview)
+    if len(ranked) >= limit:
+        raise DomainError(
+            f"An interview has at most {limit} challenges; remove one before adding another."
+        )
+    if not title.strip():
+        raise DomainError("A challenge needs a short title.")
+    _check_code(session, interview.study_id, CodeKind.CHALLENGE_THEME, theme_code)
+    with edit(session):
+        challenge = Challenge(
+            interview_id=interview_id,
+            rank=len(ranked) + 1,
+            title=title.strip(),
+            description=description,
+            theme_code=theme_code,
+        )
+        session.add(challenge)
+    return challenge
+
+
+def update_challenge(*, session: Session, challenge_id: uuid.UUID, **changes: Any) -> Challenge:
+    challenge = _get(session, Challenge, challenge_id, "challenge")
+    _only(changes, {"title", "description", "theme_code"}, "challenge")
+    if "title" in changes and not str(changes["title"]).strip():
+        raise DomainError("A challenge needs a short title.")
+    if "theme_code" in changes:
+        interview = session.get(Interview, challenge.interview_id)
+        _check_code(session, interview.study_id, CodeKind.CHALLENGE_THEME, changes["theme_code"])
+    with edit(session):
+        for field, value in changes.items():
+            setattr(challenge, field, value)
+        touch(challenge)
+    return challenge
+
+
+def reorder_challenges(
+    *, session: Session, interview_id: uuid.UUID, ordered_ids: Sequence[uuid.UUID]
+) -> list[Challenge]:
+    """Puts the interview's challenges in the given order; ranks become 1..n."""
+    ranked = live_challenges(session=session, interview_id=interview_id)
+    by_id = {challenge.id: challenge for challenge in ranked}
+    if sorted(map(str, ordered_ids)) != sorted(map(str, by_id)):
+        raise DomainError("A new order must list each of the interview's challenges once.")
+    ordered = [by_id[challenge_id] for challenge_id in ordered_ids]
+    with edit(session):
+        _set_ranks(session, ordered)
+    return ordered
+
+
+def move_challenge(*, session: Session, challenge_id: uuid.UUID, rank: int) -> list[Challenge]:
+    """Moves one challenge to ``rank`` (1 = most significant), shifting the others."""
+    challenge = _get(session, Challenge, challenge_id, "challenge")
+    if challenge.deleted_at is not None:
+        raise DomainError("A removed challenge cannot be moved.")
+    ranked = live_challenges(session=session, interview_id=challenge.interview_id)
+    if rank not in range(1, len(ranked) + 1):
+        raise DomainError(f"Rank {rank} is outside 1 to {len(ranked)}.")
+    ranked.remove(challenge)
+    ranked.insert(rank - 1, challenge)
+    return reorder_challenges(
+        session=session,
+        interview_id=challenge.interview_id,
+        ordered_ids=[item.id for item in ranked],
+    )
+
+
+def remove_challenge(*, session: Session, challenge_id: uuid.UUID) -> None:
+    """Marks the challenge deleted and closes the gap in the ranks."""
+    challenge = _get(session, Challenge, challenge_id, "challenge")
+    ranked = live_challenges(session=session, interview_id=challenge.interview_id)
+    with edit(session):
+        challenge.deleted_at = utc_now()
+        _set_ranks(session, [item for item in ranked if item.id != challenge.id])
+        challenge.rank = None
+        touch(challenge)
+
+
+def restore_challenge(
+    *, session: Session, challenge_id: uuid.UUID, rank: int | None = None
+) -> Challenge:
+    """Brings a removed challenge back, at ``rank`` or at the bottom."""
+    challenge = _get(session, Challenge, challenge_id, "challenge")
+    interview = session.get(Interview, challenge.interview_id)
+    ranked = live_challenges(session=session, interview_id=challenge.interview_id)
+    limit = _max_challenges(session, interview)
+    if len(ranked) >= limit:
+        raise DomainError(
+            f"An interview has at most {limit} challenges; remove one before restoring another."
+        )
+    position = len(ranked) if rank is None else max(0, min(rank - 1, len(ranked)))
+    ranked.insert(position, challenge)
+    with edit(session):
+        challenge.deleted_at = None
+        _set_ranks(session, ranked)
+    return challenge
+
+
+# ------------------------------------------------------------------------- initiatives, effects
+
+
+def add_initiative(
+    *,
+    session: Session,
+    interview_id: uuid.UUID,
+    title: str,
+    description: str = "",
+    category_code: str | None = None,
+    status: InitiativeStatus = InitiativeStatus.UNDERWAY,
+    start_date: date | None = None,
+) -> Initiative:
+    interview = get_interview(session=session, interview_id=interview_id)
+    if not title.strip():
+        raise DomainError("An initiative needs a short title.")
+    _check_code(session, interview.study_id, CodeKind.INITIATIVE_CATEGORY, category_code)
+    count = len(
+        session.exec(select(Initiative.id).where(Initiative.interview_id == interview_id)).all()
+    )
+    with edit(session):
+        initiative = Initiative(
+            interview_id=interview_id,
+            position=count,
+            title=title.strip(),
+            description=description,
+            category_code=category_code,
+            status=InitiativeStatus(status),
+            start_date=start_date,
+        )
+        session.add(initiative)
+    return initiative
+
+
+def update_initiative(*, session: Session, initiative_id: uuid.UUID, **changes: Any) -> Initiative:
+    initiative = _get(session, Initiative, initiative_id, "initiative")
+    _only(changes, {"title", "description", "category_code", "status", "start_date"}, "initiative")
+    if "title" in changes and not str(changes["title"]).strip():
+        raise DomainError("An initiative needs a short title.")
+    if "category_code" in changes:
+        interview = session.get(Interview, initiative.interview_id)
+        _check_code(
+            session, interview.study_id, CodeKind.INITIATIVE_CATEGORY, changes["category_code"]
+        )
+    if "status" in changes:
+        changes["status"] = InitiativeStatus(changes["status"])
+    with edit(session):
+        for field, value in changes.items():
+            setattr(initiative, field, value)
+        touch(initiative)
+    return initiative
+
+
+def remove_initiative(*, session: Session, initiative_id: uuid.UUID) -> None:
+    """Marks the initiative and its effects deleted (undone by ``restore_initiative``)."""
+    initiative = _get(session, Initiative, initiative_id, "initiative")
+    now = utc_now()
+    with edit(session):
+        initiative.deleted_at = now
+        touch(initiative)
+        for effect in initiative.effects:
+            if effect.deleted_at is None:
+                effect.deleted_at = now
+                touch(effect)
+
+
+def restore_initiative(*, session: Session, initiative_id: uuid.UUID) -> None:
+    """Undoes ``remove_initiative``, bringing back the effects removed with it."""
+    initiative = _get(session, Initiative, initiative_id, "initiative")
+    removed_at = initiative.deleted_at
+    with edit(session):
+        initiative.deleted_at = None
+        touch(initiative)
+        for effect in initiative.effects:
+            if removed_at is not None and effect.deleted_at == removed_at:
+                effect.deleted_at = None
+                touch(effect)
+
+
+def _check_figure(baseline: float | None, current: float | None) -> None:
+    for name, value in (("baseline", baseline), ("current value", current)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise DomainError(f"The {name} of a figure must be a number.")
+
+
+def add_effect(
+    *,
+    session: Session,
+    initiative_id: uuid.UUID,
+    kind: EffectKind = EffectKind.OBSERVED,
+    description: str = "",
+    metric: str | None = None,
+    baseline: float | None = None,
+    current: float | None = None,
+    unit: str | None = None,
+    period: str | None = None,
+    interview_id: uuid.UUID | None = None,
+) -> Effect:
+    """An effect of one initiative; it always belongs to that initiative's interview."""
+    initiative = _get(session, Initiative, initiative_id, "initiative")
+    if interview_id is not None and interview_id != initiative.interview_id:
+        raise DomainError("An effect must belong to an initiative of the same interview.")
+    if initiative.deleted_at is not None:
+        raise DomainError("A removed initiative cannot get new effects.")
+    _check_figure(baseline, current)
+    count = len(session.exec(select(Effect.id).where(Effect.initiative_id == initiative_id)).all())
+    with edit(session):
+        effect = Effect(
+            interview_id=initiative.interview_id,
+            initiative_id=initiative_id,
+            position=count,
+            kind=EffectKind(kind),
+            description=description,
+            metric=metric,
+            baseline=baseline,
+            current=current,
+            unit=unit,
+            period=period,
+        )
+        session.add(effect)
+    return effect
+
+
+def update_effect(*, session: Session, effect_id: uuid.UUID, **changes: Any) -> Effect:
+    effect = _get(session, Effect, effect_id, "effect")
+    _only(
+        changes,
+        {"kind", "description", "metric", "baseline", "current", "unit", "period", "initiative_id"},
+        "effect",
+    )
+    _check_figure(changes.get("baseline"), changes.get("current"))
+    if "initiative_id" in changes:
+        target = _get(session, Initiative, changes["initiative_id"], "initiative")
+        if target.interview_id != effect.interview_id:
+            raise DomainError("An effect must belong to an initiative of the same interview.")
+    if "kind" in changes:
+        changes["kind"] = EffectKind(changes["kind"])
+    with edit(session):
+        for field, value in changes.items():
+            setattr(effect, field, value)
+        touch(effect)
+    return effect
+
+
+def remove_effect(*, session: Session, effect_id: uuid.UUID) -> None:
+    effect = _get(session, Effect, effect_id, "effect")
+    with edit(session):
+        effect.deleted_at = utc_now()
+        touch(effect)
+
+
+# ------------------------------------------------------------------------- quotes
+
+
+def add_quote(
+    *,
+    session: Session,
+    interview_id: uuid.UUID,
+    text: str,
+    speaker_role: str | None = None,
+    question_key: str | None = None,
+    theme_code: str | None = None,
+    challenge_id: uuid.UUID | None = None,
+    initiative_id: uuid.UUID | None = None,
+    use_in_report: bool = False,
+    offset_seconds: int | None = None,
+    captured_at: datetime | None = None,
+) -> Quote:
+    """A verbatim quote; the speaker is the respondent's role unless said otherwise."""
+    interview = get_interview(session=session, interview_id=interview_id)
+    if not text.strip():
+        raise DomainError("A quote needs some text.")
+    _check_code(session, interview.study_id, CodeKind.CHALLENGE_THEME, theme_code)
+    _check_link(session, Challenge, challenge_id, interview_id, "challenge")
+    _check_link(session, Initiative, initiative_id, interview_id, "initiative")
+    with edit(session):
+        quote = Quote(
+            interview_id=interview_id,
+            text=text,
+            speaker_role=(speaker_role or interview.respondent_role).strip(),
+            question_key=question_key,
+            theme_code=theme_code,
+            challenge_id=challenge_id,
+            initiative_id=initiative_id,
+            use_in_report=use_in_report,
+            offset_seconds=offset_seconds,
+            captured_at=captured_at or utc_now(),
+        )
+        session.add(quote)
+    return quote
+
+
+def update_quote(*, session: Session, quote_id: uuid.UUID, **changes: Any) -> Quote:
+    quote = _get(session, Quote, quote_id, "quote")
+    _only(
+        changes,
+        {
+            "text",
+            "speaker_role",
+            "question_key",
+            "theme_code",
+            "challenge_id",
+            "initiative_id",
+            "use_in_report",
+        },
+        "quote",
+    )
+    if "text" in changes and not str(changes["text"]).strip():
+        raise DomainError("A quote needs some text.")
+    interview = session.get(Interview, quote.interview_id)
+    if "theme_code" in changes:
+        _check_code(session, interview.study_id, CodeKind.CHALLENGE_THEME, changes["theme_code"])
+    _check_link(session, Challenge, changes.get("challenge_id"), interview.id, "challenge")
+    _check_link(session, Initiative, changes.get("initiative_id"), interview.id, "initiative")
+    with edit(session):
+        for field, value in changes.items():
+            setattr(quote, field, value)
+        touch(quote)
+    return quote
+
+
+def remove_quote(*, session: Session, quote_id: uuid.UUID) -> None:
+    quote = _get(session, Quote, quote_id, "quote")
+    with edit(session):
+        quote.deleted_at = utc_now()
+        touch(quote)
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def _get(session: Session, model: type[Record], record_id: uuid.UUID, name: str):
+    record = session.get(model, record_id)
+    if record is None:
+        raise DomainError(f"That {name} does not exist.")
+    return record
+
+
+def _only(changes: dict[str, Any], allowed: set[str], name: str) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(f"These {name} fields cannot be edited: {', '.join(sorted(unknown))}")
+
+
+def _check_link(
+    session: Session,
+    model: type[Challenge] | type[Initiative],
+    record_id: uuid.UUID | None,
+    interview_id: uuid.UUID,
+    name: str,
+) -> None:
+    if record_id is None:
+        return
+    record = session.get(model, record_id)
+    if record is None or record.interview_id != interview_id:
+        raise DomainError(f"A quote can only be linked to a {name} of the same interview.")

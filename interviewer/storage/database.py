@@ -1,0 +1,158 @@
+"""Opening a database file safely: refuse what is not ours, migrate, and configure SQLite.
+
+A file is inspected read-only before anything writes to it, so a damaged file, another
+program's file or a file from a newer version of the app is refused and left untouched.
+"""
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from interviewer.errors import DamagedDatabase, NewerDatabase, NotOurDatabase
+from interviewer.storage.backup import make_rolling_backup
+
+log = logging.getLogger(__name__)
+
+# "IVW1" in the SQLite header, so the file is recognisable as ours (`PRAGMA application_id`).
+APPLICATION_ID = 0x49565731
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def known_revisions() -> set[str]:
+    return {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def inspect_file(path: Path, *, full_check: bool = False) -> str | None:
+    """Reads a database file without changing it and refuses one we must not open.
+
+    Returns the file's schema revision, or None for a file that does not exist yet or is empty.
+    Raises NotOurDatabase, DamagedDatabase or NewerDatabase.
+    """
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    with path.open("rb") as file:
+        header = file.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotOurDatabase(path, "this is not an Interviewer database (not an SQLite file)")
+    if len(header) < 100:
+        raise DamagedDatabase(path, "the database file is damaged (it is cut short)")
+    try:
+        connection = connect_read_only(path)
+    except sqlite3.Error as error:
+        raise DamagedDatabase(path, f"the database file cannot be opened ({error})") from None
+    try:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if application_id != APPLICATION_ID:
+            if application_id == 0 and not tables:
+                return None  # an empty SQLite file: safe to set up
+            raise NotOurDatabase(
+                path, "this SQLite file belongs to another program, not to Interviewer"
+            )
+        check = "integrity_check" if full_check else "quick_check"
+        problems = [row[0] for row in connection.execute(f"PRAGMA {check}")]
+        if problems != ["ok"]:
+            raise DamagedDatabase(path, "the database file is damaged: " + "; ".join(problems[:5]))
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise DamagedDatabase(path, f"the database file is damaged ({error})") from None
+    finally:
+        connection.close()
+    if revision is None:
+        raise DamagedDatabase(path, "the database file has no schema version")
+    if revision[0] not in known_revisions():
+        raise NewerDatabase(
+            path,
+            f"this database was written by a newer version of Interviewer (schema "
+            f"{revision[0]}); install the newer version to open it",
+        )
+    return revision[0]
+
+
+def _configure_connection(dbapi_connection, _record) -> None:
+    # Durability first: every commit reaches the disk before the app says "saved".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{Path(path)}")
+    event.listen(engine, "connect", _configure_connection)
+    return engine
+
+
+@dataclass
+class Database:
+    """An open database file: its path and engine. Sessions come from ``session()``."""
+
+    path: Path
+    engine: Engine
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def migrate(engine: Engine) -> None:
+    """Brings the schema to the newest revision and marks the file as ours."""
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+        connection.commit()
+
+
+def open_database(path: Path, *, backup: bool = True) -> Database:
+    """Opens (creating if needed) a database file for writing, after checking it is safe.
+
+    With ``backup``, a file that already holds data is first copied to the rolling backups.
+    """
+    path = Path(path)
+    revision = inspect_file(path)
+    if revision is not None and backup:
+        make_rolling_backup(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    if revision != head_revision():
+        log.info("migrating %s from %s to %s", path.name, revision, head_revision())
+        migrate(engine)
+    return Database(path=path, engine=engine)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

@@ -1,0 +1,273 @@
+"""The interview record as SQLModel tables: one study, its codebook, interviews and their parts.
+
+Every record has its own UUID and UTC timestamps so that merging databases is exact, and a
+``deleted_at`` stamp instead of a hard delete so that removing something can be undone.
+"""
+
+import uuid
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import text as sa_text
+from sqlmodel import Field, Relationship, SQLModel
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores datetimes as UTC and hands them back timezone-aware (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def enum_column(enum: type[StrEnum]) -> SAEnum:
+    """Stores an enum by its value (readable in any SQLite tool) and checks it on write."""
+    return SAEnum(
+        enum,
+        values_callable=lambda members: [member.value for member in members],
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        length=32,
+    )
+
+
+class InterviewStatus(StrEnum):
+    DRAFT = "draft"
+    COMPLETE = "complete"
+
+
+class InterviewMode(StrEnum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+    PHONE = "phone"
+
+
+class InitiativeStatus(StrEnum):
+    PLANNED = "planned"
+    UNDERWAY = "underway"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+
+
+class EffectKind(StrEnum):
+    MEASURED = "measured"
+    OBSERVED = "observed"
+    EXPECTED = "expected"
+    NONE_YET = "none_yet"
+
+
+class CodeKind(StrEnum):
+    CHALLENGE_THEME = "challenge_theme"
+    INITIATIVE_CATEGORY = "initiative_category"
+    SERVICE_AREA = "service_area"
+
+
+class Record(SQLModel):
+    """Fields every stored record shares."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Study(Record, table=True):
+    name: str
+    guide_id: str
+    guide_version: str
+    # the guide file itself, so the study keeps its questions whatever guide files are around
+    guide_toml: str
+    codebook_id: str
+    codebook_version: str
+
+    codes: list["CodebookEntry"] = Relationship(back_populates="study", cascade_delete=True)
+    interviewers: list["Interviewer"] = Relationship(back_populates="study", cascade_delete=True)
+    interviews: list["Interview"] = Relationship(back_populates="study", cascade_delete=True)
+
+
+class CodebookEntry(Record, table=True):
+    """One code of the study's codebook, copied from the codebook file so a study can edit it."""
+
+    __tablename__ = "codebook_entry"
+    __table_args__ = (UniqueConstraint("study_id", "kind", "code"),)
+
+    study_id: uuid.UUID = Field(foreign_key="study.id", index=True, ondelete="CASCADE")
+    kind: CodeKind = Field(sa_type=enum_column(CodeKind))
+    code: str
+    position: int
+    label_en: str
+    label_da: str
+    description_en: str = ""
+    description_da: str = ""
+
+    study: Study = Relationship(back_populates="codes")
+
+
+class Interviewer(Record, table=True):
+    study_id: uuid.UUID = Field(foreign_key="study.id", index=True, ondelete="CASCADE")
+    name: str
+
+    study: Study = Relationship(back_populates="interviewers")
+
+
+class Interview(Record, table=True):
+    study_id: uuid.UUID = Field(foreign_key="study.id", index=True, ondelete="CASCADE")
+    guide_version: str
+    interviewer_id: uuid.UUID | None = Field(
+        default=None, foreign_key="interviewer.id", index=True, ondelete="SET NULL"
+    )
+    # respondent
+    respondent_role: str
+    service_area: str
+    municipality: str
+    respondent_name: str | None = None  # personal data: left out of exports on request
+    consent_given: bool = False
+    consent_date: date | None = None
+    # the meeting
+    interview_date: date
+    start_time: time | None = None
+    end_time: time | None = None
+    location: str = ""
+    mode: InterviewMode = Field(default=InterviewMode.IN_PERSON, sa_type=enum_column(InterviewMode))
+    status: InterviewStatus = Field(
+        default=InterviewStatus.DRAFT, sa_type=enum_column(InterviewStatus)
+    )
+    created_device: str = ""
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    study: Study = Relationship(back_populates="interviews")
+    answers: list["Answer"] = Relationship(back_populates="interview", cascade_delete=True)
+    ratings: list["Rating"] = Relationship(back_populates="interview", cascade_delete=True)
+    challenges: list["Challenge"] = Relationship(back_populates="interview", cascade_delete=True)
+    initiatives: list["Initiative"] = Relationship(back_populates="interview", cascade_delete=True)
+    effects: list["Effect"] = Relationship(back_populates="interview", cascade_delete=True)
+    quotes: list["Quote"] = Relationship(back_populates="interview", cascade_delete=True)
+
+
+class Answer(Record, table=True):
+    """What belongs to one question of the guide in one interview: its notes and time spent."""
+
+    __table_args__ = (UniqueConstraint("interview_id", "question_key"),)
+
+    interview_id: uuid.UUID = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    question_key: str
+    notes: str = ""
+    # seconds into the interview at the first keystroke of the notes, to match a recording
+    notes_started_offset: int | None = None
+    seconds_spent: int = 0
+
+    interview: Interview = Relationship(back_populates="answers")
+
+
+class Rating(Record, table=True):
+    """One scale of a rating question, 1-5, or unknown (not answered yet, or "don't know")."""
+
+    __table_args__ = (
+        UniqueConstraint("interview_id", "question_key", "scale_key"),
+        CheckConstraint("value IS NULL OR value BETWEEN 1 AND 5", name="rating_value_1_to_5"),
+        CheckConstraint("NOT (dont_know AND value IS NOT NULL)", name="rating_value_or_dont_know"),
+    )
+
+    interview_id: uuid.UUID = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    question_key: str
+    scale_key: str
+    value: int | None = None
+    dont_know: bool = False
+
+    interview: Interview = Relationship(back_populates="ratings")
+
+
+class Challenge(Record, table=True):
+    # Ranks are unique among the live challenges of an interview; a deleted one has no rank.
+    __table_args__ = (
+        Index(
+            "ix_challenge_rank_unique",
+            "interview_id",
+            "rank",
+            unique=True,
+            sqlite_where=sa_text("rank IS NOT NULL"),
+        ),
+        CheckConstraint("rank IS NULL OR rank >= 1", name="challenge_rank_positive"),
+    )
+
+    interview_id: uuid.UUID = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    rank: int | None = None  # 1..n among the challenges not deleted; None once deleted
+    title: str
+    description: str = ""
+    theme_code: str | None = None
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    interview: Interview = Relationship(back_populates="challenges")
+
+
+class Initiative(Record, table=True):
+    interview_id: uuid.UUID = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    position: int
+    title: str
+    description: str = ""
+    category_code: str | None = None
+    status: InitiativeStatus = Field(
+        default=InitiativeStatus.UNDERWAY, sa_type=enum_column(InitiativeStatus)
+    )
+    start_date: date | None = None
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    interview: Interview = Relationship(back_populates="initiatives")
+    effects: list["Effect"] = Relationship(back_populates="initiative", cascade_delete=True)
+
+
+class Effect(Record, table=True):
+    interview_id: uuid.UUID = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    initiative_id: uuid.UUID = Field(foreign_key="initiative.id", index=True, ondelete="CASCADE")
+    position: int
+    kind: EffectKind = Field(default=EffectKind.OBSERVED, sa_type=enum_column(EffectKind))
+    description: str = ""
+    # an optional figure, e.g. "children in foster care", 50 -> 7, "children", "2015-2017"
+    metric: str | None = None
+    baseline: float | None = None
+    current: float | None = None
+    unit: str | None = None
+    period: str | None = None
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    interview: Interview = Relationship(back_populates="effects")
+    initiative: Initiative = Relationship(back_populates="effects")
+
+
+class Quote(Record, table=True):
+    interview_id: uuid.UUID = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    text: str
+    speaker_role: str
+    question_key: str | None = None
+    theme_code: str | None = None
+    challenge_id: uuid.UUID | None = Field(
+        default=None, foreign_key="challenge.id", ondelete="SET NULL"
+    )
+    initiative_id: uuid.UUID | None = Field(
+        default=None, foreign_key="initiative.id", ondelete="SET NULL"
+    )
+    use_in_report: bool = False
+    # seconds into the interview and wall-clock time at the first keystroke
+    offset_seconds: int | None = None
+    captured_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    interview: Interview = Relationship(back_populates="quotes")
+
+
+CHILD_TABLES = (Answer, Rating, Challenge, Initiative, Effect, Quote)
