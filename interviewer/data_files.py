@@ -78,6 +78,8 @@ def parse_data_text(
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise ResourceFileError(f"{name}: field '{field}': {first['msg']}") from None
+        problems = [
+            f"field '{'.'.join(map(str, problem['loc'])) or '(top level)'}': {problem['msg']}"
+            for problem in error.errors()[:3]
+        ]
+        raise ResourceFileError(f"{name}: " + "; ".join(problems)) from None

@@ -24,22 +24,32 @@ def interview(session, study):
 
 
 def ranks(session, interview):
-    return [(c.rank, c.title) for c in svc.live_challenges(session=session, interview_id=interview.id)]
+    return [
+        (c.rank, c.title) for c in svc.live_challenges(session=session, interview_id=interview.id)
+    ]
 
 
 def test_new_interview_has_a_record_for_every_question_and_scale(session, interview):
     answers = session.exec(select(Answer).where(Answer.interview_id == interview.id)).all()
     ratings = session.exec(select(Rating).where(Rating.interview_id == interview.id)).all()
     assert sorted(a.question_key for a in answers) == [
-        "challenges", "effects", "initiatives", "priority"]
+        "challenges",
+        "effects",
+        "initiatives",
+        "priority",
+    ]
     assert sorted(r.scale_key for r in ratings) == ["department", "municipality"]
     assert interview.status == "draft"
 
 
 @pytest.mark.parametrize("field", ["respondent_role", "municipality"])
 def test_required_respondent_fields(session, study, field):
-    values = dict(respondent_role="Jobcenterchef", service_area="employment",
-                  municipality="Odense", interview_date=date(2017, 6, 1))
+    values = dict(
+        respondent_role="Jobcenterchef",
+        service_area="employment",
+        municipality="Odense",
+        interview_date=date(2017, 6, 1),
+    )
     values[field] = "   "
     with pytest.raises(DomainError, match="Please fill in"):
         svc.create_interview(session=session, study=study, **values)
@@ -47,9 +57,14 @@ def test_required_respondent_fields(session, study, field):
 
 def test_service_area_must_be_in_the_codebook(session, study):
     with pytest.raises(DomainError, match="not a service area"):
-        svc.create_interview(session=session, study=study, respondent_role="Chef",
-                             service_area="space_travel", municipality="Odense",
-                             interview_date=date(2017, 6, 1))
+        svc.create_interview(
+            session=session,
+            study=study,
+            respondent_role="Chef",
+            service_area="space_travel",
+            municipality="Odense",
+            interview_date=date(2017, 6, 1),
+        )
 
 
 def test_a_fourth_challenge_is_refused_and_nothing_changes(session, database, interview):
@@ -63,11 +78,14 @@ def test_a_fourth_challenge_is_refused_and_nothing_changes(session, database, in
 
 
 def test_reorder_move_remove_and_restore_keep_ranks_contiguous(session, interview):
-    a, b, c = (svc.add_challenge(session=session, interview_id=interview.id, title=t)
-               for t in "ABC")
+    a, b, c = (
+        svc.add_challenge(session=session, interview_id=interview.id, title=t) for t in "ABC"
+    )
     svc.move_challenge(session=session, challenge_id=c.id, rank=1)
     assert ranks(session, interview) == [(1, "C"), (2, "A"), (3, "B")]
-    svc.reorder_challenges(session=session, interview_id=interview.id, ordered_ids=[b.id, a.id, c.id])
+    svc.reorder_challenges(
+        session=session, interview_id=interview.id, ordered_ids=[b.id, a.id, c.id]
+    )
     assert ranks(session, interview) == [(1, "B"), (2, "A"), (3, "C")]
     svc.remove_challenge(session=session, challenge_id=a.id)
     assert ranks(session, interview) == [(1, "B"), (2, "C")]
@@ -96,31 +114,69 @@ def test_restoring_into_a_full_ranking_is_refused(session, interview):
 @pytest.mark.parametrize("value", [0, 6, 2.5, True])
 def test_ratings_are_1_to_5(session, interview, value):
     with pytest.raises(DomainError, match="1 to 5"):
-        svc.set_rating(session=session, interview_id=interview.id, question_key="priority",
-                       scale_key="department", value=value)
+        svc.set_rating(
+            session=session,
+            interview_id=interview.id,
+            question_key="priority",
+            scale_key="department",
+            value=value,
+        )
 
 
 def test_rating_dont_know_and_back(session, interview):
-    rating = svc.set_rating(session=session, interview_id=interview.id, question_key="priority",
-                            scale_key="municipality", value=None, dont_know=True)
+    rating = svc.set_rating(
+        session=session,
+        interview_id=interview.id,
+        question_key="priority",
+        scale_key="municipality",
+        value=None,
+        dont_know=True,
+    )
     assert (rating.value, rating.dont_know) == (None, True)
-    rating = svc.set_rating(session=session, interview_id=interview.id, question_key="priority",
-                            scale_key="municipality", value=4)
+    rating = svc.set_rating(
+        session=session,
+        interview_id=interview.id,
+        question_key="priority",
+        scale_key="municipality",
+        value=4,
+    )
     assert (rating.value, rating.dont_know) == (4, False)
     with pytest.raises(DomainError, match="not both"):
-        svc.set_rating(session=session, interview_id=interview.id, question_key="priority",
-                       scale_key="municipality", value=4, dont_know=True)
+        svc.set_rating(
+            session=session,
+            interview_id=interview.id,
+            question_key="priority",
+            scale_key="municipality",
+            value=4,
+            dont_know=True,
+        )
 
 
 def test_an_effect_belongs_to_an_initiative_of_the_same_interview(session, study, interview):
-    other = svc.create_interview(session=session, study=study, respondent_role="Socialchef",
-                                 service_area="social_psychiatric", municipality="Køge",
-                                 interview_date=date(2017, 7, 3))
-    initiative = svc.add_initiative(session=session, interview_id=interview.id,
-                                    title="One plan per family", category_code="closer_to_citizens")
-    effect = svc.add_effect(session=session, initiative_id=initiative.id,
-                            kind=EffectKind.MEASURED, metric="children in foster care",
-                            baseline=41, current=9, unit="children", period="2015–2017")
+    other = svc.create_interview(
+        session=session,
+        study=study,
+        respondent_role="Socialchef",
+        service_area="social_psychiatric",
+        municipality="Køge",
+        interview_date=date(2017, 7, 3),
+    )
+    initiative = svc.add_initiative(
+        session=session,
+        interview_id=interview.id,
+        title="One plan per family",
+        category_code="closer_to_citizens",
+    )
+    effect = svc.add_effect(
+        session=session,
+        initiative_id=initiative.id,
+        kind=EffectKind.MEASURED,
+        metric="children in foster care",
+        baseline=41,
+        current=9,
+        unit="children",
+        period="2015–2017",
+    )
     assert effect.interview_id == interview.id
     with pytest.raises(DomainError, match="same interview"):
         svc.add_effect(session=session, initiative_id=initiative.id, interview_id=other.id)
@@ -143,14 +199,23 @@ def test_removing_an_initiative_takes_its_effects_and_restore_brings_them_back(s
 def test_quote_defaults_to_the_respondent_role_and_links_within_the_interview(
     session, study, interview
 ):
-    quote = svc.add_quote(session=session, interview_id=interview.id,
-                          text="Vi taler sammen, før vi beslutter – og det mærker familierne 👍",
-                          question_key="challenges", theme_code="blame_culture")
+    quote = svc.add_quote(
+        session=session,
+        interview_id=interview.id,
+        text="Vi taler sammen, før vi beslutter – og det mærker familierne 👍",
+        question_key="challenges",
+        theme_code="blame_culture",
+    )
     assert quote.speaker_role == "Head of Child and Family Services"
     assert quote.captured_at is not None
-    other = svc.create_interview(session=session, study=study, respondent_role="Skolechef",
-                                 service_area="education", municipality="Vejle",
-                                 interview_date=date(2017, 7, 3))
+    other = svc.create_interview(
+        session=session,
+        study=study,
+        respondent_role="Skolechef",
+        service_area="education",
+        municipality="Vejle",
+        interview_date=date(2017, 7, 3),
+    )
     challenge = svc.add_challenge(session=session, interview_id=other.id, title="Turnover")
     with pytest.raises(DomainError, match="same interview"):
         svc.update_quote(session=session, quote_id=quote.id, challenge_id=challenge.id)
@@ -165,12 +230,16 @@ def test_deleting_an_interview_is_undoable(session, interview):
 
 def test_listing_shows_labels_in_the_chosen_language(session, study, interview):
     svc.update_interview(
-        session=session, interview_id=interview.id,
+        session=session,
+        interview_id=interview.id,
         interviewer_id=svc.interviewer_named(session=session, study=study, name="Sofie Bæk").id,
     )
     [row] = svc.list_interviews(session=session, language="da")
     assert (row.service_area, row.interviewer, row.municipality) == (
-        "Børn og familie", "Sofie Bæk", "Ærø")
+        "Børn og familie",
+        "Sofie Bæk",
+        "Ærø",
+    )
 
 
 def test_update_interview_refuses_unknown_fields_and_blank_required_ones(session, interview):
@@ -179,8 +248,13 @@ def test_update_interview_refuses_unknown_fields_and_blank_required_ones(session
     with pytest.raises(DomainError, match="Please fill in"):
         svc.update_interview(session=session, interview_id=interview.id, municipality="")
     with pytest.raises(DomainError, match="consent"):
-        svc.update_interview(session=session, interview_id=interview.id,
-                             consent_date=date(2017, 5, 2))
-    svc.update_interview(session=session, interview_id=interview.id, consent_given=True,
-                         consent_date=date(2017, 5, 2))
+        svc.update_interview(
+            session=session, interview_id=interview.id, consent_date=date(2017, 5, 2)
+        )
+    svc.update_interview(
+        session=session,
+        interview_id=interview.id,
+        consent_given=True,
+        consent_date=date(2017, 5, 2),
+    )
     assert interview.consent_date == date(2017, 5, 2)
