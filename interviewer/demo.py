@@ -10,9 +10,6 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert
-from sqlmodel import Session
-
 from interviewer.interviews import current_study, interviewer_named, study_codes, study_guide
 from interviewer.resources import municipalities
 from interviewer.storage.database import Database
@@ -359,11 +356,11 @@ def generate_demo(
                 places=places,
                 start_day=start_day,
             )
-        with Session(database.engine) as session:
+        # Core inserts, not ORM ones: the ORM splits a batch wherever a row has a None.
+        with database.engine.begin() as connection:
             for table in tables:
                 if rows[table]:
-                    session.execute(insert(table), rows[table])
-            session.commit()
+                    connection.execute(table.__table__.insert(), rows[table])
         written += batch
         if progress:
             progress(written, interviews)
