@@ -105,6 +105,11 @@ def test_check_lists_broken_rules(demo_file, tmp_path):
     path.write_bytes(demo_file.read_bytes())
     connection = sqlite3.connect(path)
     connection.execute("UPDATE challenge SET rank = 4 WHERE rank = 3")  # ranks 1, 2, 4: a gap
+    connection.execute(  # a fourth challenge, ranked 5, in the same interviews
+        "INSERT INTO challenge (id, created_at, updated_at, interview_id, rank, title, description)"
+        " SELECT lower(hex(randomblob(16))), created_at, updated_at, interview_id, 5, 'Extra', ''"
+        " FROM challenge WHERE rank = 4"
+    )
     connection.execute("DELETE FROM answer WHERE question_key = 'effects' AND rowid % 7 = 0")
     connection.commit()
     connection.close()
@@ -112,6 +117,7 @@ def test_check_lists_broken_rules(demo_file, tmp_path):
     assert result.returncode == 1
     assert "challenge ranks are not 1..n without gaps" in result.stdout
     assert "lack answer records" in result.stdout
+    assert "rank more than 3 challenges" in result.stdout
 
 
 def test_check_of_a_missing_file_says_so(tmp_path):

@@ -120,6 +120,24 @@ def _guide_problems(connection: Connection) -> list[str]:
             text("SELECT id FROM interview WHERE study_id = :study"), {"study": study_id}
         ).scalars()
         missing = [i for i in interview_ids if found.get(i, set()) != expected]
+        too_many = (
+            connection.execute(
+                text(
+                    """SELECT challenge.interview_id FROM challenge
+                   JOIN interview ON interview.id = challenge.interview_id
+                   WHERE interview.study_id = :study AND challenge.rank IS NOT NULL
+                   GROUP BY challenge.interview_id HAVING count(*) > :limit"""
+                ),
+                {"study": study_id, "limit": guide.max_challenges},
+            )
+            .scalars()
+            .all()
+        )
+        if too_many:
+            problems.append(
+                f"{len(too_many)} interview(s) rank more than {guide.max_challenges} challenges "
+                f"(e.g. {too_many[0]})"
+            )
         if missing:
             problems.append(
                 f"{len(missing)} interview(s) lack answer records for the guide's questions "
