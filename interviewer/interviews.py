@@ -8,7 +8,6 @@ database is always as it was before a failed edit.
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -76,21 +75,25 @@ def create_study(*, session: Session, name: str, guide_toml: str, codebook: Code
             codebook_version=codebook.version,
         )
         session.add(study)
-        for kind in CodeKind:
-            for position, code in enumerate(codebook.codes(kind)):
-                session.add(
-                    CodebookEntry(
-                        study_id=study.id,
-                        kind=kind,
-                        code=code.code,
-                        position=position,
-                        label_en=code.label.en,
-                        label_da=code.label.da,
-                        description_en=code.description.en,
-                        description_da=code.description.da,
-                    )
-                )
+        _add_codebook(session, study, codebook)
     return study
+
+
+def _add_codebook(session: Session, study: Study, codebook: Codebook) -> None:
+    for kind in CodeKind:
+        for position, code in enumerate(codebook.codes(kind)):
+            session.add(
+                CodebookEntry(
+                    study_id=study.id,
+                    kind=kind,
+                    code=code.code,
+                    position=position,
+                    label_en=code.label.en,
+                    label_da=code.label.da,
+                    description_en=code.description.en,
+                    description_da=code.description.da,
+                )
+            )
 
 
 def current_study(*, session: Session) -> Study:
@@ -646,6 +649,16 @@ def remove_effect(*, session: Session, effect_id: uuid.UUID) -> None:
         touch(effect)
 
 
+def restore_effect(*, session: Session, effect_id: uuid.UUID) -> None:
+    effect = _get(session, Effect, effect_id, "effect")
+    initiative = session.get(Initiative, effect.initiative_id)
+    if initiative.deleted_at is not None:
+        raise DomainError("Restore the effect's initiative first.")
+    with edit(session):
+        effect.deleted_at = None
+        touch(effect)
+
+
 # ------------------------------------------------------------------------- quotes
 
 
@@ -723,6 +736,116 @@ def remove_quote(*, session: Session, quote_id: uuid.UUID) -> None:
         touch(quote)
 
 
+def restore_quote(*, session: Session, quote_id: uuid.UUID) -> None:
+    quote = _get(session, Quote, quote_id, "quote")
+    with edit(session):
+        quote.deleted_at = None
+        touch(quote)
+
+
+# ------------------------------------------------------------------------- reading
+
+
+def live_initiatives(*, session: Session, interview_id: uuid.UUID) -> list[Initiative]:
+    return list(
+        session.exec(
+            select(Initiative)
+            .where(Initiative.interview_id == interview_id, col(Initiative.deleted_at).is_(None))
+            .order_by(Initiative.position, Initiative.created_at)
+        )
+    )
+
+
+def live_effects(*, session: Session, interview_id: uuid.UUID) -> list[Effect]:
+    return list(
+        session.exec(
+            select(Effect)
+            .where(Effect.interview_id == interview_id, col(Effect.deleted_at).is_(None))
+            .order_by(Effect.position, Effect.created_at)
+        )
+    )
+
+
+def live_quotes(*, session: Session, interview_id: uuid.UUID) -> list[Quote]:
+    return list(
+        session.exec(
+            select(Quote)
+            .where(Quote.interview_id == interview_id, col(Quote.deleted_at).is_(None))
+            .order_by(Quote.created_at)
+        )
+    )
+
+
+def answers_by_question(*, session: Session, interview_id: uuid.UUID) -> dict[str, Answer]:
+    rows = session.exec(select(Answer).where(Answer.interview_id == interview_id))
+    return {answer.question_key: answer for answer in rows}
+
+
+def ratings_by_scale(*, session: Session, interview_id: uuid.UUID) -> dict[tuple[str, str], Rating]:
+    rows = session.exec(select(Rating).where(Rating.interview_id == interview_id))
+    return {(rating.question_key, rating.scale_key): rating for rating in rows}
+
+
+def study_of(*, session: Session, interview: Interview) -> Study:
+    return session.get(Study, interview.study_id)
+
+
+def duplicate_as_template(
+    *, session: Session, interview_id: uuid.UUID, interview_date: date, device: str = ""
+) -> Interview:
+    """A new draft with the same respondent role, area, municipality, place and interviewer,
+    and no answers: for a series of interviews in one place. Name and consent are not copied."""
+    source = get_interview(session=session, interview_id=interview_id)
+    study = session.get(Study, source.study_id)
+    return create_interview(
+        session=session,
+        study=study,
+        respondent_role=source.respondent_role,
+        service_area=source.service_area,
+        municipality=source.municipality,
+        interview_date=interview_date,
+        interviewer=session.get(Interviewer, source.interviewer_id)
+        if source.interviewer_id
+        else None,
+        location=source.location,
+        mode=source.mode,
+        device=device,
+    )
+
+
+def replace_study_files(
+    *,
+    session: Session,
+    study: Study,
+    guide_toml: str | None = None,
+    codebook: Codebook | None = None,
+) -> Study:
+    """Gives a study another guide or codebook; only before its first interview, since
+    interviews already taken refer to the questions and codes they were taken with."""
+    has_interviews = session.exec(
+        select(Interview.id).where(Interview.study_id == study.id)
+    ).first()
+    if has_interviews is not None:
+        raise DomainError(
+            "The study already has interviews; its guide and codebook can no longer be replaced."
+        )
+    guide = parse_guide(guide_toml) if guide_toml is not None else None
+    with edit(session):
+        if guide is not None:
+            study.guide_toml = guide_toml
+            study.guide_id, study.guide_version = guide.id, guide.version
+        if codebook is not None:
+            for entry in session.exec(
+                select(CodebookEntry).where(CodebookEntry.study_id == study.id)
+            ):
+                session.delete(entry)
+            session.flush()
+            _add_codebook(session, study, codebook)
+            study.codebook_id, study.codebook_version = codebook.id, codebook.version
+        touch(study)
+    return study
+
+
 # ------------------------------------------------------------------------- helpers
 
 
@@ -751,49 +874,3 @@ def _check_link(
     record = session.get(model, record_id)
     if record is None or record.interview_id != interview_id:
         raise DomainError(f"A quote can only be linked to a {name} of the same interview.")
-
-
-# ------------------------------------------------------------------------- listing
-
-
-@dataclass(frozen=True)
-class InterviewSummary:
-    """One line of the interview list."""
-
-    id: uuid.UUID
-    respondent_role: str
-    service_area: str  # the label in the requested language
-    municipality: str
-    interview_date: date
-    interviewer: str
-    status: InterviewStatus
-
-
-def list_interviews(*, session: Session, language: str = "en") -> list[InterviewSummary]:
-    """The interviews not deleted, newest first, in one query (fast for tens of thousands)."""
-    label = CodebookEntry.label_da if language == "da" else CodebookEntry.label_en
-    query = (
-        select(
-            Interview.id,
-            Interview.respondent_role,
-            label,
-            Interview.municipality,
-            Interview.interview_date,
-            Interviewer.name,
-            Interview.status,
-        )
-        .join(Interviewer, Interviewer.id == Interview.interviewer_id, isouter=True)
-        .join(
-            CodebookEntry,
-            (CodebookEntry.study_id == Interview.study_id)
-            & (CodebookEntry.kind == CodeKind.SERVICE_AREA)
-            & (CodebookEntry.code == Interview.service_area),
-            isouter=True,
-        )
-        .where(col(Interview.deleted_at).is_(None))
-        .order_by(col(Interview.interview_date).desc(), col(Interview.created_at).desc())
-    )
-    return [
-        InterviewSummary(id, role, area or "", municipality, day, name or "", status)
-        for id, role, area, municipality, day, name, status in session.exec(query)
-    ]

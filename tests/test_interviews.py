@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from interviewer import interviews as svc
 from interviewer.errors import DomainError
+from interviewer.listing import list_interviews
 from interviewer.storage.models import Answer, EffectKind, Rating
 from tests.helpers import database_content
 
@@ -223,9 +224,9 @@ def test_quote_defaults_to_the_respondent_role_and_links_within_the_interview(
 
 def test_deleting_an_interview_is_undoable(session, interview):
     svc.delete_interview(session=session, interview_id=interview.id)
-    assert svc.list_interviews(session=session) == []
+    assert list_interviews(session=session) == []
     svc.restore_interview(session=session, interview_id=interview.id)
-    assert [row.id for row in svc.list_interviews(session=session)] == [interview.id]
+    assert [row.id for row in list_interviews(session=session)] == [interview.id]
 
 
 def test_listing_shows_labels_in_the_chosen_language(session, study, interview):
@@ -234,7 +235,7 @@ def test_listing_shows_labels_in_the_chosen_language(session, study, interview):
         interview_id=interview.id,
         interviewer_id=svc.interviewer_named(session=session, study=study, name="Sofie Bæk").id,
     )
-    [row] = svc.list_interviews(session=session, language="da")
+    [row] = list_interviews(session=session, language="da")
     assert (row.service_area, row.interviewer, row.municipality) == (
         "Børn og familie",
         "Sofie Bæk",

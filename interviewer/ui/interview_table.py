@@ -3,7 +3,7 @@
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 
 from interviewer.i18n import tr
-from interviewer.interviews import InterviewSummary
+from interviewer.listing import InterviewSummary
 
 NO_PARENT = QModelIndex()
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.i18n import language, tr
-from interviewer.interviews import list_interviews
+from interviewer.listing import list_interviews
 from interviewer.storage.database import Database
 from interviewer.ui.interview_table import InterviewFilterModel, InterviewTableModel
 

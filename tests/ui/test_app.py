@@ -82,7 +82,7 @@ def test_the_main_window_lists_the_interviews_and_the_filter_narrows_them(qtbot,
 
 
 def test_the_table_model_shows_one_row_per_summary_without_a_view(demo_database):
-    from interviewer.interviews import list_interviews
+    from interviewer.listing import list_interviews
 
     with demo_database.session() as session:
         rows = list_interviews(session=session)
