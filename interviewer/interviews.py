@@ -153,6 +153,14 @@ def interviewer_named(*, session: Session, study: Study, name: str) -> Interview
     return found
 
 
+def study_interviewers(*, session: Session, study: Study) -> list[Interviewer]:
+    return list(
+        session.exec(
+            select(Interviewer).where(Interviewer.study_id == study.id).order_by(Interviewer.name)
+        )
+    )
+
+
 # ------------------------------------------------------------------------- interview
 
 
@@ -309,13 +317,16 @@ def set_notes(
     question_key: str,
     notes: str,
     started_offset: int | None = None,
+    started_at: datetime | None = None,
 ) -> Answer:
-    """Saves the notes of one question; the first keystroke's offset is kept once set."""
+    """Saves the notes of one question; when the first keystroke came is kept once set."""
     answer = _answer(session, interview_id, question_key)
     with edit(session):
         answer.notes = notes
         if answer.notes_started_offset is None and started_offset is not None:
             answer.notes_started_offset = started_offset
+        if answer.notes_started_at is None and started_at is not None:
+            answer.notes_started_at = started_at
         touch(answer)
     return answer
 

@@ -167,8 +167,10 @@ class Answer(Record, table=True):
     interview_id: uuid.UUID = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
     question_key: str
     notes: str = ""
-    # seconds into the interview at the first keystroke of the notes, to match a recording
+    # seconds into the interview, and the clock time, at the notes' first keystroke,
+    # to match them against a recording
     notes_started_offset: int | None = None
+    notes_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     seconds_spent: int = 0
 
     interview: Interview = Relationship(back_populates="answers")

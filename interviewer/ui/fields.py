@@ -1,0 +1,91 @@
+"""Input widgets that save themselves: text saved as typed, choices saved at once."""
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
+
+from interviewer.i18n import language, tr
+from interviewer.storage.models import CodebookEntry
+from interviewer.ui.interview_context import InterviewContext
+
+
+def set_quietly(widget, value) -> None:
+    """Shows a stored value without it counting as an edit."""
+    widget.blockSignals(True)
+    try:
+        if isinstance(widget, QPlainTextEdit):
+            if widget.toPlainText() != value:
+                widget.setPlainText(value)
+        elif isinstance(widget, QLineEdit):
+            if widget.text() != value:
+                widget.setText(value)
+        elif isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            widget.setCurrentIndex(max(index, 0))
+        else:
+            widget.setChecked(bool(value))
+    finally:
+        widget.blockSignals(False)
+
+
+def autosave_text(
+    context: InterviewContext,
+    widget: QLineEdit | QPlainTextEdit,
+    key: Callable[[], Any],
+    save: Callable[[Any, str], Any],
+) -> None:
+    """Saves the widget's text through ``save(record, text)`` as it is typed and on leaving it.
+
+    ``key()`` names the record being edited, read at each keystroke, so one editor can serve
+    the selected item of a list without a late save landing on another item.
+    """
+
+    def typed(*_):
+        text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+        record = key()
+        if record is not None:
+            context.save_later((id(widget), record), lambda: save(record, text))
+
+    if isinstance(widget, QPlainTextEdit):
+        widget.textChanged.connect(typed)
+    else:
+        widget.textEdited.connect(typed)
+    widget.installEventFilter(_FlushOnFocusOut(context, widget))
+
+
+class _FlushOnFocusOut(QObject):
+    def __init__(self, context: InterviewContext, parent):
+        super().__init__(parent)
+        self.context = context
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FocusOut:
+            self.context.flush()
+        return False
+
+
+class CodeCombo(QComboBox):
+    """A choice among the codes of one codebook list, or none."""
+
+    def __init__(self, entries: list[CodebookEntry], none_text: str | None = None, parent=None):
+        super().__init__(parent)
+        if none_text is not None:
+            self.addItem(none_text, None)
+        for entry in entries:
+            label = entry.label_da if language() == "da" else entry.label_en
+            description = entry.description_da if language() == "da" else entry.description_en
+            self.addItem(label, entry.code)
+            self.setItemData(self.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+
+
+def choice_combo(choices: list[tuple[str, Any]], parent=None) -> QComboBox:
+    combo = QComboBox(parent)
+    for text, value in choices:
+        combo.addItem(text, value)
+    return combo
+
+
+def none_text() -> str:
+    return tr("— none —")

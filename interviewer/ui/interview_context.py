@@ -1,0 +1,156 @@
+"""What the widgets of one open interview share: its session, guide and codes, the autosave
+queue, the undo stack and the interview clock.
+
+Widgets never touch storage: they hand a call of a service function to ``save`` (at once) or
+``save_later`` (typing: saved within SAVE_DELAY_MS of the first unsaved keystroke).
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from sqlalchemy.exc import SQLAlchemyError
+
+from interviewer import interviews as svc
+from interviewer.errors import DomainError
+from interviewer.i18n import language, tr
+from interviewer.storage.database import Database
+from interviewer.storage.models import CodebookEntry, CodeKind
+
+log = logging.getLogger(__name__)
+
+# Typing is saved this long after the first unsaved keystroke, so at most this much is at risk.
+SAVE_DELAY_MS = 300
+RETRY_DELAY_MS = 2000
+# A clock further from the stored start than this is not the meeting going on now.
+MEETING_HOURS = 6
+
+
+class InterviewContext(QObject):
+    changed = Signal()  # something was saved: marks and lists may need refreshing
+    status = Signal(str)  # the quiet saved mark
+    refused = Signal(str)  # a rule said no; shown beside the field, nothing was saved
+
+    def __init__(self, database: Database, interview_id: uuid.UUID, parent=None):
+        super().__init__(parent)
+        self.database = database
+        self.session = database.session()
+        self.interview = svc.get_interview(session=self.session, interview_id=interview_id)
+        self.study = svc.study_of(session=self.session, interview=self.interview)
+        self.guide = svc.study_guide(self.study)
+        self.codes = {
+            kind: svc.study_codes(session=self.session, study=self.study, kind=kind)
+            for kind in CodeKind
+        }
+        self.undo_stack = QUndoStack(self)
+        self._pending: dict[Any, Callable[[], Any]] = {}
+        self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+        self._opened_at = datetime.now()
+        self.undo_stack.indexChanged.connect(lambda _: self.changed.emit())
+
+    @property
+    def interview_id(self) -> uuid.UUID:
+        return self.interview.id
+
+    # ------------------------------------------------------------------ saving
+
+    def save(self, action: Callable[[], Any], key: Any = None) -> Any:
+        """Runs one service call now; returns its result, or None when it did not save.
+
+        A broken rule is reported and dropped (the widget keeps what was typed). A storage
+        failure (a full disk, a locked file) is reported and, for a keyed save, retried.
+        """
+        try:
+            result = action()
+        except DomainError as error:
+            self.refused.emit(str(error))
+            return None
+        except SQLAlchemyError as error:
+            self.session.rollback()
+            reason = str(getattr(error, "orig", "") or type(error).__name__)
+            log.error("saving failed: %s", reason)
+            self.status.emit(tr("Not saved"))
+            self.refused.emit(
+                tr(
+                    "Could not save ({reason}). What you typed stays on screen and is saved "
+                    "again in a moment.",
+                    reason=reason,
+                )
+            )
+            if key is not None:
+                self._pending.setdefault(key, action)
+                self._timer.start(RETRY_DELAY_MS)
+            return None
+        self.status.emit(tr("Saved {time}", time=datetime.now().strftime("%H:%M:%S")))
+        self.changed.emit()
+        return result
+
+    def save_later(self, key: Any, action: Callable[[], Any]) -> None:
+        """Queues a save of typed text; the newest action for ``key`` wins."""
+        self._pending[key] = action
+        self.status.emit(tr("Saving…"))
+        if not self._timer.isActive():
+            self._timer.start(SAVE_DELAY_MS)
+
+    def flush(self) -> None:
+        """Saves everything queued, now: on a timer, on leaving a field or a step, and
+        before the window closes."""
+        self._timer.stop()
+        pending, self._pending = self._pending, {}
+        for key, action in pending.items():
+            self.save(action, key)
+
+    def has_pending(self) -> bool:
+        return bool(self._pending)
+
+    def push(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
+        """Does an undoable edit (a removal or a reorder) through the undo stack."""
+        self.undo_stack.push(_Command(self, text, do, undo))
+
+    def close(self) -> None:
+        self.flush()
+        self.session.close()
+
+    # ------------------------------------------------------------------ clock
+
+    def clock_origin(self) -> datetime:
+        """The interview clock counts from the interview's start time when that is the
+        meeting going on now, else from when this window opened."""
+        interview = self.interview
+        if interview.start_time is not None:
+            start = datetime.combine(interview.interview_date, interview.start_time)
+            elapsed = (datetime.now() - start).total_seconds()
+            if 0 <= elapsed < MEETING_HOURS * 3600:
+                return start
+        return self._opened_at
+
+    def elapsed_seconds(self) -> int:
+        return max(0, int((datetime.now() - self.clock_origin()).total_seconds()))
+
+    # ------------------------------------------------------------------ codes
+
+    def code_entries(self, kind: CodeKind) -> list[CodebookEntry]:
+        return self.codes[kind]
+
+    def code_label(self, kind: CodeKind, code: str | None) -> str:
+        for entry in self.codes[kind]:
+            if entry.code == code:
+                return entry.label_da if language() == "da" else entry.label_en
+        return code or ""
+
+
+class _Command(QUndoCommand):
+    def __init__(self, context: InterviewContext, text: str, do, undo):
+        super().__init__(text)
+        self.context, self.do, self.undo_action = context, do, undo
+
+    def redo(self) -> None:
+        self.context.save(self.do)
+
+    def undo(self) -> None:
+        self.context.save(self.undo_action)

@@ -1,0 +1,1 @@
+"""The steps of the interview window: respondent, one page per question, review."""

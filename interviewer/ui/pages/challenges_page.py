@@ -1,0 +1,139 @@
+"""Question 2: the respondent's most significant challenges, ranked 1..n (at most the guide's n).
+
+Reorder with Alt+Up/Alt+Down or by dragging. Removals and reorders can be undone.
+"""
+
+import uuid
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
+
+from interviewer import interviews as svc
+from interviewer.i18n import tr
+from interviewer.storage.models import Challenge, CodeKind
+from interviewer.ui.fields import CodeCombo, autosave_text, none_text, set_quietly
+from interviewer.ui.pages.record_list import RecordListPage
+
+
+class ChallengesPage(RecordListPage):
+    def __init__(self, context, question, parent=None):
+        self.new_placeholder = tr("New challenge: type a short title and press Enter")
+        self.list_name = tr("Ranked challenges")
+        self.limit = context.guide.max_challenges
+        super().__init__(context, question, parent, draggable=True)
+
+    def build_editor(self) -> None:
+        context = self.context
+        self.up_button = QPushButton(tr("Move up (Alt+Up)"))
+        self.down_button = QPushButton(tr("Move down (Alt+Down)"))
+        self.buttons.insertWidget(0, self.down_button)
+        self.buttons.insertWidget(0, self.up_button)
+        self.up_button.clicked.connect(lambda: self.move(-1))
+        self.down_button.clicked.connect(lambda: self.move(+1))
+        for keys, step in (("Alt+Up", -1), ("Alt+Down", +1)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _=False, step=step: self.move(step))
+            self.addAction(action)
+        self.title_edit = QLineEdit()
+        self.theme = CodeCombo(context.code_entries(CodeKind.CHALLENGE_THEME), none_text())
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setMinimumHeight(90)
+        self.add_field(tr("Title"), self.title_edit)
+        self.add_field(tr("Theme"), self.theme)
+        self.add_field(tr("Description"), self.description)
+
+        def save(field):
+            return lambda challenge_id, text: svc.update_challenge(
+                session=context.session, challenge_id=challenge_id, **{field: text}
+            )
+
+        autosave_text(context, self.title_edit, self.selected_id, save("title"))
+        autosave_text(context, self.description, self.selected_id, save("description"))
+        self.theme.activated.connect(lambda _: self._set_theme())
+
+    def records(self) -> list[Challenge]:
+        return svc.live_challenges(
+            session=self.context.session, interview_id=self.context.interview_id
+        )
+
+    def item_text(self, challenge: Challenge) -> str:
+        theme = self.context.code_label(CodeKind.CHALLENGE_THEME, challenge.theme_code)
+        return f"{challenge.rank}.  {challenge.title}" + (f"  —  {theme}" if theme else "")
+
+    def add_allowed(self) -> str:
+        if len(self.records()) >= self.limit:
+            return tr(
+                "{limit} challenges are ranked, the most the guide asks for. Remove one "
+                "(select it and press Delete) to add another.",
+                limit=self.limit,
+            )
+        return ""
+
+    def add(self, title: str):
+        context = self.context
+        return context.save(
+            lambda: svc.add_challenge(
+                session=context.session, interview_id=context.interview_id, title=title
+            )
+        )
+
+    def remove(self, challenge: Challenge) -> None:
+        context, challenge_id, rank = self.context, challenge.id, challenge.rank
+        context.push(
+            tr("Remove challenge “{title}”", title=challenge.title),
+            lambda: svc.remove_challenge(session=context.session, challenge_id=challenge_id),
+            lambda: svc.restore_challenge(
+                session=context.session, challenge_id=challenge_id, rank=rank
+            ),
+        )
+
+    def show_record(self, challenge: Challenge | None) -> None:
+        for widget in (
+            self.title_edit,
+            self.theme,
+            self.description,
+            self.up_button,
+            self.down_button,
+        ):
+            widget.setEnabled(challenge is not None)
+        set_quietly(self.title_edit, challenge.title if challenge else "")
+        set_quietly(self.description, challenge.description if challenge else "")
+        set_quietly(self.theme, challenge.theme_code if challenge else None)
+
+    def _set_theme(self) -> None:
+        challenge_id, code = self.selected_id(), self.theme.currentData()
+        if challenge_id is not None:
+            self.context.save(
+                lambda: svc.update_challenge(
+                    session=self.context.session, challenge_id=challenge_id, theme_code=code
+                ),
+                key=("theme", challenge_id),
+            )
+            self.refresh()
+
+    def move(self, step: int) -> None:
+        ids, current = self.list.ids(), self.selected_id()
+        if current is None:
+            return
+        row = ids.index(current)
+        if 0 <= row + step < len(ids):
+            ids[row], ids[row + step] = ids[row + step], ids[row]
+            self.reordered(ids)
+
+    def reordered(self, new_order: list[uuid.UUID]) -> None:
+        context = self.context
+        old_order = [challenge.id for challenge in self.records()]
+        selected = self.selected_id()
+        if new_order != old_order:
+
+            def reorder(order):
+                return lambda: svc.reorder_challenges(
+                    session=context.session, interview_id=context.interview_id, ordered_ids=order
+                )
+
+            context.push(tr("Reorder challenges"), reorder(new_order), reorder(old_order))
+        self.refresh(select=selected)

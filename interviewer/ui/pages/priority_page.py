@@ -1,0 +1,94 @@
+"""Question 1: two ratings on a labelled 1-5 scale (department, municipality), or "don't know"."""
+
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QRadioButton, QWidget
+
+from interviewer import interviews as svc
+from interviewer.guide import Question
+from interviewer.i18n import language, tr
+from interviewer.ui.pages.base import StepPage
+
+DONT_KNOW = 0  # the button id of "don't know"; 1-5 are the points of the scale
+
+
+class PriorityPage(StepPage):
+    def __init__(self, context, question: Question, parent=None):
+        super().__init__(context, parent)
+        self.question, self.key = question, question.key
+        self.add_question_header(question)
+        self.groups: dict[str, QButtonGroup] = {}
+        points = question.scale_points.in_language(language())
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(10)
+        for row, scale in enumerate(question.scales):
+            label = QLabel(scale.label.in_language(language()))
+            label.setObjectName("sectionTitle")
+            grid.addWidget(label, row * 2, 0, 1, 7)
+            group = QButtonGroup(self)
+            for value in range(1, 6):
+                button = QRadioButton(f"{value} · {points[value - 1]}")
+                button.setAccessibleName(
+                    f"{scale.label.in_language(language())}: {value}, {points[value - 1]}"
+                )
+                group.addButton(button, value)
+                grid.addWidget(button, row * 2 + 1, value - 1)
+            dont_know_text = tr("Don't know / not asked")
+            dont_know = QRadioButton(dont_know_text)
+            dont_know.setAccessibleName(f"{scale.label.in_language(language())}: {dont_know_text}")
+            group.addButton(dont_know, DONT_KNOW)
+            grid.addWidget(dont_know, row * 2 + 1, 5)
+            group.idClicked.connect(lambda value, key=scale.key: self._rate(key, value))
+            self.groups[scale.key] = group
+        grid.setColumnStretch(6, 1)
+        holder = QWidget()
+        holder.setLayout(grid)
+        self.body.addWidget(holder)
+        hint = QLabel(
+            tr(
+                "Arrow keys choose within a scale; Tab moves to the next scale. "
+                "Notes for this question are in the side panel."
+            )
+        )
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        self.body.addWidget(hint)
+        self.body.addStretch()
+
+    def title(self) -> str:
+        return self.question.title.in_language(language())
+
+    def first_field(self):
+        group = self.groups[self.question.scales[0].key]
+        return group.checkedButton() or group.button(1)
+
+    def _rate(self, scale_key: str, value: int) -> None:
+        context = self.context
+        context.save(
+            lambda: svc.set_rating(
+                session=context.session,
+                interview_id=context.interview_id,
+                question_key=self.question.key,
+                scale_key=scale_key,
+                value=None if value == DONT_KNOW else value,
+                dont_know=value == DONT_KNOW,
+            ),
+            key=("rating", scale_key),
+        )
+
+    def refresh(self) -> None:
+        ratings = svc.ratings_by_scale(
+            session=self.context.session, interview_id=self.context.interview_id
+        )
+        for scale_key, group in self.groups.items():
+            rating = ratings.get((self.question.key, scale_key))
+            checked = None
+            if rating is not None and rating.dont_know:
+                checked = group.button(DONT_KNOW)
+            elif rating is not None and rating.value:
+                checked = group.button(rating.value)
+            group.setExclusive(False)
+            for button in group.buttons():
+                button.blockSignals(True)
+                button.setChecked(button is checked)
+                button.blockSignals(False)
+            group.setExclusive(True)

@@ -1,0 +1,202 @@
+"""Step 0: who the respondent is, and when and how the interview takes place."""
+
+from datetime import time
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTimeEdit,
+)
+
+from interviewer import interviews as svc
+from interviewer.i18n import tr
+from interviewer.resources import municipalities
+from interviewer.storage.models import CodeKind, InterviewMode
+from interviewer.ui.fields import CodeCombo, autosave_text, choice_combo, set_quietly
+from interviewer.ui.pages.base import StepPage
+
+NO_TIME = QTime(0, 0)
+
+
+def mode_choices() -> list[tuple[str, InterviewMode]]:
+    return [
+        (tr("In person"), InterviewMode.IN_PERSON),
+        (tr("Video"), InterviewMode.VIDEO),
+        (tr("Phone"), InterviewMode.PHONE),
+    ]
+
+
+class RespondentPage(StepPage):
+    key = "respondent"
+
+    def __init__(self, context, parent=None):
+        super().__init__(context, parent)
+        heading = QLabel(tr("Respondent and meeting"))
+        heading.setObjectName("questionTitle")
+        self.body.addWidget(heading)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(10)
+        self.body.addLayout(form)
+
+        self.role = QLineEdit()
+        self.area = CodeCombo(context.code_entries(CodeKind.SERVICE_AREA))
+        self.municipality = QLineEdit()
+        completer = QCompleter(municipalities(), self.municipality)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
+        self.municipality.setCompleter(completer)
+        self.name = QLineEdit(
+            placeholderText=tr("Optional: personal data, can be left out of exports")
+        )
+        self.consent = QCheckBox(tr("Consent given"))
+        self.consent_date = QDateEdit(calendarPopup=True)
+        self.interview_date = QDateEdit(calendarPopup=True)
+        self.start_time = QTimeEdit()
+        self.end_time = QTimeEdit()
+        self.end_time.setSpecialValueText(tr("not yet"))
+        self.location = QLineEdit()
+        self.mode = choice_combo(mode_choices())
+        self.interviewer = QComboBox(editable=True)
+        self.interviewer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+
+        consent_row = QHBoxLayout()
+        consent_row.addWidget(self.consent)
+        consent_row.addWidget(self.consent_date)
+        consent_row.addStretch()
+        times = QHBoxLayout()
+        times.addWidget(self.start_time)
+        times.addWidget(QLabel(tr("to")))
+        times.addWidget(self.end_time)
+        times.addStretch()
+
+        rows = [
+            (tr("Role or title"), self.role),
+            (tr("Service area"), self.area),
+            (tr("Municipality"), self.municipality),
+            (tr("Name"), self.name),
+            (tr("Consent"), consent_row),
+            (tr("Date"), self.interview_date),
+            (tr("Time"), times),
+            (tr("Location"), self.location),
+            (tr("Mode"), self.mode),
+            (tr("Interviewer"), self.interviewer),
+        ]
+        for label, field in rows:
+            form.addRow(label, field)
+            widget = form.labelForField(field)
+            if isinstance(field, QHBoxLayout):
+                continue
+            field.setAccessibleName(label)
+            if widget is not None:
+                widget.setBuddy(field)
+        self.consent_date.setAccessibleName(tr("Consent date"))
+        self.start_time.setAccessibleName(tr("Start time"))
+        self.end_time.setAccessibleName(tr("End time"))
+        self.body.addStretch()
+
+        interview_key = lambda: context.interview_id  # noqa: E731
+        for widget, field, empty_is_none in (
+            (self.role, "respondent_role", False),
+            (self.municipality, "municipality", False),
+            (self.name, "respondent_name", True),
+            (self.location, "location", False),
+        ):
+            autosave_text(context, widget, interview_key, self._updater(field, empty_is_none))
+        self.area.activated.connect(lambda _: self._update(service_area=self.area.currentData()))
+        self.mode.activated.connect(lambda _: self._update(mode=self.mode.currentData()))
+        self.consent.toggled.connect(self._consent_changed)
+        self.consent_date.dateChanged.connect(self._consent_changed)
+        self.interview_date.dateChanged.connect(
+            lambda value: self._update(interview_date=value.toPython())
+        )
+        self.start_time.timeChanged.connect(lambda value: self._update(start_time=_time(value)))
+        self.end_time.timeChanged.connect(lambda value: self._update(end_time=_time(value)))
+        self.interviewer.lineEdit().editingFinished.connect(self._interviewer_changed)
+        self.interviewer.activated.connect(lambda _: self._interviewer_changed())
+
+    def title(self) -> str:
+        return tr("Respondent")
+
+    def first_field(self):
+        return self.role
+
+    def _updater(self, field: str, empty_is_none: bool):
+        def save(interview_id, text: str):
+            value = (text.strip() or None) if empty_is_none else text
+            return svc.update_interview(
+                session=self.context.session,
+                interview_id=self.context.interview_id,
+                **{field: value},
+            )
+
+        return save
+
+    def _update(self, **changes) -> None:
+        self.context.save(
+            lambda: svc.update_interview(
+                session=self.context.session, interview_id=self.context.interview_id, **changes
+            ),
+            key=("interview", tuple(changes)),
+        )
+
+    def _consent_changed(self, *_):
+        given = self.consent.isChecked()
+        self.consent_date.setEnabled(given)
+        self._update(
+            consent_given=given, consent_date=self.consent_date.date().toPython() if given else None
+        )
+
+    def _interviewer_changed(self):
+        name = self.interviewer.currentText().strip()
+        if not name:
+            return
+        context = self.context
+        person = context.save(
+            lambda: svc.interviewer_named(session=context.session, study=context.study, name=name)
+        )
+        if person is not None and person.id != context.interview.interviewer_id:
+            self._update(interviewer_id=person.id)
+
+    def refresh(self) -> None:
+        interview = self.context.interview
+        set_quietly(self.role, interview.respondent_role)
+        set_quietly(self.area, interview.service_area)
+        set_quietly(self.municipality, interview.municipality)
+        set_quietly(self.name, interview.respondent_name or "")
+        set_quietly(self.location, interview.location)
+        set_quietly(self.mode, interview.mode)
+        set_quietly(self.consent, interview.consent_given)
+        for widget, value in (
+            (self.consent_date, interview.consent_date or interview.interview_date),
+            (self.interview_date, interview.interview_date),
+        ):
+            widget.blockSignals(True)
+            widget.setDate(QDate(value))
+            widget.blockSignals(False)
+        self.consent_date.setEnabled(interview.consent_given)
+        for widget, value in (
+            (self.start_time, interview.start_time),
+            (self.end_time, interview.end_time),
+        ):
+            widget.blockSignals(True)
+            widget.setTime(QTime(value) if value else NO_TIME)
+            widget.blockSignals(False)
+        people = svc.study_interviewers(session=self.context.session, study=self.context.study)
+        self.interviewer.blockSignals(True)
+        self.interviewer.clear()
+        self.interviewer.addItems([person.name for person in people])
+        current = [person.name for person in people if person.id == interview.interviewer_id]
+        self.interviewer.setCurrentText(current[0] if current else "")
+        self.interviewer.blockSignals(False)
+
+
+def _time(value: QTime) -> time | None:
+    return None if value == NO_TIME else value.toPython()
