@@ -517,3 +517,125 @@ def _one_interview(
                 **common,
             )
         )
+
+
+def add_sample_interview(session, *, interview_date: date | None = None):
+    """One fully answered interview, made through the same service calls the app uses:
+    for screenshots, and as a realistic example. Returns the interview."""
+    from interviewer import interviews as svc
+
+    study = current_study(session=session)
+    day = interview_date or date(2017, 5, 17)
+    interview = svc.create_interview(
+        session=session,
+        study=study,
+        respondent_role="Head of Child and Family Services",
+        service_area="child_family",
+        municipality="Faaborg-Midtfyn",
+        respondent_name="Birgitte Mølgaard",
+        consent_given=True,
+        consent_date=day,
+        interview_date=day,
+        start_time=time(10, 0),
+        location="Town hall, meeting room 2",
+        interviewer=interviewer_named(session=session, study=study, name="Mette Sørensen"),
+        device="sample",
+    )
+    interview_id = interview.id
+    for scale, value in (("department", 5), ("municipality", 3)):
+        svc.set_rating(
+            session=session,
+            interview_id=interview_id,
+            question_key="priority",
+            scale_key=scale,
+            value=value,
+        )
+    svc.set_notes(
+        session=session,
+        interview_id=interview_id,
+        question_key="priority",
+        notes="High in the department since the new director; the council is "
+        "split on it.\nMentions the budget agreement twice.",
+        started_offset=95,
+    )
+    for title, description, theme in (
+        (
+            "Each unit guards its own budget line",
+            "A family's case crosses three budgets, and nobody owns the whole bill.",
+            "separate_budgets",
+        ),
+        (
+            "No common picture of the task",
+            "School, psychologists and family services each write their own plan.",
+            "no_shared_core_task",
+        ),
+        (
+            "Cuts make everyone look inwards",
+            "In a year of savings the joint meetings are the first thing to go.",
+            "resource_pressure",
+        ),
+    ):
+        svc.add_challenge(
+            session=session,
+            interview_id=interview_id,
+            title=title,
+            description=description,
+            theme_code=theme,
+        )
+    first = svc.add_initiative(
+        session=session,
+        interview_id=interview_id,
+        title="One plan, one contact person",
+        description="Each family gets one plan and one named person who answers the phone.",
+        category_code="closer_to_citizens",
+        start_date=date(2016, 3, 1),
+    )
+    second = svc.add_initiative(
+        session=session,
+        interview_id=interview_id,
+        title="One budget frame for families",
+        description="Savings on placements are reinvested in preventive staff.",
+        category_code="common_budget",
+        start_date=date(2016, 9, 1),
+    )
+    svc.add_effect(
+        session=session,
+        initiative_id=first.id,
+        kind=EffectKind.OBSERVED,
+        description="Families say they now know who to call.",
+    )
+    svc.add_effect(
+        session=session,
+        initiative_id=second.id,
+        kind=EffectKind.MEASURED,
+        description="Far fewer children placed outside the home.",
+        metric="children placed outside the home",
+        baseline=48,
+        current=11,
+        unit="children",
+        period="2015–2017",
+    )
+    svc.add_effect(
+        session=session,
+        initiative_id=second.id,
+        kind=EffectKind.EXPECTED,
+        description="Shorter cases, measured from the spring.",
+    )
+    svc.add_quote(
+        session=session,
+        interview_id=interview_id,
+        question_key="challenges",
+        text="We each defend our own budget line, and the family pays the difference.",
+        theme_code="separate_budgets",
+        use_in_report=True,
+        offset_seconds=754,
+    )
+    svc.add_quote(
+        session=session,
+        interview_id=interview_id,
+        question_key="effects",
+        text="Vi har fået én plan for familien, og det kan de mærke.",
+        initiative_id=first.id,
+        offset_seconds=2710,
+    )
+    return interview

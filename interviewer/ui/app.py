@@ -6,12 +6,17 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from interviewer.errors import DatabaseRefused
-from interviewer.i18n import tr
+from interviewer.i18n import set_language, tr
 from interviewer.paths import log_dir
-from interviewer.storage.database import open_database
+from interviewer.storage.database import Database, open_database
+from interviewer.storage.models import Interview
+from interviewer.ui.main_window import MainWindow
+from interviewer.ui.settings import Preferences, open_interviews, set_open_interviews
+from interviewer.ui.style import apply_style
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +51,73 @@ def _report_unexpected_error(kind, value, tb) -> None:
     )
 
 
+def apply_preferences(app: QApplication) -> None:
+    """Language, locale (dates) and text size, from the user's preferences."""
+    preferences = Preferences()
+    set_language(preferences.language)
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Danish, QLocale.Country.Denmark)
+        if preferences.language == "da"
+        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    )
+    apply_style(app, preferences.font_size)
+
+
+class App:
+    """The running desktop app: the open database and its windows."""
+
+    def __init__(self, qt_app: QApplication, database: Database):
+        self.qt_app, self.database = qt_app, database
+        self.main_window: MainWindow | None = None
+
+    def show(self) -> MainWindow:
+        apply_preferences(self.qt_app)
+        reopen = []
+        if self.main_window is not None:  # rebuilding after a change of language or text size
+            reopen = list(self.main_window.windows)
+            self.main_window.close()
+            self.main_window.deleteLater()
+        window = MainWindow(self.database)
+        window.settings_changed.connect(self.show)
+        window.show()
+        self.main_window = window
+        for interview_id in reopen:
+            window.open_interview(interview_id)
+        return window
+
+    def offer_recovery(self) -> list:
+        """After a crash, offers to return to the interviews that were open."""
+        ids = [i for i in open_interviews(self.database.path) if self._exists(i)]
+        set_open_interviews(self.database.path, [])
+        if not ids:
+            return []
+        answer = QMessageBox.question(
+            self.main_window,
+            tr("Return to your interview?"),
+            tr(
+                "Interviewer was closed while an interview was open. Everything up to the last "
+                "second was saved. Return to it now?"
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return []
+        for interview_id in ids:
+            self.main_window.open_interview(interview_id)
+        return ids
+
+    def _exists(self, interview_id) -> bool:
+        with self.database.session() as session:
+            interview = session.get(Interview, interview_id)
+            return interview is not None and interview.deleted_at is None
+
+
 def run_app(db_path: Path) -> int:
     """Runs the desktop app on ``db_path``; returns the process exit code."""
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("Interviewer")
-    app.setOrganizationName("Interviewer")
+    qt_app = QApplication.instance() or QApplication(sys.argv)
+    qt_app.setApplicationName("Interviewer")
+    qt_app.setOrganizationName("Interviewer")
     setup_logging()
+    apply_preferences(qt_app)
     try:
         database = open_database(db_path)
     except DatabaseRefused as refusal:
@@ -67,12 +133,11 @@ def run_app(db_path: Path) -> int:
             ),
         )
         return 1
-    from interviewer.ui.main_window import MainWindow
-
     sys.excepthook = _report_unexpected_error
-    window = MainWindow(database)
-    window.show()
+    app = App(qt_app, database)
+    app.show()
+    QTimer.singleShot(0, app.offer_recovery)
     try:
-        return app.exec()
+        return qt_app.exec()
     finally:
         database.close()

@@ -21,6 +21,7 @@ def set_quietly(widget, value) -> None:
         elif isinstance(widget, QLineEdit):
             if widget.text() != value:
                 widget.setText(value)
+                widget.setCursorPosition(0)  # show the start of a long text, not its end
         elif isinstance(widget, QComboBox):
             index = widget.findData(value)
             widget.setCurrentIndex(max(index, 0))

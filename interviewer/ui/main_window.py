@@ -1,35 +1,59 @@
-"""The main window: the interviews in the open database, a filter box, and the file's health."""
+"""The main window: the interviews in the open database, a filter box, and the file's health.
 
+New, open, duplicate as template and delete (undoable) work from the toolbar and the keyboard.
+"""
+
+import uuid
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from interviewer import interviews as svc
+from interviewer.errors import DomainError
 from interviewer.i18n import language, tr
 from interviewer.listing import list_interviews
+from interviewer.paths import device_label
 from interviewer.storage.database import Database
+from interviewer.ui import settings
+from interviewer.ui.help_overlay import HelpOverlay
 from interviewer.ui.interview_table import InterviewFilterModel, InterviewTableModel
+from interviewer.ui.interview_window import InterviewWindow
+from interviewer.ui.new_interview_dialog import NewInterviewDialog
+from interviewer.ui.settings_dialog import SettingsDialog
 
 
 class MainWindow(QMainWindow):
+    settings_changed = Signal()  # language or text size: the app rebuilds its windows
+
     def __init__(self, database: Database):
         super().__init__()
         self.database = database
+        self.session = database.session()
+        self.study = svc.current_study(session=self.session)
+        self.guide = svc.study_guide(self.study)
+        self.windows: dict[uuid.UUID, InterviewWindow] = {}
+        self.undo_stack = QUndoStack(self)
         self.setWindowTitle(tr("Interviewer — {file}", file=Path(database.path).name))
 
-        self.filter_box = QLineEdit(placeholderText=tr("Filter interviews…"))
+        self.filter_box = QLineEdit(
+            placeholderText=tr("Filter: type a role, area, municipality, interviewer or date…")
+        )
         self.filter_box.setAccessibleName(tr("Filter interviews"))
         self.filter_box.setClearButtonEnabled(True)
-
         self.model = InterviewTableModel(parent=self)
         self.proxy = InterviewFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -39,29 +63,194 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table.doubleClicked.connect(lambda _: self.open_selected())
+        self.filter_box.textChanged.connect(self.proxy.set_filter_text)
+        self.filter_box.returnPressed.connect(self._filter_enter)
+        self.empty_hint = QLabel(tr("No interviews yet. Press Ctrl+N to start one."))
+        self.empty_hint.setObjectName("hint")
 
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(12, 12, 12, 6)
+        layout.setContentsMargins(14, 10, 14, 6)
         layout.addWidget(self.filter_box)
         layout.addWidget(self.table)
+        layout.addWidget(self.empty_hint)
         self.setCentralWidget(central)
+        self._add_actions()
 
         self.db_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.reload()
-        self.resize(1100, 680)
+        self.resize(1200, 720)
+        settings.restore_geometry(self, "main")
 
-    def reload(self) -> None:
-        with self.database.session() as session:
-            rows = list_interviews(session=session, language=language())
+    # ------------------------------------------------------------------ actions
+
+    def _add_actions(self) -> None:
+        toolbar = QToolBar(tr("Interviews"))
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(toolbar)
+
+        def action(text, keys, slot, *, table_only=False):
+            item = QAction(text, self)
+            if keys:
+                item.setShortcut(QKeySequence(keys))
+                item.setToolTip(f"{text} ({QKeySequence(keys).toString()})")
+            item.triggered.connect(slot)
+            if table_only:  # Delete and Enter belong to the table, not the filter box
+                item.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                self.table.addAction(item)
+            toolbar.addAction(item)
+            return item
+
+        self.new_action = action(tr("New interview"), "Ctrl+N", self.new_interview)
+        self.open_action = action(tr("Open"), "Return", self.open_selected, table_only=True)
+        self.duplicate_action = action(
+            tr("Duplicate as template"), "Ctrl+D", self.duplicate_selected
+        )
+        self.delete_action = action(
+            tr("Delete"), QKeySequence.StandardKey.Delete, self.delete_selected, table_only=True
+        )
+        self.undo_action = self.undo_stack.createUndoAction(self, tr("Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.undo_action)
+        toolbar.addAction(self.undo_action)
+        toolbar.addSeparator()
+        self.settings_action = action(tr("Settings"), "Ctrl+,", self.open_settings)
+        self.help_action = action(tr("Help"), "F1", lambda: HelpOverlay(self).exec())
+        focus_filter = QAction(self)
+        focus_filter.setShortcut(QKeySequence.StandardKey.Find)
+        focus_filter.triggered.connect(lambda: self.filter_box.setFocus())
+        self.addAction(focus_filter)
+
+    def _filter_enter(self) -> None:
+        if self.proxy.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def selected_id(self) -> uuid.UUID | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.summary(self.proxy.mapToSource(rows[0]).row()).id
+
+    def new_interview(self) -> None:
+        dialog = NewInterviewDialog(self.session, self.study, self)
+        if dialog.exec() and dialog.interview is not None:
+            self.reload(select=dialog.interview.id)
+            self.open_interview(dialog.interview.id)
+
+    def open_selected(self) -> None:
+        interview_id = self.selected_id()
+        if interview_id is not None:
+            self.open_interview(interview_id)
+
+    def open_interview(self, interview_id: uuid.UUID) -> InterviewWindow:
+        window = self.windows.get(interview_id)
+        if window is None:
+            window = InterviewWindow(self.database, interview_id)
+            window.closed.connect(self._interview_closed)
+            self.windows[interview_id] = window
+            settings.set_open_interviews(self.database.path, list(self.windows))
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _interview_closed(self, interview_id: uuid.UUID) -> None:
+        self.windows.pop(interview_id, None)
+        settings.set_open_interviews(self.database.path, list(self.windows))
+        self.session.expire_all()
+        self.reload(select=interview_id)
+
+    def duplicate_selected(self) -> None:
+        interview_id = self.selected_id()
+        if interview_id is None:
+            return
+        copy = svc.duplicate_as_template(
+            session=self.session,
+            interview_id=interview_id,
+            interview_date=date.today(),
+            device=device_label(),
+        )
+        self.reload(select=copy.id)
+        self.open_interview(copy.id)
+
+    def delete_selected(self) -> None:
+        interview_id = self.selected_id()
+        if interview_id is None:
+            return
+        if interview_id in self.windows:
+            self.windows[interview_id].close()
+        summary = self.model.summary(self.model.row_of(interview_id))
+        self.undo_stack.push(_DeleteInterview(self, interview_id, summary.respondent_role))
+        self.statusBar().showMessage(
+            tr("Deleted “{role}”. Ctrl+Z brings it back.", role=summary.respondent_role), 8000
+        )
+
+    def open_settings(self) -> None:
+        before = (settings.Preferences().language, settings.Preferences().font_size)
+        has_interviews = self.model.rowCount() > 0
+        dialog = SettingsDialog(self.session, self.study, has_interviews, self)
+        if dialog.exec():
+            self.guide = svc.study_guide(self.study)
+            after = (settings.Preferences().language, settings.Preferences().font_size)
+            if after != before:
+                self.settings_changed.emit()
+
+    # ------------------------------------------------------------------ showing
+
+    def reload(self, select: uuid.UUID | None = None) -> None:
+        rows = list_interviews(
+            session=self.session, language=language(), questions=len(self.guide.questions)
+        )
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column) + 16, 320))
+        self.empty_hint.setVisible(not rows)
         self.db_label.setText(
             tr("{file} · {count} interviews · healthy", file=self.database.path, count=len(rows))
         )
+        row = self.model.row_of(select) if select else None
+        if row is not None:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.table.selectRow(index.row())
+                self.table.scrollTo(index)
+
+    def closeEvent(self, event):  # noqa: N802 - Qt's name
+        for window in list(self.windows.values()):
+            window.close()
+        settings.save_geometry(self, "main")
+        self.session.close()
+        super().closeEvent(event)
+
+
+class _DeleteInterview(QUndoCommand):
+    def __init__(self, window: MainWindow, interview_id: uuid.UUID, role: str):
+        super().__init__(tr("Delete “{role}”", role=role))
+        self.window, self.interview_id = window, interview_id
+
+    def redo(self) -> None:
+        self._do(svc.delete_interview)
+
+    def undo(self) -> None:
+        self._do(svc.restore_interview)
+        self.window.reload(select=self.interview_id)
+
+    def _do(self, action) -> None:
+        try:
+            action(session=self.window.session, interview_id=self.interview_id)
+        except DomainError as error:
+            QMessageBox.warning(self.window, tr("Interviewer"), str(error))
+        self.window.reload()

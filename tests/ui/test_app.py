@@ -75,7 +75,7 @@ def test_the_main_window_lists_the_interviews_and_the_filter_narrows_them(qtbot,
     assert 0 < window.proxy.rowCount() < 200
     assert all(
         first.municipality.lower()
-        in " ".join(window.proxy.index(row, column).data().lower() for column in range(6))
+        in " ".join(window.proxy.index(row, column).data().lower() for column in range(7))
         for row in range(window.proxy.rowCount())
     )
     assert str(demo_database.path) in window.db_label.text()
@@ -89,10 +89,10 @@ def test_the_table_model_shows_one_row_per_summary_without_a_view(demo_database)
     model = InterviewTableModel(rows)
     proxy = InterviewFilterModel()
     proxy.setSourceModel(model)
-    assert (model.rowCount(), model.columnCount()) == (200, 6)
+    assert (model.rowCount(), model.columnCount()) == (200, 7)
     assert model.index(0, 0).data() == rows[0].respondent_role
     assert model.headerData(3, Qt.Orientation.Horizontal) == "Date"
-    proxy.setFilterFixedString("zzz-no-such-text")
+    proxy.set_filter_text("zzz-no-such-text")
     assert proxy.rowCount() == 0
 
 

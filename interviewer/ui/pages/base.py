@@ -20,6 +20,8 @@ class StepPage(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # pages wrap and grow downwards; a sideways scroll bar would hide answers
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
         self.body = QVBoxLayout(inner)
         self.body.setContentsMargins(28, 20, 28, 20)

@@ -41,7 +41,7 @@ class ChallengesPage(RecordListPage):
         self.theme = CodeCombo(context.code_entries(CodeKind.CHALLENGE_THEME), none_text())
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
-        self.description.setMinimumHeight(90)
+        self.description.setFixedHeight(100)
         self.add_field(tr("Title"), self.title_edit)
         self.add_field(tr("Theme"), self.theme)
         self.add_field(tr("Description"), self.description)

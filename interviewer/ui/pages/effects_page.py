@@ -92,7 +92,7 @@ class EffectsPage(StepPage):
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName(tr("Effects by initiative"))
-        self.tree.setMaximumHeight(170)
+        self.tree.setMaximumHeight(150)
         self.tree.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.body.addWidget(self.tree)
         delete = QAction(self.tree)
@@ -113,7 +113,7 @@ class EffectsPage(StepPage):
         self.kind = choice_combo(kind_choices())
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
-        self.description.setMinimumHeight(70)
+        self.description.setFixedHeight(80)
         self.metric = QLineEdit(placeholderText=tr("e.g. children placed outside the home"))
         self.baseline = QLineEdit()
         self.current = QLineEdit()
@@ -274,11 +274,14 @@ class EffectsPage(StepPage):
             self.tree.addTopLevelItem(parent)
             for effect in (e for e in effects if e.initiative_id == initiative.id):
                 child = QTreeWidgetItem([effect_summary(effect)])
+                child.setToolTip(0, effect_summary(effect))
                 child.setData(0, ID_ROLE, effect.id)
                 parent.addChild(child)
                 if effect.id == keep:
                     current = child
             parent.setExpanded(True)
+        if current is None and effects:  # nothing chosen yet: show the first effect
+            current = self.tree.topLevelItem(0).child(0) if self.tree.topLevelItem(0) else None
         if current is not None:
             self.tree.setCurrentItem(current)
         self.tree.blockSignals(False)

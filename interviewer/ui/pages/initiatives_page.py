@@ -42,7 +42,7 @@ class InitiativesPage(RecordListPage):
         started_holder.setLayout(started_row)
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
-        self.description.setMinimumHeight(90)
+        self.description.setFixedHeight(100)
         self.add_field(tr("Title"), self.title_edit)
         self.add_field(tr("Category"), self.category)
         self.add_field(tr("Status"), self.status)

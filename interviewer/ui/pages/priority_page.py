@@ -1,6 +1,6 @@
 """Question 1: two ratings on a labelled 1-5 scale (department, municipality), or "don't know"."""
 
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QRadioButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
 
 from interviewer import interviews as svc
 from interviewer.guide import Question
@@ -17,32 +17,32 @@ class PriorityPage(StepPage):
         self.add_question_header(question)
         self.groups: dict[str, QButtonGroup] = {}
         points = question.scale_points.in_language(language())
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(10)
-        for row, scale in enumerate(question.scales):
-            label = QLabel(scale.label.in_language(language()))
+        scales = QVBoxLayout()
+        scales.setSpacing(6)
+        for scale in question.scales:
+            scale_name = scale.label.in_language(language())
+            label = QLabel(scale_name)
             label.setObjectName("sectionTitle")
-            grid.addWidget(label, row * 2, 0, 1, 7)
+            scales.addSpacing(6)
+            scales.addWidget(label)
             group = QButtonGroup(self)
+            points_row = QHBoxLayout()
+            points_row.setSpacing(18)
             for value in range(1, 6):
                 button = QRadioButton(f"{value} · {points[value - 1]}")
-                button.setAccessibleName(
-                    f"{scale.label.in_language(language())}: {value}, {points[value - 1]}"
-                )
+                button.setAccessibleName(f"{scale_name}: {value}, {points[value - 1]}")
                 group.addButton(button, value)
-                grid.addWidget(button, row * 2 + 1, value - 1)
+                points_row.addWidget(button)
+            points_row.addStretch()
             dont_know_text = tr("Don't know / not asked")
             dont_know = QRadioButton(dont_know_text)
-            dont_know.setAccessibleName(f"{scale.label.in_language(language())}: {dont_know_text}")
+            dont_know.setAccessibleName(f"{scale_name}: {dont_know_text}")
             group.addButton(dont_know, DONT_KNOW)
-            grid.addWidget(dont_know, row * 2 + 1, 5)
+            scales.addLayout(points_row)
+            scales.addWidget(dont_know)
             group.idClicked.connect(lambda value, key=scale.key: self._rate(key, value))
             self.groups[scale.key] = group
-        grid.setColumnStretch(6, 1)
-        holder = QWidget()
-        holder.setLayout(grid)
-        self.body.addWidget(holder)
+        self.body.addLayout(scales)
         hint = QLabel(
             tr(
                 "Arrow keys choose within a scale; Tab moves to the next scale. "

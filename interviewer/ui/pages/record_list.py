@@ -64,7 +64,7 @@ class RecordListPage(StepPage):
 
         self.list = RecordList(self.reordered if draggable else None)
         self.list.setAccessibleName(self.list_name)
-        self.list.setMaximumHeight(150)
+        self.list.setMaximumHeight(120)
         self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.body.addWidget(self.list)
 

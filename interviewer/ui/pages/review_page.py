@@ -9,10 +9,10 @@ from interviewer.guide import AnswerType
 from interviewer.i18n import language, tr
 from interviewer.progress import interview_progress
 from interviewer.storage.models import CodeKind, InterviewStatus
+from interviewer.ui.pages.base import StepPage
 from interviewer.ui.pages.effects_page import effect_summary
 from interviewer.ui.pages.initiatives_page import status_choices
 from interviewer.ui.pages.respondent_page import mode_choices
-from interviewer.ui.pages.base import StepPage
 
 
 def _paragraphs(text: str) -> str:
@@ -53,24 +53,31 @@ class ReviewPage(StepPage):
 
     def _set_status(self, status: InterviewStatus) -> None:
         context = self.context
-        context.save(lambda: svc.set_status(session=context.session,
-                                            interview_id=context.interview_id, status=status))
+        context.save(
+            lambda: svc.set_status(
+                session=context.session, interview_id=context.interview_id, status=status
+            )
+        )
         self.refresh()
         self.first_field().setFocus()
 
     def refresh(self) -> None:
         context = self.context
         interview = context.interview
-        progress = interview_progress(session=context.session, interview=interview,
-                                      guide=context.guide)
+        progress = interview_progress(
+            session=context.session, interview=interview, guide=context.guide
+        )
         complete = interview.status is InterviewStatus.COMPLETE
         self.complete_button.setVisible(not complete)
         self.draft_button.setVisible(complete)
         if complete:
             self.state.setText(tr("✓ This interview is marked complete."))
         elif progress.missing:
-            self.state.setText(tr("Still a draft. Before marking it complete, look at:") + "\n"
-                               + "\n".join(f"⚠ {item}" for item in progress.missing))
+            self.state.setText(
+                tr("Still a draft. Before marking it complete, look at:")
+                + "\n"
+                + "\n".join(f"⚠ {item}" for item in progress.missing)
+            )
         else:
             self.state.setText(tr("Nothing is missing. Mark it complete when you are done."))
         self.summary.setHtml(self._summary_html())
@@ -82,12 +89,28 @@ class ReviewPage(StepPage):
         ratings = svc.ratings_by_scale(session=session, interview_id=interview.id)
         modes = dict((value, text) for text, value in mode_choices())
         statuses = dict((value, text) for text, value in status_choices())
+
+        def label(kind: CodeKind, code: str | None) -> str:
+            return escape(context.code_label(kind, code))
+
         parts = [
             f"<h3>{escape(interview.respondent_role)}</h3>",
-            "<p>" + escape(" · ".join(filter(None, (
-                context.code_label(CodeKind.SERVICE_AREA, interview.service_area),
-                interview.municipality, interview.interview_date.isoformat(),
-                interview.location, modes.get(interview.mode, ""))))) + "</p>",
+            "<p>"
+            + escape(
+                " · ".join(
+                    filter(
+                        None,
+                        (
+                            context.code_label(CodeKind.SERVICE_AREA, interview.service_area),
+                            interview.municipality,
+                            interview.interview_date.isoformat(),
+                            interview.location,
+                            modes.get(interview.mode, ""),
+                        ),
+                    )
+                )
+            )
+            + "</p>",
         ]
         for question in context.guide.questions:
             parts.append(f"<h4>{question.number}. {escape(question.title.in_language(lang))}</h4>")
@@ -101,34 +124,56 @@ class ReviewPage(StepPage):
                         value = f"{rating.value} ({points[rating.value - 1]})"
                     else:
                         value = "—"
-                    parts.append(f"<p>{escape(scale.label.in_language(lang))}: "
-                                 f"<b>{escape(value)}</b></p>")
+                    parts.append(
+                        f"<p>{escape(scale.label.in_language(lang))}: <b>{escape(value)}</b></p>"
+                    )
             elif question.answer is AnswerType.RANKED_CHALLENGES:
                 items = svc.live_challenges(session=session, interview_id=interview.id)
-                parts.append("<ol>" + "".join(
-                    f"<li><b>{escape(c.title)}</b> "
-                    f"<i>{escape(context.code_label(CodeKind.CHALLENGE_THEME, c.theme_code))}</i>"
-                    f"<br>{_paragraphs(c.description)}</li>" for c in items) + "</ol>")
+                parts.append(
+                    "<ol>"
+                    + "".join(
+                        f"<li><b>{escape(c.title)}</b> "
+                        f"<i>{label(CodeKind.CHALLENGE_THEME, c.theme_code)}</i>"
+                        f"<br>{_paragraphs(c.description)}</li>"
+                        for c in items
+                    )
+                    + "</ol>"
+                )
             elif question.answer is AnswerType.INITIATIVES:
                 items = svc.live_initiatives(session=session, interview_id=interview.id)
-                parts.append("<ul>" + "".join(
-                    f"<li><b>{escape(i.title)}</b> — "
-                    f"{escape(context.code_label(CodeKind.INITIATIVE_CATEGORY, i.category_code))}"
-                    f" · {escape(statuses[i.status])}<br>{_paragraphs(i.description)}</li>"
-                    for i in items) + "</ul>")
+                parts.append(
+                    "<ul>"
+                    + "".join(
+                        f"<li><b>{escape(i.title)}</b> — "
+                        f"{label(CodeKind.INITIATIVE_CATEGORY, i.category_code)}"
+                        f" · {escape(statuses[i.status])}<br>{_paragraphs(i.description)}</li>"
+                        for i in items
+                    )
+                    + "</ul>"
+                )
             elif question.answer is AnswerType.EFFECTS:
                 effects = svc.live_effects(session=session, interview_id=interview.id)
-                titles = {i.id: i.title for i in svc.live_initiatives(
-                    session=session, interview_id=interview.id)}
-                parts.append("<ul>" + "".join(
-                    f"<li>{escape(titles.get(e.initiative_id, ''))}: {escape(effect_summary(e))}"
-                    "</li>" for e in effects) + "</ul>")
+                titles = {
+                    i.id: i.title
+                    for i in svc.live_initiatives(session=session, interview_id=interview.id)
+                }
+                parts.append(
+                    "<ul>"
+                    + "".join(
+                        f"<li>{escape(titles.get(e.initiative_id, ''))}: "
+                        f"{escape(effect_summary(e))}</li>"
+                        for e in effects
+                    )
+                    + "</ul>"
+                )
             notes = answers.get(question.key)
             if notes is not None and notes.notes.strip():
                 parts.append(f"<p><i>{tr('Notes')}:</i> {_paragraphs(notes.notes)}</p>")
         quotes = svc.live_quotes(session=session, interview_id=interview.id)
         if quotes:
             parts.append(f"<h4>{tr('Quotes')}</h4>")
-            parts += [f"<blockquote>“{_paragraphs(q.text)}” — {escape(q.speaker_role)}"
-                      "</blockquote>" for q in quotes]
+            parts += [
+                f"<blockquote>“{_paragraphs(q.text)}” — {escape(q.speaker_role)}</blockquote>"
+                for q in quotes
+            ]
         return "".join(parts)

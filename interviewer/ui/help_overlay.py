@@ -1,0 +1,60 @@
+"""F1: the keyboard shortcuts, listed over the window."""
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from interviewer.i18n import tr
+
+
+def shortcuts() -> list[tuple[str, str]]:
+    return [
+        ("Ctrl+N", tr("New interview (main window)")),
+        ("Enter", tr("Open the selected interview (main window)")),
+        ("Ctrl+0 … Ctrl+5", tr("Go to a step: respondent, questions 1–4, review")),
+        ("Ctrl+Tab / Ctrl+Shift+Tab", tr("Next / previous step")),
+        ("Ctrl+G", tr("Grab a quote, word for word, from any step")),
+        ("Enter / Shift+Enter / Esc", tr("In the quote box: keep / new line / drop")),
+        ("Ctrl+Shift+N", tr("Write notes for this step")),
+        ("Ctrl+Shift+P", tr("Show or hide the side panel")),
+        (tr("Enter in a “New …” field"), tr("Add a challenge, initiative or effect")),
+        ("Alt+Up / Alt+Down", tr("Move the selected challenge up or down")),
+        ("Delete", tr("Remove the selected item (in a list)")),
+        ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a removal or a reorder")),
+        ("Tab / Shift+Tab", tr("Next / previous field")),
+        ("Ctrl+W", tr("Close the interview (everything is already saved)")),
+        ("F1", tr("This help")),
+    ]
+
+
+class HelpOverlay(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Keyboard shortcuts"))
+        rows = shortcuts()
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels([tr("Keys"), tr("What they do")])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAccessibleName(tr("Keyboard shortcuts"))
+        for row, (keys, meaning) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(meaning))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        note = QLabel(tr("Everything is saved as you type. There is no save button."))
+        note.setObjectName("hint")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(720, 560)

@@ -1,0 +1,356 @@
+"""The interview window, used in the meeting: a step rail, the question, and a side panel.
+
+Everything typed is saved within a second, without a save button; closing the window, or
+switching to another interview, first saves whatever is still queued.
+"""
+
+import time
+import uuid
+from datetime import datetime
+
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPen, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QStyledItemDelegate,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer import interviews as svc
+from interviewer.guide import AnswerType
+from interviewer.i18n import tr
+from interviewer.progress import interview_progress
+from interviewer.storage.database import Database
+from interviewer.storage.models import CodeKind, InterviewStatus
+from interviewer.ui import settings
+from interviewer.ui.help_overlay import HelpOverlay
+from interviewer.ui.interview_context import InterviewContext
+from interviewer.ui.pages.base import StepPage
+from interviewer.ui.pages.challenges_page import ChallengesPage
+from interviewer.ui.pages.effects_page import EffectsPage
+from interviewer.ui.pages.initiatives_page import InitiativesPage
+from interviewer.ui.pages.priority_page import PriorityPage
+from interviewer.ui.pages.respondent_page import RespondentPage
+from interviewer.ui.pages.review_page import ReviewPage
+from interviewer.ui.quote_box import QuoteBox
+from interviewer.ui.side_panel import SidePanel, clock_text
+from interviewer.ui.style import COLOURS
+
+PAGE_FOR_ANSWER = {
+    AnswerType.RATINGS: PriorityPage,
+    AnswerType.RANKED_CHALLENGES: ChallengesPage,
+    AnswerType.INITIATIVES: InitiativesPage,
+    AnswerType.EFFECTS: EffectsPage,
+}
+SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 1
+# time on a step is written down at least this often, so a crash loses little of it
+STEP_TIME_FLUSH_MS = 60_000
+
+
+class RailDelegate(QStyledItemDelegate):
+    """Draws a step's name, with its keyboard shortcut in grey at the right."""
+
+    def paint(self, painter, option, index):
+        shortcut = index.data(SHORTCUT_ROLE) or ""
+        width = option.fontMetrics.horizontalAdvance(shortcut) + 14
+        super().paint(painter, option, index)
+        painter.save()
+        painter.setPen(QPen(QColor(COLOURS["muted"])))
+        area = QRect(
+            option.rect.right() - width, option.rect.top(), width - 8, option.rect.height()
+        )
+        painter.drawText(
+            area, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shortcut
+        )
+        painter.restore()
+
+    def sizeHint(self, option, index):  # noqa: N802 - Qt's name
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width() + 60, max(hint.height(), 34))
+
+
+class InterviewWindow(QMainWindow):
+    closed = Signal(uuid.UUID)
+
+    def __init__(self, database: Database, interview_id: uuid.UUID, parent=None):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.context = InterviewContext(database, interview_id, self)
+        context = self.context
+
+        self.pages: list[StepPage] = [RespondentPage(context)]
+        for question in context.guide.questions:
+            self.pages.append(PAGE_FOR_ANSWER[question.answer](context, question))
+        self.pages.append(ReviewPage(context))
+
+        self.rail = QListWidget()
+        self.rail.setObjectName("stepRail")
+        self.rail.setAccessibleName(tr("Interview steps"))
+        self.rail.setItemDelegate(RailDelegate(self.rail))
+        self.rail.setFixedWidth(230)
+        self.stack = QStackedWidget()
+        for number, page in enumerate(self.pages):
+            item = QListWidgetItem()
+            item.setData(SHORTCUT_ROLE, f"Ctrl+{number}")
+            self.rail.addItem(item)
+            self.stack.addWidget(page)
+        self.rail.currentRowChanged.connect(self._step_changed)
+
+        self.side_panel = SidePanel(context)
+        self.side_panel.setFixedWidth(360)
+        self.side_panel.new_quote_button.clicked.connect(self.open_quote_box)
+
+        self.role_label = QLabel()
+        self.role_label.setObjectName("headerRole")
+        self.place_label = QLabel()
+        self.place_label.setObjectName("muted")
+        self.clock = QLabel()
+        self.clock.setObjectName("clock")
+        self.clock.setAccessibleName(tr("Interview clock"))
+        self.clock_button = QPushButton(tr("Start clock now"))
+        self.clock_button.setToolTip(tr("Sets the interview's start time to now"))
+        self.clock_button.clicked.connect(self._start_clock)
+        self.saved_mark = QLabel(tr("Saved"))
+        self.saved_mark.setObjectName("savedMark")
+        self.saved_mark.setMinimumWidth(110)
+        self.panel_button = QPushButton(tr("Side panel (Ctrl+Shift+P)"))
+        self.panel_button.setCheckable(True)
+        self.panel_button.setChecked(True)
+        self.panel_button.toggled.connect(self.side_panel.setVisible)
+        self.message = QLabel()
+        self.message.setObjectName("refusal")
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        header = QFrame()
+        header.setObjectName("header")
+        header_row = QHBoxLayout(header)
+        header_row.setContentsMargins(16, 8, 16, 8)
+        who = QVBoxLayout()
+        who.setSpacing(0)
+        who.addWidget(self.role_label)
+        who.addWidget(self.place_label)
+        header_row.addLayout(who, 1)
+        for widget in (self.clock, self.clock_button, self.saved_mark, self.panel_button):
+            header_row.addWidget(widget)
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        body.addWidget(self.rail)
+        body.addWidget(self.stack, 1)
+        body.addWidget(self.side_panel)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(header)
+        message_holder = QHBoxLayout()
+        message_holder.setContentsMargins(16, 4, 16, 4)
+        message_holder.addWidget(self.message)
+        column.addLayout(message_holder)
+        column.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self._add_shortcuts()
+        context.status.connect(self._show_status)
+        context.refused.connect(self._show_refusal)
+        context.changed.connect(self._after_change)
+        context.undo_stack.indexChanged.connect(lambda _: self._after_undo())
+        self._clock_timer = QTimer(self, interval=1000)
+        self._clock_timer.timeout.connect(self._tick)
+        self._clock_timer.start()
+        self._message_timer = QTimer(self, singleShot=True, interval=10_000)
+        self._message_timer.timeout.connect(self.message.hide)
+        self._step_started = time.monotonic()
+        self._step_timer = QTimer(self, interval=STEP_TIME_FLUSH_MS)
+        self._step_timer.timeout.connect(self._record_step_time)
+        self._step_timer.start()
+
+        self._current_step = 0
+        self._update_header()
+        self._update_rail()
+        self.side_panel.refresh_quotes()
+        self.rail.setCurrentRow(0)  # shows the first step
+        self.resize(1280, 760)
+        settings.restore_geometry(self, "interview")
+
+    # ------------------------------------------------------------------ set-up
+
+    def _add_shortcuts(self) -> None:
+        def shortcut(keys, slot):
+            item = QShortcut(QKeySequence(keys), self)
+            item.setContext(Qt.ShortcutContext.WindowShortcut)
+            item.activated.connect(slot)
+            return item
+
+        for number in range(len(self.pages)):
+            shortcut(f"Ctrl+{number}", lambda number=number: self.go_to_step(number))
+        shortcut("Ctrl+Tab", lambda: self.go_to_step((self._current_step + 1) % len(self.pages)))
+        shortcut(
+            "Ctrl+Shift+Tab", lambda: self.go_to_step((self._current_step - 1) % len(self.pages))
+        )
+        shortcut(
+            "Ctrl+Shift+Backtab",
+            lambda: self.go_to_step((self._current_step - 1) % len(self.pages)),
+        )
+        shortcut("Ctrl+G", self.open_quote_box)
+        shortcut("Ctrl+Shift+N", self._focus_notes)
+        shortcut("Ctrl+Shift+P", self.panel_button.toggle)
+        shortcut("F1", lambda: HelpOverlay(self).exec())
+        shortcut("Ctrl+W", self.close)
+        undo = self.context.undo_stack.createUndoAction(self, tr("Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.context.undo_stack.createRedoAction(self, tr("Redo"))
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+        self.undo_action, self.redo_action = undo, redo
+
+    # ------------------------------------------------------------------ steps
+
+    def go_to_step(self, number: int) -> None:
+        self.rail.setCurrentRow(number)
+        page = self.pages[number]
+        target = page.first_field()
+        (target or page).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def current_page(self) -> StepPage:
+        return self.pages[self._current_step]
+
+    def _step_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.context.flush()
+        self._record_step_time()
+        self._current_step = row
+        page = self.pages[row]
+        self.stack.setCurrentWidget(page)
+        page.refresh()
+        question = page.question
+        self.side_panel.show_notes_for(question.key if question else None, self._step_title(row))
+
+    def _step_title(self, row: int) -> str:
+        page = self.pages[row]
+        return f"{page.question.number} {page.title()}" if page.question else page.title()
+
+    def _record_step_time(self) -> None:
+        """Adds the seconds spent on the current question to its answer."""
+        now = time.monotonic()
+        seconds, self._step_started = int(now - self._step_started), now
+        question = self.current_page().question
+        if question is not None and seconds > 0:
+            context = self.context
+            context.save(
+                lambda: svc.add_time_spent(
+                    session=context.session,
+                    interview_id=context.interview_id,
+                    question_key=question.key,
+                    seconds=seconds,
+                )
+            )
+
+    def _focus_notes(self) -> None:
+        if not self.side_panel.isVisible():
+            self.panel_button.setChecked(True)
+        if self.side_panel.notes.isEnabled():
+            self.side_panel.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def open_quote_box(self) -> None:
+        page = self.current_page()
+        box = QuoteBox(
+            self.context,
+            page.question.key if page.question else None,
+            self._step_title(self._current_step),
+            self,
+        )
+        if box.exec() and box.saved_quote is not None:
+            self.side_panel.refresh_quotes(select=box.saved_quote.id)
+
+    # ------------------------------------------------------------------ showing
+
+    def _update_header(self) -> None:
+        interview = self.context.interview
+        self.role_label.setText(interview.respondent_role)
+        area = self.context.code_label(CodeKind.SERVICE_AREA, interview.service_area)
+        self.place_label.setText(f"{interview.municipality} · {area}")
+        self.setWindowTitle(
+            tr(
+                "{role}, {municipality} — Interviewer",
+                role=interview.respondent_role,
+                municipality=interview.municipality,
+            )
+        )
+        self._tick()
+
+    def _tick(self) -> None:
+        self.clock.setText(clock_text(self.context.elapsed_seconds()))
+
+    def _update_rail(self) -> None:
+        context = self.context
+        progress = interview_progress(
+            session=context.session, interview=context.interview, guide=context.guide
+        )
+        for row, page in enumerate(self.pages):
+            if page.question is not None:
+                done = progress.answered.get(page.question.key, False)
+            elif page.key == "review":
+                done = context.interview.status is InterviewStatus.COMPLETE
+            else:
+                done = progress.respondent_complete
+            mark = "✓" if done else "○"
+            item = self.rail.item(row)
+            item.setText(f"{mark}  {self._step_title(row)}")
+            state = tr("has answers") if done else tr("no answers yet")
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole, f"{self._step_title(row)}, {state}, Ctrl+{row}"
+            )
+            item.setToolTip(f"{self._step_title(row)} (Ctrl+{row})")
+
+    def _after_change(self) -> None:
+        self._update_rail()
+        self._update_header()
+        self.message.hide()
+
+    def _after_undo(self) -> None:
+        self.current_page().refresh()
+        self.side_panel.refresh_quotes()
+
+    def _show_status(self, text: str) -> None:
+        self.saved_mark.setText(text)
+
+    def _show_refusal(self, text: str) -> None:
+        self.message.setText(f"⚠ {text}")
+        self.message.show()
+        self._message_timer.start()
+
+    def _start_clock(self) -> None:
+        now = datetime.now()
+        context = self.context
+        context.save(
+            lambda: svc.update_interview(
+                session=context.session,
+                interview_id=context.interview_id,
+                interview_date=now.date(),
+                start_time=now.time().replace(microsecond=0),
+            )
+        )
+        self._tick()
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event):  # noqa: N802 - Qt's name
+        self._record_step_time()
+        self.context.close()
+        settings.save_geometry(self, "interview")
+        self._clock_timer.stop()
+        self._step_timer.stop()
+        self.closed.emit(self.context.interview_id)
+        super().closeEvent(event)

@@ -1,0 +1,143 @@
+"""Study settings: the interviewer's name, language, font size, and the study's guide and
+codebook (replaceable by other files until the first interview is taken)."""
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from interviewer import interviews as svc
+from interviewer.codebook import load_codebook
+from interviewer.errors import InterviewerError
+from interviewer.guide import load_guide
+from interviewer.i18n import LANGUAGES, tr
+from interviewer.ui.pages.base import show_refusal
+from interviewer.ui.settings import FONT_SIZES, Preferences
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, session, study, has_interviews: bool, parent=None):
+        super().__init__(parent)
+        self.session, self.study = session, study
+        self.preferences = Preferences()
+        self.setWindowTitle(tr("Settings"))
+        self.setMinimumWidth(560)
+
+        self.name = QLineEdit(self.preferences.interviewer_name)
+        self.language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(self.language.findData(self.preferences.language))
+        self.font_size = QComboBox()
+        for size in FONT_SIZES:
+            self.font_size.addItem(tr("{size} pt", size=size), size)
+        self.font_size.setCurrentIndex(max(0, self.font_size.findData(self.preferences.font_size)))
+
+        self.guide_label = QLabel()
+        self.codebook_label = QLabel()
+        self.guide_button = QPushButton(tr("Load guide file…"))
+        self.codebook_button = QPushButton(tr("Load codebook file…"))
+        for button in (self.guide_button, self.codebook_button):
+            button.setEnabled(not has_interviews)
+        self.guide_button.clicked.connect(self._load_guide)
+        self.codebook_button.clicked.connect(self._load_codebook)
+        guide_row, codebook_row = QHBoxLayout(), QHBoxLayout()
+        guide_row.addWidget(self.guide_label, 1)
+        guide_row.addWidget(self.guide_button)
+        codebook_row.addWidget(self.codebook_label, 1)
+        codebook_row.addWidget(self.codebook_button)
+        locked = QLabel(
+            tr("The study already has interviews, so its guide and codebook stay as they are.")
+            if has_interviews
+            else ""
+        )
+        locked.setObjectName("hint")
+        locked.setWordWrap(True)
+        self.refusal = QLabel()
+        self.refusal.setObjectName("refusal")
+        self.refusal.setWordWrap(True)
+        self.refusal.hide()
+
+        form = QFormLayout()
+        form.addRow(tr("Your name, as interviewer"), self.name)
+        form.addRow(tr("Language"), self.language)
+        form.addRow(tr("Text size"), self.font_size)
+        form.addRow(tr("Interview guide"), guide_row)
+        form.addRow(tr("Codebook"), codebook_row)
+        form.addRow("", locked)
+        for label, field in (
+            (tr("Your name, as interviewer"), self.name),
+            (tr("Language"), self.language),
+            (tr("Text size"), self.font_size),
+        ):
+            field.setAccessibleName(label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.refusal)
+        layout.addWidget(buttons)
+        self._show_study()
+
+    def _show_study(self) -> None:
+        self.guide_label.setText(f"{self.study.guide_id} · {self.study.guide_version}")
+        self.codebook_label.setText(f"{self.study.codebook_id} · {self.study.codebook_version}")
+
+    def _pick(self, title: str) -> str | None:
+        folder = self.preferences.last_folder("study_files")
+        path, _ = QFileDialog.getOpenFileName(self, title, folder, tr("TOML files (*.toml)"))
+        if path:
+            self.preferences.set_last_folder("study_files", str(Path(path).parent))
+        return path or None
+
+    def _load_guide(self) -> None:
+        path = self._pick(tr("Load guide file"))
+        if path:
+            self._replace(
+                lambda: svc.replace_study_files(
+                    session=self.session, study=self.study, guide_toml=_checked_guide_text(path)
+                )
+            )
+
+    def _load_codebook(self) -> None:
+        path = self._pick(tr("Load codebook file"))
+        if path:
+            self._replace(
+                lambda: svc.replace_study_files(
+                    session=self.session, study=self.study, codebook=load_codebook(path)
+                )
+            )
+
+    def _replace(self, action) -> None:
+        try:
+            action()
+        except InterviewerError as error:
+            show_refusal(self.refusal, str(error))
+            return
+        show_refusal(self.refusal, "")
+        self._show_study()
+
+    def _save(self) -> None:
+        self.preferences.interviewer_name = self.name.text()
+        self.preferences.language = self.language.currentData()
+        self.preferences.font_size = self.font_size.currentData()
+        self.accept()
+
+
+def _checked_guide_text(path: str) -> str:
+    load_guide(path)  # refuses a broken file with a message naming the field
+    return Path(path).read_text("utf-8")

@@ -1,0 +1,285 @@
+"""The collapsible side panel of the interview window: this step's notes and all quotes."""
+
+import uuid
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from interviewer import interviews as svc
+from interviewer.i18n import language, tr
+from interviewer.storage.models import CodeKind, Quote
+from interviewer.ui.fields import CodeCombo, autosave_text, none_text, set_quietly
+from interviewer.ui.interview_context import InterviewContext
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def clock_text(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    hours, rest = divmod(seconds, 3600)
+    minutes = f"{rest // 60:02d}:{rest % 60:02d}"
+    return f"{hours}:{minutes}" if hours else minutes
+
+
+class NotesEditor(QPlainTextEdit):
+    """The notes of one question; the first keystroke is stamped with the interview clock."""
+
+    def __init__(self, context: InterviewContext, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.question_key: str | None = None
+        self.setTabChangesFocus(True)
+        self._started: dict[str, tuple[int, datetime]] = {}
+        autosave_text(context, self, lambda: self.question_key, self._save)
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
+        if self.question_key and event.text() and self.question_key not in self._started:
+            self._started[self.question_key] = (self.context.elapsed_seconds(), datetime.now(UTC))
+        super().keyPressEvent(event)
+
+    def _save(self, question_key: str, text: str):
+        offset, at = self._started.get(question_key, (None, None))
+        return svc.set_notes(
+            session=self.context.session,
+            interview_id=self.context.interview_id,
+            question_key=question_key,
+            notes=text,
+            started_offset=offset,
+            started_at=at,
+        )
+
+
+class SidePanel(QFrame):
+    def __init__(self, context: InterviewContext, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("sidePanel")
+        self._shown_quote: uuid.UUID | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 14, 14, 14)
+
+        self.notes_title = QLabel()
+        self.notes_title.setObjectName("sectionTitle")
+        self.notes = NotesEditor(context)
+        self.notes.setMinimumHeight(120)
+        layout.addWidget(self.notes_title)
+        layout.addWidget(self.notes, 2)
+
+        quotes_row = QHBoxLayout()
+        self.quotes_title = QLabel()
+        self.quotes_title.setObjectName("sectionTitle")
+        self.new_quote_button = QPushButton(tr("New quote (Ctrl+G)"))
+        quotes_row.addWidget(self.quotes_title)
+        quotes_row.addStretch()
+        quotes_row.addWidget(self.new_quote_button)
+        layout.addSpacing(8)
+        layout.addLayout(quotes_row)
+        self.quotes = QListWidget()
+        self.quotes.setAccessibleName(tr("Quotes"))
+        self.quotes.setWordWrap(True)
+        self.quotes.setSpacing(3)
+        self.quotes.currentItemChanged.connect(lambda *_: self._selection_changed())
+        layout.addWidget(self.quotes, 2)
+        delete = QAction(self.quotes)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self._remove)
+        self.quotes.addAction(delete)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.quote_text = QPlainTextEdit()
+        self.quote_text.setTabChangesFocus(True)
+        self.quote_text.setMaximumHeight(90)
+        self.speaker = QLineEdit()
+        self.question = QComboBox()
+        self.question.addItem(none_text(), None)
+        for question in context.guide.questions:
+            self.question.addItem(
+                f"{question.number} {question.title.in_language(language())}", question.key
+            )
+        self.theme = CodeCombo(context.code_entries(CodeKind.CHALLENGE_THEME), none_text())
+        self.link = QComboBox()
+        self.use_in_report = QCheckBox(tr("Use in report"))
+        self.remove_button = QPushButton(tr("Remove (Delete)"))
+        for label, field in (
+            (tr("Quote"), self.quote_text),
+            (tr("Speaker"), self.speaker),
+            (tr("Question"), self.question),
+            (tr("Theme"), self.theme),
+            (tr("About"), self.link),
+        ):
+            form.addRow(label, field)
+            field.setAccessibleName(label)
+        form.addRow("", self.use_in_report)
+        form.addRow("", self.remove_button)
+        layout.addLayout(form)
+
+        autosave_text(
+            context,
+            self.quote_text,
+            self.selected_quote,
+            lambda quote_id, text: svc.update_quote(
+                session=context.session, quote_id=quote_id, text=text
+            ),
+        )
+        autosave_text(
+            context,
+            self.speaker,
+            self.selected_quote,
+            lambda quote_id, text: svc.update_quote(
+                session=context.session, quote_id=quote_id, speaker_role=text
+            ),
+        )
+        self.question.activated.connect(
+            lambda _: self._update(question_key=self.question.currentData())
+        )
+        self.theme.activated.connect(lambda _: self._update(theme_code=self.theme.currentData()))
+        self.link.activated.connect(lambda _: self._link_changed())
+        self.use_in_report.toggled.connect(lambda checked: self._update(use_in_report=checked))
+        self.remove_button.clicked.connect(self._remove)
+
+    # ------------------------------------------------------------------ notes
+
+    def show_notes_for(self, question_key: str | None, step_title: str) -> None:
+        self.context.flush()
+        self.notes.question_key = question_key
+        if question_key is None:
+            self.notes_title.setText(tr("Notes"))
+            self.notes.setPlaceholderText(tr("Notes belong to the questions: go to 1–4."))
+            self.notes.setEnabled(False)
+            set_quietly(self.notes, "")
+            return
+        self.notes_title.setText(tr("Notes · {step}", step=step_title))
+        self.notes.setPlaceholderText(tr("Notes for this question, saved as you type"))
+        self.notes.setEnabled(True)
+        answers = svc.answers_by_question(
+            session=self.context.session, interview_id=self.context.interview_id
+        )
+        set_quietly(self.notes, answers[question_key].notes if question_key in answers else "")
+        self.notes.setAccessibleName(self.notes_title.text())
+
+    # ------------------------------------------------------------------ quotes
+
+    def selected_quote(self) -> uuid.UUID | None:
+        item = self.quotes.currentItem()
+        return item.data(ID_ROLE) if item else None
+
+    def _update(self, **changes) -> None:
+        quote_id = self.selected_quote()
+        if quote_id is not None:
+            self.context.save(
+                lambda: svc.update_quote(
+                    session=self.context.session, quote_id=quote_id, **changes
+                ),
+                key=("quote", quote_id, tuple(changes)),
+            )
+            self.refresh_quotes()
+
+    def _link_changed(self) -> None:
+        # the combo holds "challenge:<uuid>" or "initiative:<uuid>"
+        kind, _, record_id = (self.link.currentData() or "").partition(":")
+        record_id = uuid.UUID(record_id) if record_id else None
+        self._update(
+            challenge_id=record_id if kind == "challenge" else None,
+            initiative_id=record_id if kind == "initiative" else None,
+        )
+
+    def _remove(self) -> None:
+        quote_id = self.selected_quote()
+        if quote_id is None:
+            return
+        context = self.context
+        context.push(
+            tr("Remove quote"),
+            lambda: svc.remove_quote(session=context.session, quote_id=quote_id),
+            lambda: svc.restore_quote(session=context.session, quote_id=quote_id),
+        )
+        self.refresh_quotes()
+
+    def refresh_quotes(self, select: uuid.UUID | None = None) -> None:
+        context = self.context
+        quotes = svc.live_quotes(session=context.session, interview_id=context.interview_id)
+        keep = select or self.selected_quote()
+        self.quotes_title.setText(tr("Quotes ({count})", count=len(quotes)))
+        numbers = {q.key: q.number for q in context.guide.questions}
+        self.quotes.blockSignals(True)
+        self.quotes.clear()
+        for quote in quotes:
+            where = f" · {numbers[quote.question_key]}" if quote.question_key in numbers else ""
+            preview = quote.text if len(quote.text) < 140 else quote.text[:137] + "…"
+            item = QListWidgetItem(f"“{preview}”\n{clock_text(quote.offset_seconds)}{where}")
+            item.setData(ID_ROLE, quote.id)
+            self.quotes.addItem(item)
+            if quote.id == keep:
+                self.quotes.setCurrentItem(item)
+        if self.quotes.currentItem() is None and self.quotes.count():
+            self.quotes.setCurrentRow(0)
+        self.quotes.blockSignals(False)
+        if self.selected_quote() != self._shown_quote or select is not None:
+            self._show_quote({q.id: q for q in quotes}.get(self.selected_quote()))
+
+    def _selection_changed(self) -> None:
+        self.context.flush()
+        quotes = svc.live_quotes(
+            session=self.context.session, interview_id=self.context.interview_id
+        )
+        self._show_quote({q.id: q for q in quotes}.get(self.selected_quote()))
+
+    def _show_quote(self, quote: Quote | None) -> None:
+        self._shown_quote = quote.id if quote else None
+        for widget in (
+            self.quote_text,
+            self.speaker,
+            self.question,
+            self.theme,
+            self.link,
+            self.use_in_report,
+            self.remove_button,
+        ):
+            widget.setEnabled(quote is not None)
+        self.link.blockSignals(True)
+        self.link.clear()
+        self.link.addItem(none_text(), None)
+        context = self.context
+        for challenge in svc.live_challenges(
+            session=context.session, interview_id=context.interview_id
+        ):
+            self.link.addItem(
+                tr("Challenge {rank}: {title}", rank=challenge.rank, title=challenge.title),
+                f"challenge:{challenge.id}",
+            )
+        for initiative in svc.live_initiatives(
+            session=context.session, interview_id=context.interview_id
+        ):
+            self.link.addItem(
+                tr("Initiative: {title}", title=initiative.title), f"initiative:{initiative.id}"
+            )
+        linked = None
+        if quote is not None and quote.challenge_id:
+            linked = f"challenge:{quote.challenge_id}"
+        elif quote is not None and quote.initiative_id:
+            linked = f"initiative:{quote.initiative_id}"
+        self.link.setCurrentIndex(max(0, self.link.findData(linked)) if linked else 0)
+        self.link.blockSignals(False)
+        set_quietly(self.quote_text, quote.text if quote else "")
+        set_quietly(self.speaker, quote.speaker_role if quote else "")
+        set_quietly(self.question, quote.question_key if quote else None)
+        set_quietly(self.theme, quote.theme_code if quote else None)
+        set_quietly(self.use_in_report, quote.use_in_report if quote else False)
