@@ -771,8 +771,9 @@ def live_effects(*, session: Session, interview_id: uuid.UUID) -> list[Effect]:
     return list(
         session.exec(
             select(Effect)
+            .join(Initiative, Initiative.id == Effect.initiative_id)
             .where(Effect.interview_id == interview_id, col(Effect.deleted_at).is_(None))
-            .order_by(Effect.position, Effect.created_at)
+            .order_by(Initiative.position, Effect.position, Effect.created_at)
         )
     )
 

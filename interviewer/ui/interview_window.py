@@ -162,7 +162,7 @@ class InterviewWindow(QMainWindow):
         context.status.connect(self._show_status)
         context.refused.connect(self._show_refusal)
         context.changed.connect(self._after_change)
-        context.undo_stack.indexChanged.connect(lambda _: self._after_undo())
+        context.undo_stack.indexChanged.connect(self._after_undo)
         self._clock_timer = QTimer(self, interval=1000)
         self._clock_timer.timeout.connect(self._tick)
         self._clock_timer.start()
@@ -174,6 +174,7 @@ class InterviewWindow(QMainWindow):
         self._step_timer.start()
 
         self._current_step = 0
+        self._shown_once = False
         self._update_header()
         self._update_rail()
         self.side_panel.refresh_quotes()
@@ -319,7 +320,7 @@ class InterviewWindow(QMainWindow):
         self._update_header()
         self.message.hide()
 
-    def _after_undo(self) -> None:
+    def _after_undo(self, _index: int = 0) -> None:
         self.current_page().refresh()
         self.side_panel.refresh_quotes()
 
@@ -343,6 +344,12 @@ class InterviewWindow(QMainWindow):
             )
         )
         self._tick()
+
+    def showEvent(self, event):  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown_once:  # the cursor starts in the first field, ready to type
+            self._shown_once = True
+            QTimer.singleShot(0, lambda: self.go_to_step(self._current_step))
 
     # ------------------------------------------------------------------ closing
 

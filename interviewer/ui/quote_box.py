@@ -109,5 +109,7 @@ class QuoteBox(QDialog):
 
     def done(self, result):  # noqa: D401 - Qt's name
         super().done(result)
+        if self.parentWidget() is not None:
+            self.parentWidget().activateWindow()
         if self.return_focus is not None:
-            self.return_focus.setFocus()
+            self.return_focus.setFocus(Qt.FocusReason.OtherFocusReason)
