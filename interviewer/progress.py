@@ -1,22 +1,13 @@
 """How far an interview has come: which questions have answers, and what is still missing."""
 
-import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from interviewer import interviews as svc
 from interviewer.guide import AnswerType, Guide
 from interviewer.i18n import language, tr
-from interviewer.storage.models import (
-    Challenge,
-    Effect,
-    EffectKind,
-    Initiative,
-    Interview,
-    Rating,
-)
+from interviewer.storage.models import EffectKind, Interview
 
 
 @dataclass
@@ -88,31 +79,3 @@ def interview_progress(*, session: Session, interview: Interview, guide: Guide) 
                 if effect.kind is EffectKind.MEASURED and effect.current is None
             ]
     return progress
-
-
-def answered_counts(*, session: Session) -> dict[uuid.UUID, int]:
-    """How many of the four kinds of question each interview has answered, for the list.
-
-    One grouped query per kind, so listing 10,000 interviews stays fast.
-    """
-    counts: dict[uuid.UUID, int] = {}
-
-    def count(ids) -> None:
-        for interview_id in ids:
-            counts[interview_id] = counts.get(interview_id, 0) + 1
-
-    answered = or_(col(Rating.value).is_not(None), col(Rating.dont_know))
-    count(
-        session.exec(
-            select(Rating.interview_id)
-            .group_by(Rating.interview_id)
-            .having(func.count() == func.sum(answered))
-        )
-    )
-    for model in (Challenge, Initiative, Effect):
-        count(
-            session.exec(
-                select(model.interview_id).where(col(model.deleted_at).is_(None)).distinct()
-            )
-        )
-    return counts

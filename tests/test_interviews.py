@@ -8,7 +8,7 @@ from sqlmodel import select
 from interviewer import interviews as svc
 from interviewer.errors import DomainError
 from interviewer.listing import list_interviews
-from interviewer.storage.models import Answer, EffectKind, Rating
+from interviewer.storage.models import Answer, CodeKind, EffectKind, Rating
 from tests.helpers import database_content
 
 
@@ -259,3 +259,57 @@ def test_update_interview_refuses_unknown_fields_and_blank_required_ones(session
         consent_date=date(2017, 5, 2),
     )
     assert interview.consent_date == date(2017, 5, 2)
+
+
+def test_a_study_takes_another_guide_or_codebook_only_before_its_first_interview(
+    session, study, tmp_path
+):
+    from interviewer.resources import default_codebook, default_guide
+
+    from interviewer.codebook import load_codebook
+
+    guide_text = default_guide().read_text("utf-8").replace('version = "1.0"', 'version = "1.1"')
+    codebook_path = tmp_path / "codebook.toml"
+    codebook_path.write_text(
+        default_codebook()
+        .read_text("utf-8")
+        .replace('code = "blame_culture"', 'code = "finger_pointing"'),
+        "utf-8",
+    )
+    svc.replace_study_files(
+        session=session,
+        study=study,
+        guide_toml=guide_text,
+        codebook=load_codebook(str(codebook_path)),
+    )
+    assert study.guide_version == "1.1"
+    themes = {
+        c.code for c in svc.study_codes(session=session, study=study, kind=CodeKind.CHALLENGE_THEME)
+    }
+    assert "finger_pointing" in themes and "blame_culture" not in themes
+
+    svc.create_interview(
+        session=session,
+        study=study,
+        respondent_role="Ældrechef",
+        service_area="elderly",
+        municipality="Lolland",
+        interview_date=date(2017, 8, 1),
+    )
+    with pytest.raises(DomainError, match="already has interviews"):
+        svc.replace_study_files(session=session, study=study, guide_toml=guide_text)
+
+
+def test_the_list_counts_answered_questions_as_the_review_does(database, session):
+    from interviewer.demo import generate_demo
+    from interviewer.progress import interview_progress
+
+    generate_demo(database, interviews=60, seed=21)
+    study = svc.current_study(session=session)
+    guide = svc.study_guide(study)
+    rows = list_interviews(session=session)
+    assert {row.answered for row in rows} >= {2, 3, 4}  # the demo varies in depth
+    for row in rows:
+        interview = svc.get_interview(session=session, interview_id=row.id)
+        progress = interview_progress(session=session, interview=interview, guide=guide)
+        assert row.answered == progress.answered_count, row

@@ -1,13 +1,16 @@
 """Consistent copies of a database through SQLite's online backup API, safe while it is open."""
 
+import logging
 import os
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 from interviewer.paths import backup_dir_for
 
 ROLLING_BACKUPS_KEPT = 5
+log = logging.getLogger(__name__)
 
 
 def backup_database(source: Path, target: Path) -> Path:
@@ -47,3 +50,19 @@ def make_rolling_backup(db_path: Path, *, keep: int = ROLLING_BACKUPS_KEPT) -> P
     for old in rolling_backups(db_path)[:-keep]:
         old.unlink(missing_ok=True)
     return target
+
+
+def start_background_backup(db_path: Path) -> threading.Thread:
+    """Makes the rolling backup on a thread of its own, so a large file does not hold up the
+    window. The online backup API copies a consistent state while the app writes; the
+    thread is not a daemon, so the app waits for it before exiting."""
+
+    def work():
+        try:
+            make_rolling_backup(db_path)
+        except (OSError, sqlite3.Error) as error:
+            log.warning("the automatic backup failed: %s", error)
+
+    thread = threading.Thread(target=work, name="rolling-backup")
+    thread.start()
+    return thread

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from interviewer.errors import DatabaseRefused
 from interviewer.i18n import set_language, tr
 from interviewer.paths import log_dir
+from interviewer.storage.backup import start_background_backup
 from interviewer.storage.database import Database, open_database
 from interviewer.storage.models import Interview
 from interviewer.ui.main_window import MainWindow
@@ -119,7 +120,7 @@ def run_app(db_path: Path) -> int:
     setup_logging()
     apply_preferences(qt_app)
     try:
-        database = open_database(db_path)
+        database = open_database(db_path, backup=False)
     except DatabaseRefused as refusal:
         log.warning("refused to open %s: %s", refusal.path, refusal.reason)
         QMessageBox.critical(
@@ -136,6 +137,7 @@ def run_app(db_path: Path) -> int:
     sys.excepthook = _report_unexpected_error
     app = App(qt_app, database)
     app.show()
+    start_background_backup(database.path)
     QTimer.singleShot(0, app.offer_recovery)
     try:
         return qt_app.exec()

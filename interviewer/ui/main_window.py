@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setResizeContentsPrecision(200)  # widths from a sample
         self.table.doubleClicked.connect(lambda _: self.open_selected())
         self.filter_box.textChanged.connect(self.proxy.set_filter_text)
         self.filter_box.returnPressed.connect(self._filter_enter)

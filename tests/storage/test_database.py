@@ -8,6 +8,7 @@ from interviewer.demo import generate_demo
 from interviewer.errors import DamagedDatabase, NewerDatabase, NotOurDatabase
 from interviewer.storage.backup import ROLLING_BACKUPS_KEPT, backup_database, rolling_backups
 from interviewer.storage.database import APPLICATION_ID, open_database
+from interviewer.storage.health import check_database
 from tests.helpers import database_content, file_digest
 
 
@@ -131,3 +132,29 @@ def test_a_copy_of_a_database_opens_elsewhere(tmp_path):
     backup_database(path, moved)
     open_database(moved).close()
     assert database_content(moved) == database_content(path)
+
+
+def test_the_background_backup_copies_while_the_file_is_in_use(tmp_path):
+    from interviewer.storage.backup import start_background_backup
+
+    path = make_demo_file(tmp_path / "study.sqlite")
+    database = open_database(path, backup=False)
+    assert rolling_backups(path) == []
+    thread = start_background_backup(path)
+    generate_demo(database, interviews=5, seed=5)  # writing meanwhile
+    thread.join(timeout=60)
+    [copy] = rolling_backups(path)
+    assert check_database(copy).healthy
+    database.close()
+
+
+def test_a_migration_is_always_preceded_by_a_backup(tmp_path):
+    from tests.storage.test_migrations import FIXTURES
+
+    path = tmp_path / "old.sqlite"
+    path.write_bytes((FIXTURES / "schema_0001.sqlite").read_bytes())
+    open_database(path, backup=False).close()
+    [copy] = rolling_backups(path)
+    connection = sqlite3.connect(copy)
+    assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    connection.close()

@@ -57,3 +57,13 @@ def test_the_fixture_is_still_at_the_first_revision():
     connection = sqlite3.connect(f"{(FIXTURES / 'schema_0001.sqlite').as_uri()}?mode=ro", uri=True)
     assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
     connection.close()
+
+
+def test_the_revisions_read_from_file_names_agree_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from interviewer.storage.database import alembic_config, known_revisions
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert known_revisions() == {script.revision for script in scripts.walk_revisions()}
+    assert head_revision() == scripts.get_current_head()

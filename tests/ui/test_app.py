@@ -117,3 +117,39 @@ def test_the_app_starts_on_a_new_database_in_the_user_data_folder(isolated_user_
         app.wait(timeout=30)
     assert default.exists()
     assert check_database(default).healthy
+
+
+def test_delete_is_undoable_and_duplicate_makes_a_blank_copy(qtbot, demo_database):
+    from tests.ui.keyboard import press, shortcut
+
+    window = MainWindow(demo_database)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.table.setFocus()
+    window.table.selectRow(0)
+    chosen = window.selected_id()
+    press(Qt.Key.Key_Delete)
+    assert window.proxy.rowCount() == 199
+    assert chosen not in {window.model.summary(r).id for r in range(window.model.rowCount())}
+    assert "Ctrl+Z" in window.statusBar().currentMessage()
+    shortcut("Ctrl+Z")
+    assert window.proxy.rowCount() == 200
+    assert window.selected_id() == chosen
+
+    shortcut("Ctrl+D")
+    assert window.proxy.rowCount() == 201
+    [copy] = window.windows.values()
+    original = window.session.get(type(copy.context.interview), chosen)
+    interview = copy.context.interview
+    assert interview.id != chosen
+    assert (interview.respondent_role, interview.service_area, interview.municipality) == (
+        original.respondent_role,
+        original.service_area,
+        original.municipality,
+    )
+    assert interview.respondent_name is None and not interview.consent_given
+    assert interview.status == "draft"
+    copy.close()

@@ -28,8 +28,10 @@ def window(qtbot, tmp_path):
 
 def stored(window) -> list[tuple[int, str]]:
     context = window.context
-    return [(c.rank, c.title) for c in svc.live_challenges(session=context.session,
-                                                          interview_id=context.interview_id)]
+    return [
+        (c.rank, c.title)
+        for c in svc.live_challenges(session=context.session, interview_id=context.interview_id)
+    ]
 
 
 def shown(window) -> list[str]:
@@ -37,8 +39,11 @@ def shown(window) -> list[str]:
     return [page.list.item(row).text().split("  —  ")[0] for row in range(page.list.count())]
 
 
-BUDGETS, PICTURE, CUTS = ("Each unit guards its own budget line", "No common picture of the task",
-                          "Cuts make everyone look inwards")
+BUDGETS, PICTURE, CUTS = (
+    "Each unit guards its own budget line",
+    "No common picture of the task",
+    "Cuts make everyone look inwards",
+)
 
 
 def test_delete_closes_the_gap_and_undo_brings_the_challenge_back_in_place(window):

@@ -14,16 +14,21 @@ from interviewer.storage.health import check_database
 
 DRIVER = Path(__file__).with_name("typing_driver.py")
 ROOT = Path(__file__).parent.parent.parent
-TEXT = ("Budgets are split between three departments and nobody owns the family's whole "
-        "case; the new forum meets every second week and looks at the hardest cases first. ")
+TEXT = (
+    "Budgets are split between three departments and nobody owns the family's whole "
+    "case; the new forum meets every second week and looks at the hardest cases first. "
+)
 KEYS_BEFORE_KILL = 90
 
 
 def driver(mode: str, db_path: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, str(DRIVER), mode, str(db_path), TEXT],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -33,8 +38,13 @@ def test_a_hard_kill_loses_at_most_the_last_second(tmp_path):
     with database.session() as session:
         study = svc.current_study(session=session)
         interview = svc.create_interview(
-            session=session, study=study, respondent_role="Jobcenterchef",
-            service_area="employment", municipality="Vejle", interview_date=date.today())
+            session=session,
+            study=study,
+            respondent_role="Jobcenterchef",
+            service_area="employment",
+            municipality="Vejle",
+            interview_date=date.today(),
+        )
     database.close()
 
     app = driver("type", path)
@@ -65,11 +75,16 @@ def test_a_hard_kill_loses_at_most_the_last_second(tmp_path):
     assert typed.startswith(saved), "what was saved is what was typed, in order"
     assert len(saved) >= at_least, (
         f"{len(saved)} characters saved, but {at_least} were typed more than a second "
-        "before the kill")
+        "before the kill"
+    )
 
     assert check_database(path).healthy
-    result = subprocess.run([sys.executable, "-m", "interviewer", "check", "--db", str(path)],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "interviewer", "check", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
     reopened = driver("reopen", path)

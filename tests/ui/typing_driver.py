@@ -31,6 +31,7 @@ def main() -> int:
     app = App(qt_app, database)
     window = app.show()
     if mode == "reopen":
+
         def answer_offer():
             dialog = QApplication.activeModalWidget()
             if isinstance(dialog, QMessageBox):
