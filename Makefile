@@ -27,3 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+screenshots: $(STAMP)
+	@tools/qt-system-libs
+	$(BIN)/python -m interviewer.ui.screenshots docs/screenshots

@@ -16,6 +16,9 @@ def isolated_user_folders(tmp_path_factory, monkeypatch):
         monkeypatch.setenv(variable, str(home / variable.lower()))
     monkeypatch.delenv("INTERVIEWER_DB", raising=False)
     yield home
+    from interviewer.i18n import set_language
+
+    set_language("en")  # a test that switched to Danish leaves English behind
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtCore import QEvent, QLocale, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from interviewer.errors import DatabaseRefused
@@ -72,12 +72,14 @@ class App:
         self.main_window: MainWindow | None = None
 
     def show(self) -> MainWindow:
-        apply_preferences(self.qt_app)
         reopen = []
         if self.main_window is not None:  # rebuilding after a change of language or text size
             reopen = list(self.main_window.windows)
             self.main_window.close()
             self.main_window.deleteLater()
+            # gone before the new style is applied: restyling a closing window crashes Qt
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        apply_preferences(self.qt_app)
         window = MainWindow(self.database)
         window.settings_changed.connect(self.show)
         window.show()

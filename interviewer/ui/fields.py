@@ -67,11 +67,20 @@ class _FlushOnFocusOut(QObject):
         return False
 
 
+def fit_combo(combo: QComboBox) -> QComboBox:
+    """Lets a combo box be narrower than its longest entry, so it never pushes a layout
+    wider than the window; the open list still shows entries in full."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(12)
+    return combo
+
+
 class CodeCombo(QComboBox):
     """A choice among the codes of one codebook list, or none."""
 
     def __init__(self, entries: list[CodebookEntry], none_text: str | None = None, parent=None):
         super().__init__(parent)
+        fit_combo(self)
         if none_text is not None:
             self.addItem(none_text, None)
         for entry in entries:
@@ -82,7 +91,7 @@ class CodeCombo(QComboBox):
 
 
 def choice_combo(choices: list[tuple[str, Any]], parent=None) -> QComboBox:
-    combo = QComboBox(parent)
+    combo = fit_combo(QComboBox(parent))
     for text, value in choices:
         combo.addItem(text, value)
     return combo

@@ -95,7 +95,7 @@ class InterviewWindow(QMainWindow):
         self.rail.setObjectName("stepRail")
         self.rail.setAccessibleName(tr("Interview steps"))
         self.rail.setItemDelegate(RailDelegate(self.rail))
-        self.rail.setFixedWidth(230)
+        self.rail.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         for number, page in enumerate(self.pages):
             item = QListWidgetItem()
@@ -105,7 +105,8 @@ class InterviewWindow(QMainWindow):
         self.rail.currentRowChanged.connect(self._step_changed)
 
         self.side_panel = SidePanel(context)
-        self.side_panel.setFixedWidth(360)
+        # the panel grows with the text size, so larger text wraps instead of being cut
+        self.side_panel.setFixedWidth(self.fontMetrics().averageCharWidth() * 46)
         self.side_panel.new_quote_button.clicked.connect(self.open_quote_box)
 
         self.role_label = QLabel()
@@ -177,6 +178,7 @@ class InterviewWindow(QMainWindow):
         self._shown_once = False
         self._update_header()
         self._update_rail()
+        self._fit_rail()
         self.side_panel.refresh_quotes()
         self.rail.setCurrentRow(0)  # shows the first step
         self.resize(1280, 760)
@@ -315,6 +317,16 @@ class InterviewWindow(QMainWindow):
             )
             item.setToolTip(f"{self._step_title(row)} (Ctrl+{row})")
 
+    def _fit_rail(self) -> None:
+        """Makes the rail wide enough for its longest step name and shortcut."""
+        metrics = self.rail.fontMetrics()
+        widest = max(
+            metrics.horizontalAdvance(self.rail.item(row).text())
+            + metrics.horizontalAdvance(self.rail.item(row).data(SHORTCUT_ROLE))
+            for row in range(self.rail.count())
+        )
+        self.rail.setFixedWidth(widest + 56)
+
     def _after_change(self) -> None:
         self._update_rail()
         self._update_header()
@@ -349,7 +361,8 @@ class InterviewWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:  # the cursor starts in the first field, ready to type
             self._shown_once = True
-            QTimer.singleShot(0, lambda: self.go_to_step(self._current_step))
+            # with self as context, the call is dropped if the window is gone by then
+            QTimer.singleShot(0, self, lambda: self.go_to_step(self._current_step))
 
     # ------------------------------------------------------------------ closing
 

@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
+    QWidget,
 )
 
 from interviewer import interviews as svc
 from interviewer.i18n import language, tr
 from interviewer.storage.models import CodeKind, Quote
-from interviewer.ui.fields import CodeCombo, autosave_text, none_text, set_quietly
+from interviewer.ui.fields import CodeCombo, autosave_text, fit_combo, none_text, set_quietly
 from interviewer.ui.interview_context import InterviewContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -71,13 +73,24 @@ class SidePanel(QFrame):
         self.context = context
         self.setObjectName("sidePanel")
         self._shown_quote: uuid.UUID | None = None
-        layout = QVBoxLayout(self)
+        # with large text the panel scrolls rather than squeezing its fields
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        inner.setObjectName("sidePanelInner")
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(14, 14, 14, 14)
 
         self.notes_title = QLabel()
         self.notes_title.setObjectName("sectionTitle")
         self.notes = NotesEditor(context)
-        self.notes.setMinimumHeight(120)
+        self.notes.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         layout.addWidget(self.notes_title)
         layout.addWidget(self.notes, 2)
 
@@ -95,6 +108,7 @@ class SidePanel(QFrame):
         self.quotes.setWordWrap(True)
         self.quotes.setSpacing(3)
         self.quotes.currentItemChanged.connect(lambda *_: self._selection_changed())
+        self.quotes.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
         layout.addWidget(self.quotes, 2)
         delete = QAction(self.quotes)
         delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -106,16 +120,16 @@ class SidePanel(QFrame):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.quote_text = QPlainTextEdit()
         self.quote_text.setTabChangesFocus(True)
-        self.quote_text.setMaximumHeight(90)
+        self.quote_text.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.speaker = QLineEdit()
-        self.question = QComboBox()
+        self.question = fit_combo(QComboBox())
         self.question.addItem(none_text(), None)
         for question in context.guide.questions:
             self.question.addItem(
                 f"{question.number} {question.title.in_language(language())}", question.key
             )
         self.theme = CodeCombo(context.code_entries(CodeKind.CHALLENGE_THEME), none_text())
-        self.link = QComboBox()
+        self.link = fit_combo(QComboBox())
         self.use_in_report = QCheckBox(tr("Use in report"))
         self.remove_button = QPushButton(tr("Remove (Delete)"))
         for label, field in (

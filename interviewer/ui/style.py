@@ -24,7 +24,10 @@ def stylesheet(font_size: int) -> str:
 
 
 def apply_style(app: QApplication, font_size: int) -> None:
-    app.setStyle("Fusion")
+    # Set once: replacing the style while widgets use it can crash Qt.
+    if not app.property("interviewer_style_set"):
+        app.setStyle("Fusion")
+        app.setProperty("interviewer_style_set", True)
     font = QFont(app.font())
     font.setPointSize(font_size)
     app.setFont(font)

@@ -153,3 +153,25 @@ def test_delete_is_undoable_and_duplicate_makes_a_blank_copy(qtbot, demo_databas
     assert interview.respondent_name is None and not interview.consent_given
     assert interview.status == "draft"
     copy.close()
+
+
+def test_switching_to_danish_rebuilds_the_windows_in_danish(qapp, demo_database):
+    from interviewer.ui.app import App
+    from interviewer.ui.settings import Preferences
+
+    app = App(qapp, demo_database)
+    first = app.show()
+    assert first.new_action.text() == "New interview"
+    interview_id = first.model.summary(0).id
+    first.open_interview(interview_id)
+    Preferences().language = "da"
+    Preferences().font_size = 14
+    first.settings_changed.emit()
+    second = app.main_window
+    assert second is not first
+    assert second.new_action.text() == "Nyt interview"
+    assert second.model.headerData(2, Qt.Orientation.Horizontal) == "Kommune"
+    assert list(second.windows) == [interview_id]  # the open interview came back
+    assert second.windows[interview_id].rail.item(5).text().endswith("Gennemgang")
+    assert qapp.font().pointSize() == 14
+    second.close()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from interviewer import interviews as svc
 from interviewer.i18n import language, tr
 from interviewer.storage.models import Effect, EffectKind, Initiative
-from interviewer.ui.fields import autosave_text, choice_combo, set_quietly
+from interviewer.ui.fields import autosave_text, choice_combo, fit_combo, set_quietly
 from interviewer.ui.pages.base import StepPage, show_refusal
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -71,7 +71,7 @@ class EffectsPage(StepPage):
         self.add_question_header(question)
 
         new_row = QHBoxLayout()
-        self.for_initiative = QComboBox()
+        self.for_initiative = fit_combo(QComboBox())
         self.for_initiative.setAccessibleName(tr("Initiative of the new effect"))
         self.new_description = QLineEdit(
             placeholderText=tr("New effect: describe it and press Enter")
@@ -109,7 +109,7 @@ class EffectsPage(StepPage):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.initiative = QComboBox()
+        self.initiative = fit_combo(QComboBox())
         self.kind = choice_combo(kind_choices())
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
