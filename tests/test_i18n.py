@@ -54,6 +54,6 @@ def test_tr_translates_and_fills_fields():
     try:
         assert i18n.tr("Cannot open the database") == "Databasen kan ikke åbnes"
         status = i18n.tr("{file} · {count} interviews · healthy", file="x.sqlite", count=3)
-        assert status == "x.sqlite · 3 interviews · sund"
+        assert status == "x.sqlite · 3 interviews · i orden"
     finally:
         i18n.set_language("en")

@@ -6,7 +6,7 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLocale, QTimer
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from interviewer.errors import DatabaseRefused
@@ -52,10 +52,24 @@ def _report_unexpected_error(kind, value, tb) -> None:
     )
 
 
+_qt_translator: QTranslator | None = None
+
+
 def apply_preferences(app: QApplication) -> None:
     """Language, locale (dates) and text size, from the user's preferences."""
+    global _qt_translator
     preferences = Preferences()
     set_language(preferences.language)
+    # Qt's own words (Yes, No, Close, Cancel in standard dialogs) from Qt's catalogs
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if preferences.language != "en":
+        translator = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(f"qtbase_{preferences.language}", folder):
+            app.installTranslator(translator)
+            _qt_translator = translator
     QLocale.setDefault(
         QLocale(QLocale.Language.Danish, QLocale.Country.Denmark)
         if preferences.language == "da"

@@ -1,5 +1,6 @@
 """F1: the keyboard shortcuts, listed over the window."""
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,7 +26,7 @@ def shortcuts() -> list[tuple[str, str]]:
         ("Ctrl+Shift+N", tr("Write notes for this step")),
         ("Ctrl+Shift+P", tr("Show or hide the side panel")),
         (tr("Enter in a “New …” field"), tr("Add a challenge, initiative or effect")),
-        ("Alt+Up / Alt+Down", tr("Move the selected challenge up or down")),
+        ("Alt+↑ / Alt+↓", tr("Move the selected challenge up or down")),
         ("Delete", tr("Remove the selected item (in a list)")),
         ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a removal or a reorder")),
         ("Tab / Shift+Tab", tr("Next / previous field")),
@@ -44,11 +45,16 @@ class HelpOverlay(QDialog):
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAccessibleName(tr("Keyboard shortcuts"))
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a list to read, not to edit
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setWordWrap(True)
         for row, (keys, meaning) in enumerate(rows):
             table.setItem(row, 0, QTableWidgetItem(keys))
             table.setItem(row, 1, QTableWidgetItem(meaning))
         table.resizeColumnsToContents()
+        table.setColumnWidth(0, table.columnWidth(0) + 24)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.resizeRowsToContents()
         note = QLabel(tr("Everything is saved as you type. There is no save button."))
         note.setObjectName("hint")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -57,4 +63,11 @@ class HelpOverlay(QDialog):
         layout.addWidget(table)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(720, 560)
+        # tall enough for every row at the chosen text size, as far as the screen allows
+        height = (
+            table.horizontalHeader().height()
+            + sum(table.rowHeight(row) for row in range(table.rowCount()))
+            + 120
+        )
+        available = self.screen().availableGeometry().height() - 40 if self.screen() else 900
+        self.resize(self.fontMetrics().averageCharWidth() * 100, min(height, available))

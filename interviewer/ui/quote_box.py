@@ -56,7 +56,7 @@ class QuoteBox(QDialog):
         self.return_focus = QApplication.focusWidget()
         self.setWindowTitle(tr("Quote"))
         self.setModal(True)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
 
         role = context.interview.respondent_role
         tag = QLabel(tr("Quote · {step} · said by {role}", step=step_title, role=role))

@@ -107,6 +107,7 @@ class SidePanel(QFrame):
         self.quotes.setAccessibleName(tr("Quotes"))
         self.quotes.setWordWrap(True)
         self.quotes.setSpacing(3)
+        self.quotes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.quotes.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.quotes.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
         layout.addWidget(self.quotes, 2)
@@ -131,7 +132,8 @@ class SidePanel(QFrame):
         self.theme = CodeCombo(context.code_entries(CodeKind.CHALLENGE_THEME), none_text())
         self.link = fit_combo(QComboBox())
         self.use_in_report = QCheckBox(tr("Use in report"))
-        self.remove_button = QPushButton(tr("Remove (Delete)"))
+        self.remove_button = QPushButton(tr("Remove quote"))
+        self.remove_button.setToolTip(tr("Delete, in the list"))
         for label, field in (
             (tr("Quote"), self.quote_text),
             (tr("Speaker"), self.speaker),

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 from interviewer.resources import resource
 
 ACCENT = "#25628f"
-COLOURS = {"accent": ACCENT, "accent_soft": "#dbe9f4", "muted": "#5f6b76", "rail": "#f6f7f9"}
+COLOURS = {"accent": ACCENT, "accent_soft": "#dbe9f4", "muted": "#4f5963", "rail": "#f6f7f9"}
 
 
 def stylesheet(font_size: int) -> str:

@@ -25,8 +25,10 @@ class ChallengesPage(RecordListPage):
 
     def build_editor(self) -> None:
         context = self.context
-        self.up_button = QPushButton(tr("Move up (Alt+Up)"))
-        self.down_button = QPushButton(tr("Move down (Alt+Down)"))
+        self.up_button = QPushButton(tr("↑ Move up"))
+        self.down_button = QPushButton(tr("↓ Move down"))
+        self.up_button.setToolTip("Alt+↑")
+        self.down_button.setToolTip("Alt+↓")
         self.buttons.insertWidget(0, self.down_button)
         self.buttons.insertWidget(0, self.up_button)
         self.up_button.clicked.connect(lambda: self.move(-1))

@@ -1,6 +1,6 @@
 """Question 1: two ratings on a labelled 1-5 scale (department, municipality), or "don't know"."""
 
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QRadioButton
 
 from interviewer import interviews as svc
 from interviewer.guide import Question
@@ -17,36 +17,34 @@ class PriorityPage(StepPage):
         self.add_question_header(question)
         self.groups: dict[str, QButtonGroup] = {}
         points = question.scale_points.in_language(language())
-        scales = QVBoxLayout()
-        scales.setSpacing(6)
-        for scale in question.scales:
+        # one column per scale, the points listed downwards: nothing is cut at large text
+        scales = QGridLayout()
+        scales.setHorizontalSpacing(40)
+        scales.setVerticalSpacing(6)
+        for column, scale in enumerate(question.scales):
             scale_name = scale.label.in_language(language())
             label = QLabel(scale_name)
             label.setObjectName("sectionTitle")
-            scales.addSpacing(6)
-            scales.addWidget(label)
+            scales.addWidget(label, 0, column)
             group = QButtonGroup(self)
-            points_row = QHBoxLayout()
-            points_row.setSpacing(18)
             for value in range(1, 6):
                 button = QRadioButton(f"{value} · {points[value - 1]}")
                 button.setAccessibleName(f"{scale_name}: {value}, {points[value - 1]}")
                 group.addButton(button, value)
-                points_row.addWidget(button)
-            points_row.addStretch()
+                scales.addWidget(button, value, column)
             dont_know_text = tr("Don't know / not asked")
             dont_know = QRadioButton(dont_know_text)
             dont_know.setAccessibleName(f"{scale_name}: {dont_know_text}")
             group.addButton(dont_know, DONT_KNOW)
-            scales.addLayout(points_row)
-            scales.addWidget(dont_know)
+            scales.addWidget(dont_know, 6, column)
             group.idClicked.connect(lambda value, key=scale.key: self._rate(key, value))
             self.groups[scale.key] = group
+        scales.setColumnStretch(len(question.scales), 1)
         self.body.addLayout(scales)
         hint = QLabel(
             tr(
-                "Arrow keys choose within a scale; Tab moves to the next scale. "
-                "Notes for this question are in the side panel."
+                "Space chooses, the arrow keys move within a scale, Tab goes to the next "
+                "scale. Notes for this question are in the side panel."
             )
         )
         hint.setObjectName("hint")

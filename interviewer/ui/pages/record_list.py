@@ -65,11 +65,13 @@ class RecordListPage(StepPage):
         self.list = RecordList(self.reordered if draggable else None)
         self.list.setAccessibleName(self.list_name)
         self.list.setMaximumHeight(120)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.body.addWidget(self.list)
 
         self.buttons = QHBoxLayout()
-        self.remove_button = QPushButton(tr("Remove (Delete)"))
+        self.remove_button = QPushButton(tr("Remove"))
+        self.remove_button.setToolTip(tr("Delete, in the list"))
         self.remove_button.clicked.connect(self._remove)
         self.buttons.addWidget(self.remove_button)
         self.buttons.addStretch()
@@ -164,6 +166,7 @@ class RecordListPage(StepPage):
                 self.list.addItem(item)
         for row, record in enumerate(records):
             self.list.item(row).setText(self.item_text(record))
+            self.list.item(row).setToolTip(self.item_text(record))
             if record.id == keep:
                 self.list.setCurrentRow(row)
         if self.list.currentItem() is None and self.list.count():

@@ -72,6 +72,7 @@ class RespondentPage(StepPage):
         consent_row.addWidget(self.consent_date)
         consent_row.addStretch()
         times = QHBoxLayout()
+        times.setSpacing(10)
         times.addWidget(self.start_time)
         times.addWidget(QLabel(tr("to")))
         times.addWidget(self.end_time)

@@ -132,7 +132,7 @@ class ReviewPage(StepPage):
                 parts.append(
                     "<ol>"
                     + "".join(
-                        f"<li><b>{escape(c.title)}</b> "
+                        f"<li><b>{escape(c.title)}</b> — "
                         f"<i>{label(CodeKind.CHALLENGE_THEME, c.theme_code)}</i>"
                         f"<br>{_paragraphs(c.description)}</li>"
                         for c in items
