@@ -266,11 +266,7 @@ def update_interview(*, session: Session, interview_id: uuid.UUID, **changes: An
     )
     if "service_area" in changes:
         _check_code(session, interview.study_id, CodeKind.SERVICE_AREA, changes["service_area"])
-    with edit(session):
-        for field, value in changes.items():
-            setattr(interview, field, value)
-        touch(interview)
-    return interview
+    return _apply(session, interview, changes)
 
 
 def set_status(*, session: Session, interview_id: uuid.UUID, status: InterviewStatus) -> Interview:
@@ -284,16 +280,12 @@ def set_status(*, session: Session, interview_id: uuid.UUID, status: InterviewSt
 def delete_interview(*, session: Session, interview_id: uuid.UUID) -> None:
     """Marks the interview deleted; ``restore_interview`` brings it back whole."""
     interview = get_interview(session=session, interview_id=interview_id)
-    with edit(session):
-        interview.deleted_at = utc_now()
-        touch(interview)
+    _set_deleted(session, interview, True)
 
 
 def restore_interview(*, session: Session, interview_id: uuid.UUID) -> None:
     interview = get_interview(session=session, interview_id=interview_id)
-    with edit(session):
-        interview.deleted_at = None
-        touch(interview)
+    _set_deleted(session, interview, False)
 
 
 # ------------------------------------------------------------------------- answers
@@ -440,11 +432,7 @@ def update_challenge(*, session: Session, challenge_id: uuid.UUID, **changes: An
     if "theme_code" in changes:
         interview = session.get(Interview, challenge.interview_id)
         _check_code(session, interview.study_id, CodeKind.CHALLENGE_THEME, changes["theme_code"])
-    with edit(session):
-        for field, value in changes.items():
-            setattr(challenge, field, value)
-        touch(challenge)
-    return challenge
+    return _apply(session, challenge, changes)
 
 
 def reorder_challenges(
@@ -555,11 +543,7 @@ def update_initiative(*, session: Session, initiative_id: uuid.UUID, **changes: 
         )
     if "status" in changes:
         changes["status"] = InitiativeStatus(changes["status"])
-    with edit(session):
-        for field, value in changes.items():
-            setattr(initiative, field, value)
-        touch(initiative)
-    return initiative
+    return _apply(session, initiative, changes)
 
 
 def remove_initiative(*, session: Session, initiative_id: uuid.UUID) -> None:
@@ -646,18 +630,12 @@ def update_effect(*, session: Session, effect_id: uuid.UUID, **changes: Any) -> 
             raise DomainError("An effect must belong to an initiative of the same interview.")
     if "kind" in changes:
         changes["kind"] = EffectKind(changes["kind"])
-    with edit(session):
-        for field, value in changes.items():
-            setattr(effect, field, value)
-        touch(effect)
-    return effect
+    return _apply(session, effect, changes)
 
 
 def remove_effect(*, session: Session, effect_id: uuid.UUID) -> None:
     effect = _get(session, Effect, effect_id, "effect")
-    with edit(session):
-        effect.deleted_at = utc_now()
-        touch(effect)
+    _set_deleted(session, effect, True)
 
 
 def restore_effect(*, session: Session, effect_id: uuid.UUID) -> None:
@@ -665,9 +643,7 @@ def restore_effect(*, session: Session, effect_id: uuid.UUID) -> None:
     initiative = session.get(Initiative, effect.initiative_id)
     if initiative.deleted_at is not None:
         raise DomainError("Restore the effect's initiative first.")
-    with edit(session):
-        effect.deleted_at = None
-        touch(effect)
+    _set_deleted(session, effect, False)
 
 
 # ------------------------------------------------------------------------- quotes
@@ -733,25 +709,17 @@ def update_quote(*, session: Session, quote_id: uuid.UUID, **changes: Any) -> Qu
         _check_code(session, interview.study_id, CodeKind.CHALLENGE_THEME, changes["theme_code"])
     _check_link(session, Challenge, changes.get("challenge_id"), interview.id, "challenge")
     _check_link(session, Initiative, changes.get("initiative_id"), interview.id, "initiative")
-    with edit(session):
-        for field, value in changes.items():
-            setattr(quote, field, value)
-        touch(quote)
-    return quote
+    return _apply(session, quote, changes)
 
 
 def remove_quote(*, session: Session, quote_id: uuid.UUID) -> None:
     quote = _get(session, Quote, quote_id, "quote")
-    with edit(session):
-        quote.deleted_at = utc_now()
-        touch(quote)
+    _set_deleted(session, quote, True)
 
 
 def restore_quote(*, session: Session, quote_id: uuid.UUID) -> None:
     quote = _get(session, Quote, quote_id, "quote")
-    with edit(session):
-        quote.deleted_at = None
-        touch(quote)
+    _set_deleted(session, quote, False)
 
 
 # ------------------------------------------------------------------------- reading
@@ -859,6 +827,21 @@ def replace_study_files(
 
 
 # ------------------------------------------------------------------------- helpers
+
+
+def _apply(session: Session, record: Record, changes: dict[str, Any]) -> Record:
+    """Writes already-checked changes to one record as one edit."""
+    with edit(session):
+        for field, value in changes.items():
+            setattr(record, field, value)
+        touch(record)
+    return record
+
+
+def _set_deleted(session: Session, record: Record, deleted: bool) -> None:
+    with edit(session):
+        record.deleted_at = utc_now() if deleted else None
+        touch(record)
 
 
 def _get(session: Session, model: type[Record], record_id: uuid.UUID, name: str):

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit
 
 from interviewer.i18n import language, tr
+from interviewer.resources import municipalities
 from interviewer.storage.models import CodebookEntry
 from interviewer.ui.interview_context import InterviewContext
 
@@ -88,6 +89,15 @@ class CodeCombo(QComboBox):
             description = entry.description_da if language() == "da" else entry.description_en
             self.addItem(label, entry.code)
             self.setItemData(self.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+
+
+def municipality_edit() -> QLineEdit:
+    """A municipality field offering Denmark's municipalities as you type; free text allowed."""
+    field = QLineEdit()
+    completer = QCompleter(municipalities(), field)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    field.setCompleter(completer)
+    return field
 
 
 def choice_combo(choices: list[tuple[str, Any]], parent=None) -> QComboBox:

@@ -1,9 +1,8 @@
 """A new interview: who, where and when, with today's date and the study's interviewer filled in."""
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -19,9 +18,8 @@ from interviewer import interviews as svc
 from interviewer.errors import DomainError
 from interviewer.i18n import tr
 from interviewer.paths import device_label
-from interviewer.resources import municipalities
 from interviewer.storage.models import CodeKind, Interview
-from interviewer.ui.fields import CodeCombo, choice_combo
+from interviewer.ui.fields import CodeCombo, choice_combo, municipality_edit
 from interviewer.ui.pages.base import show_refusal
 from interviewer.ui.pages.respondent_page import mode_choices
 from interviewer.ui.settings import Preferences
@@ -39,10 +37,7 @@ class NewInterviewDialog(QDialog):
         self.area = CodeCombo(
             svc.study_codes(session=session, study=study, kind=CodeKind.SERVICE_AREA)
         )
-        self.municipality = QLineEdit()
-        completer = QCompleter(municipalities(), self.municipality)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.municipality.setCompleter(completer)
+        self.municipality = municipality_edit()
         self.name = QLineEdit(placeholderText=tr("Optional: personal data"))
         self.consent = QCheckBox(tr("Consent given"))
         self.consent_date = QDateEdit(QDate.currentDate(), calendarPopup=True)

@@ -2,11 +2,10 @@
 
 from datetime import time
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
@@ -17,9 +16,14 @@ from PySide6.QtWidgets import (
 
 from interviewer import interviews as svc
 from interviewer.i18n import tr
-from interviewer.resources import municipalities
 from interviewer.storage.models import CodeKind, InterviewMode
-from interviewer.ui.fields import CodeCombo, autosave_text, choice_combo, set_quietly
+from interviewer.ui.fields import (
+    CodeCombo,
+    autosave_text,
+    choice_combo,
+    municipality_edit,
+    set_quietly,
+)
 from interviewer.ui.pages.base import StepPage
 
 NO_TIME = QTime(0, 0)
@@ -48,11 +52,7 @@ class RespondentPage(StepPage):
 
         self.role = QLineEdit()
         self.area = CodeCombo(context.code_entries(CodeKind.SERVICE_AREA))
-        self.municipality = QLineEdit()
-        completer = QCompleter(municipalities(), self.municipality)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
-        self.municipality.setCompleter(completer)
+        self.municipality = municipality_edit()
         self.name = QLineEdit(
             placeholderText=tr("Optional: personal data, can be left out of exports")
         )
