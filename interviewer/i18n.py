@@ -30,7 +30,8 @@ def language() -> str:
     return _language
 
 
-def tr(text: str, **values: object) -> str:
-    """``text`` in the current language, with ``{name}`` fields filled from ``values``."""
-    translated = catalog(_language).get(text, text)
+def tr(text: str, *, lang: str | None = None, **values: object) -> str:
+    """``text`` in ``lang`` (default: the app's current language), with ``{name}`` fields
+    filled from ``values``. Exports pass ``lang``: a report has its own language."""
+    translated = catalog(lang or _language).get(text, text)
     return translated.format(**values) if values else translated

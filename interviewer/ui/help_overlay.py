@@ -47,14 +47,15 @@ class HelpOverlay(QDialog):
         table.setAccessibleName(tr("Keyboard shortcuts"))
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a list to read, not to edit
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.setWordWrap(True)
+        table.setWordWrap(False)
+        row_height = self.fontMetrics().lineSpacing() + 14
+        table.verticalHeader().setDefaultSectionSize(row_height)
         for row, (keys, meaning) in enumerate(rows):
             table.setItem(row, 0, QTableWidgetItem(keys))
             table.setItem(row, 1, QTableWidgetItem(meaning))
         table.resizeColumnsToContents()
         table.setColumnWidth(0, table.columnWidth(0) + 24)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        table.resizeRowsToContents()
         note = QLabel(tr("Everything is saved as you type. There is no save button."))
         note.setObjectName("hint")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -64,10 +65,6 @@ class HelpOverlay(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         # tall enough for every row at the chosen text size, as far as the screen allows
-        height = (
-            table.horizontalHeader().height()
-            + sum(table.rowHeight(row) for row in range(table.rowCount()))
-            + 120
-        )
+        height = (len(rows) + 1) * row_height + self.fontMetrics().lineSpacing() * 3 + 90
         available = self.screen().availableGeometry().height() - 40 if self.screen() else 900
         self.resize(self.fontMetrics().averageCharWidth() * 100, min(height, available))

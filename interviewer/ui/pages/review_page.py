@@ -2,6 +2,7 @@
 
 from html import escape
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser
 
 from interviewer import interviews as svc
@@ -103,7 +104,9 @@ class ReviewPage(StepPage):
                         (
                             context.code_label(CodeKind.SERVICE_AREA, interview.service_area),
                             interview.municipality,
-                            interview.interview_date.isoformat(),
+                            QLocale().toString(
+                                interview.interview_date, QLocale.FormatType.LongFormat
+                            ),
                             interview.location,
                             modes.get(interview.mode, ""),
                         ),
