@@ -12,13 +12,14 @@ PACKAGE = Path(i18n.__file__).parent
 
 
 def marked_strings() -> set[str]:
-    """The literal first arguments of every tr(...) call in the package."""
+    """The literal first arguments of every tr(...) call (or t(...), a local wrapper that
+    passes a language) in the package."""
     found = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if (
                 isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "tr"
+                and getattr(node.func, "id", None) in ("tr", "t")  # t: a local tr(lang=…)
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
             ):

@@ -5,12 +5,13 @@ from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QSortFilte
 
 from interviewer.i18n import tr
 from interviewer.listing import InterviewSummary
+from interviewer.wording import interview_status_labels
 
 NO_PARENT = QModelIndex()
 
 
 def _status(row: InterviewSummary) -> str:
-    return tr("Complete") if row.status == "complete" else tr("Draft")
+    return interview_status_labels()[row.status]
 
 
 def _columns():

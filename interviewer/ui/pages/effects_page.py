@@ -22,18 +22,14 @@ from interviewer.i18n import language, tr
 from interviewer.storage.models import Effect, EffectKind, Initiative
 from interviewer.ui.fields import autosave_text, choice_combo, fit_combo, set_quietly
 from interviewer.ui.pages.base import StepPage, show_refusal
+from interviewer.wording import effect_kind_labels, effect_summary, format_number
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 FIGURE_FIELDS = ("metric", "baseline", "current", "unit", "period")
 
 
 def kind_choices() -> list[tuple[str, EffectKind]]:
-    return [
-        (tr("Measured"), EffectKind.MEASURED),
-        (tr("Observed"), EffectKind.OBSERVED),
-        (tr("Expected"), EffectKind.EXPECTED),
-        (tr("None yet"), EffectKind.NONE_YET),
-    ]
+    return [(text, kind) for kind, text in effect_kind_labels().items()]
 
 
 def parse_number(text: str) -> float | None:
@@ -44,23 +40,6 @@ def parse_number(text: str) -> float | None:
     if "," in cleaned:  # Danish: the comma is the decimal mark, the point groups thousands
         cleaned = cleaned.replace(".", "").replace(",", ".")
     return float(cleaned)
-
-
-def format_number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}" if value != int(value) else str(int(value))
-
-
-def effect_summary(effect: Effect) -> str:
-    kind = dict((value, text) for text, value in kind_choices())[effect.kind]
-    text = f"{kind}: {effect.description or '…'}"
-    if effect.baseline is not None or effect.current is not None:
-        metric = f"{effect.metric}: " if effect.metric else ""
-        unit = f" {effect.unit}" if effect.unit else ""
-        figure = f"{format_number(effect.baseline)} → {format_number(effect.current)}"
-        text += f"  ({metric}{figure}{unit})"
-    return text
 
 
 class EffectsPage(StepPage):

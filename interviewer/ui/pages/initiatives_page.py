@@ -8,15 +8,11 @@ from interviewer.i18n import tr
 from interviewer.storage.models import CodeKind, Initiative, InitiativeStatus
 from interviewer.ui.fields import CodeCombo, autosave_text, choice_combo, none_text, set_quietly
 from interviewer.ui.pages.record_list import RecordListPage
+from interviewer.wording import initiative_status_labels
 
 
 def status_choices() -> list[tuple[str, InitiativeStatus]]:
-    return [
-        (tr("Planned"), InitiativeStatus.PLANNED),
-        (tr("Underway"), InitiativeStatus.UNDERWAY),
-        (tr("Completed"), InitiativeStatus.COMPLETED),
-        (tr("Stopped"), InitiativeStatus.STOPPED),
-    ]
+    return [(text, status) for status, text in initiative_status_labels().items()]
 
 
 class InitiativesPage(RecordListPage):

@@ -25,16 +25,13 @@ from interviewer.ui.fields import (
     set_quietly,
 )
 from interviewer.ui.pages.base import StepPage
+from interviewer.wording import mode_labels
 
 NO_TIME = QTime(0, 0)
 
 
 def mode_choices() -> list[tuple[str, InterviewMode]]:
-    return [
-        (tr("In person"), InterviewMode.IN_PERSON),
-        (tr("Video"), InterviewMode.VIDEO),
-        (tr("Phone"), InterviewMode.PHONE),
-    ]
+    return [(text, mode) for mode, text in mode_labels().items()]
 
 
 class RespondentPage(StepPage):

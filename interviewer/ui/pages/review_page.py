@@ -11,9 +11,9 @@ from interviewer.i18n import language, tr
 from interviewer.progress import interview_progress
 from interviewer.storage.models import CodeKind, InterviewStatus
 from interviewer.ui.pages.base import StepPage
-from interviewer.ui.pages.effects_page import effect_summary
 from interviewer.ui.pages.initiatives_page import status_choices
 from interviewer.ui.pages.respondent_page import mode_choices
+from interviewer.wording import effect_summary
 
 
 def _paragraphs(text: str) -> str:

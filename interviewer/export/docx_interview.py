@@ -1,0 +1,174 @@
+"""Word, one interview: a clean summary a respondent could be sent.
+
+A header block (study, respondent role, service area, municipality, date, interviewer), the
+four questions with their answers, the ranked challenges as a table, each initiative with its
+effects and figures, and the quotes, on the styles of the reference document.
+"""
+
+import uuid
+from pathlib import Path
+
+from sqlmodel import Session
+
+from interviewer import interviews as svc
+from interviewer.errors import InterviewerError
+from interviewer.export.docx_common import (
+    labelled,
+    new_document,
+    paragraph,
+    save_whole,
+    table,
+    text,
+)
+from interviewer.export.options import ExportOptions
+from interviewer.export.reading import read_only_engine, study_context
+from interviewer.guide import AnswerType
+from interviewer.i18n import tr
+from interviewer.storage.models import CodeKind, Interview, Interviewer
+from interviewer.wording import (
+    effect_kind_labels,
+    figure_text,
+    initiative_status_labels,
+    mode_labels,
+)
+
+
+def write_interview_docx(
+    db_path: Path, out_path: Path, interview_id: uuid.UUID, options: ExportOptions | None = None
+) -> None:
+    options = options or ExportOptions()
+    engine = read_only_engine(db_path)
+    try:
+        with Session(engine) as session:
+            interview = session.get(Interview, interview_id)
+            if interview is None or interview.deleted_at is not None:
+                raise InterviewerError(f"there is no interview {interview_id} in {db_path}")
+            document = _build(session, interview, options)
+    finally:
+        engine.dispose()
+    save_whole(document, out_path)
+
+
+def _build(session: Session, interview, options: ExportOptions):
+    lang = options.language
+    context = study_context(session, lang)
+    guide = context.guide
+
+    def t(text, **values):
+        return tr(text, lang=lang, **values)
+
+    document = new_document(lang)
+    paragraph(document, t("Interview summary"), "Title")
+    paragraph(document, context.name, "Subtitle")
+    interviewer = (
+        session.get(Interviewer, interview.interviewer_id) if interview.interviewer_id else None
+    )
+    facts = [
+        (t("Study"), context.name),
+        (t("Respondent"), interview.respondent_role),
+        (t("Service area"), context.label(CodeKind.SERVICE_AREA, interview.service_area)),
+        (t("Municipality"), interview.municipality),
+        (t("Date"), interview.interview_date.isoformat()),
+        (t("Interviewer"), interviewer.name if interviewer else "—"),
+        (t("Mode"), mode_labels(lang)[interview.mode]),
+    ]
+    if interview.location:
+        facts.append((t("Location"), interview.location))
+    if options.personal_data and interview.respondent_name:
+        facts.insert(2, (t("Name"), interview.respondent_name))
+    table(document, None, facts, widths_cm=(4.5, 11.9), bold_first_column=True)
+
+    answers = svc.answers_by_question(session=session, interview_id=interview.id)
+    ratings = svc.ratings_by_scale(session=session, interview_id=interview.id)
+    challenges = svc.live_challenges(session=session, interview_id=interview.id)
+    initiatives = svc.live_initiatives(session=session, interview_id=interview.id)
+    effects = svc.live_effects(session=session, interview_id=interview.id)
+    statuses, kinds = initiative_status_labels(lang), effect_kind_labels(lang)
+
+    for question in guide.questions:
+        paragraph(document, f"{question.number}. {question.title.in_language(lang)}", "Heading 1")
+        paragraph(document, question.text.in_language(lang), "Subtitle")
+        if question.answer is AnswerType.RATINGS:
+            points = question.scale_points.in_language(lang)
+            rows = []
+            for scale in question.scales:
+                rating = ratings.get((question.key, scale.key))
+                if rating is not None and rating.dont_know:
+                    value = t("Don't know")
+                elif rating is not None and rating.value:
+                    value = f"{rating.value} – {points[rating.value - 1]}"
+                else:
+                    value = t("Not answered")
+                rows.append((scale.label.in_language(lang), value))
+            table(document, [t("Rated for"), t("Rating (1–5)")], rows, widths_cm=(8.2, 8.2))
+        elif question.answer is AnswerType.RANKED_CHALLENGES:
+            if challenges:
+                table(
+                    document,
+                    [t("Rank"), t("Challenge"), t("Theme")],
+                    [
+                        (
+                            c.rank,
+                            _titled(c.title, c.description),
+                            context.label(CodeKind.CHALLENGE_THEME, c.theme_code) or "—",
+                        )
+                        for c in challenges
+                    ],
+                    widths_cm=(1.4, 9.6, 5.4),
+                )
+            else:
+                paragraph(document, t("No challenges were recorded."))
+        elif question.answer is AnswerType.INITIATIVES:
+            if not initiatives:
+                paragraph(document, t("No initiatives were recorded."))
+            for initiative in initiatives:
+                paragraph(document, initiative.title, "Heading 2")
+                details = [
+                    context.label(CodeKind.INITIATIVE_CATEGORY, initiative.category_code),
+                    statuses[initiative.status],
+                ]
+                if initiative.start_date:
+                    details.append(t("since {date}", date=initiative.start_date.isoformat()))
+                paragraph(document, " · ".join(part for part in details if part))
+                if initiative.description:
+                    paragraph(document, initiative.description)
+        elif question.answer is AnswerType.EFFECTS:
+            if not effects:
+                paragraph(document, t("No effects were recorded."))
+            for initiative in initiatives:
+                own = [effect for effect in effects if effect.initiative_id == initiative.id]
+                if not own:
+                    continue
+                paragraph(document, initiative.title, "Heading 2")
+                for effect in own:
+                    item = document.add_paragraph(style="List Bullet")
+                    item.add_run(f"{kinds[effect.kind]}: ").bold = True
+                    item.add_run(text(effect.description or "—"))
+                    figure = figure_text(effect)
+                    if figure:
+                        item.add_run(f" — {text(figure)}")
+        notes = answers.get(question.key)
+        if notes is not None and notes.notes.strip():
+            labelled(document, t("Notes"), notes.notes)
+
+    quotes = svc.live_quotes(session=session, interview_id=interview.id)
+    if quotes:
+        paragraph(document, t("Quotes"), "Heading 1")
+        numbers = {q.key: q.number for q in guide.questions}
+        for quote in quotes:
+            paragraph(document, f"“{quote.text}”", "Quote")
+            where = (
+                t("question {number}", number=numbers[quote.question_key])
+                if quote.question_key in numbers
+                else ""
+            )
+            paragraph(
+                document,
+                " · ".join(part for part in (f"— {quote.speaker_role}", where) if part),
+                "Caption",
+            )
+    return document
+
+
+def _titled(title: str, description: str) -> str:
+    return f"{title}\n{description}" if description else title

@@ -1,0 +1,70 @@
+"""How record values read in words, in the app and in exports alike."""
+
+from interviewer.i18n import tr
+from interviewer.storage.models import (
+    Effect,
+    EffectKind,
+    InitiativeStatus,
+    InterviewMode,
+    InterviewStatus,
+)
+
+
+def mode_labels(lang: str | None = None) -> dict[InterviewMode, str]:
+    return {
+        InterviewMode.IN_PERSON: tr("In person", lang=lang),
+        InterviewMode.VIDEO: tr("Video", lang=lang),
+        InterviewMode.PHONE: tr("Phone", lang=lang),
+    }
+
+
+def initiative_status_labels(lang: str | None = None) -> dict[InitiativeStatus, str]:
+    return {
+        InitiativeStatus.PLANNED: tr("Planned", lang=lang),
+        InitiativeStatus.UNDERWAY: tr("Underway", lang=lang),
+        InitiativeStatus.COMPLETED: tr("Completed", lang=lang),
+        InitiativeStatus.STOPPED: tr("Stopped", lang=lang),
+    }
+
+
+def effect_kind_labels(lang: str | None = None) -> dict[EffectKind, str]:
+    return {
+        EffectKind.MEASURED: tr("Measured", lang=lang),
+        EffectKind.OBSERVED: tr("Observed", lang=lang),
+        EffectKind.EXPECTED: tr("Expected", lang=lang),
+        EffectKind.NONE_YET: tr("None yet", lang=lang),
+    }
+
+
+def interview_status_labels(lang: str | None = None) -> dict[InterviewStatus, str]:
+    return {
+        InterviewStatus.DRAFT: tr("Draft", lang=lang),
+        InterviewStatus.COMPLETE: tr("Complete", lang=lang),
+    }
+
+
+def format_number(value: float | None) -> str:
+    """50.0 as "50", 3.70 as "3.7"; None as ""."""
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def figure_text(effect: Effect) -> str:
+    """An effect's figure, e.g. "children placed outside the home: 48 → 11 children
+    (2015–2017)"; "" when it has none."""
+    if effect.baseline is None and effect.current is None:
+        return ""
+    metric = f"{effect.metric}: " if effect.metric else ""
+    unit = f" {effect.unit}" if effect.unit else ""
+    period = f" ({effect.period})" if effect.period else ""
+    return (
+        f"{metric}{format_number(effect.baseline)} → {format_number(effect.current)}{unit}{period}"
+    )
+
+
+def effect_summary(effect: Effect, lang: str | None = None) -> str:
+    """ "Measured: description (figure)" in one line."""
+    summary = f"{effect_kind_labels(lang)[effect.kind]}: {effect.description or '…'}"
+    figure = figure_text(effect)
+    return f"{summary}  ({figure})" if figure else summary
