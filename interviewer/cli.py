@@ -4,10 +4,14 @@ import argparse
 import logging
 import sys
 import time
+import uuid
+from datetime import date
 from pathlib import Path
 
 from interviewer import __version__
 from interviewer.errors import InterviewerError
+from interviewer.export.options import ExportOptions, InterviewFilter
+from interviewer.i18n import LANGUAGES
 from interviewer.paths import DB_ENV_VAR, default_db_path
 
 
@@ -65,6 +69,70 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, required=True, metavar="FILE", help="where to write the copy"
     )
     backup.set_defaults(run=run_backup)
+
+    export = commands.add_parser("export", help="export interviews to Word or Excel")
+    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    docx = formats.add_parser(
+        "docx",
+        help="Word: one interview's summary with --interview, else the study synthesis",
+    )
+    docx.add_argument(
+        "--interview",
+        type=uuid.UUID,
+        metavar="UUID",
+        help="the interview to summarise (without it: the study synthesis)",
+    )
+    xlsx = formats.add_parser("xlsx", help="Excel: the study workbook, a sheet per record type")
+    for command in (docx, xlsx):
+        _add_db_option(command, top_level=False)
+        command.add_argument(
+            "-o", "--output", type=Path, required=True, metavar="FILE", help="the file to write"
+        )
+        command.add_argument(
+            "--language",
+            choices=sorted(LANGUAGES),
+            default="en",
+            help="the language of the export (default en)",
+        )
+        command.add_argument(
+            "--no-personal-data",
+            action="store_true",
+            help="leave out respondent names and other personal data",
+        )
+        command.add_argument(
+            "--service-area",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="only this service area (code; may be repeated)",
+        )
+        command.add_argument(
+            "--interviewer",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="only interviews by this interviewer (may be repeated)",
+        )
+        command.add_argument(
+            "--status",
+            choices=["draft", "complete"],
+            help="only drafts, or only complete interviews",
+        )
+        command.add_argument(
+            "--from",
+            dest="date_from",
+            type=date.fromisoformat,
+            metavar="YYYY-MM-DD",
+            help="only interviews on or after this date",
+        )
+        command.add_argument(
+            "--to",
+            dest="date_to",
+            type=date.fromisoformat,
+            metavar="YYYY-MM-DD",
+            help="only interviews on or before this date",
+        )
+        command.set_defaults(run=run_export)
     return parser
 
 
@@ -105,6 +173,42 @@ def run_backup(args: argparse.Namespace) -> int:
         raise InterviewerError("the backup must go to another file than the database")
     backup_database(args.db, args.output)
     print(f"{args.db}: backed up to {args.output}")
+    return 0
+
+
+def export_options(args: argparse.Namespace) -> ExportOptions:
+    return ExportOptions(
+        language=args.language,
+        personal_data=not args.no_personal_data,
+        filter=InterviewFilter(
+            service_areas=tuple(args.service_area),
+            interviewers=tuple(args.interviewer),
+            status=args.status,
+            date_from=args.date_from,
+            date_to=args.date_to,
+        ),
+    )
+
+
+def run_export(args: argparse.Namespace) -> int:
+    options = export_options(args)
+    started = time.perf_counter()
+    if args.format == "xlsx":
+        from interviewer.export.xlsx_workbook import write_workbook
+
+        counts = write_workbook(args.db, args.output, options)
+        what = ", ".join(f"{count} {sheet}" for sheet, count in counts.items())
+    elif args.interview is not None:
+        from interviewer.export.docx_interview import write_interview_docx
+
+        write_interview_docx(args.db, args.output, args.interview, options)
+        what = f"interview {args.interview}"
+    else:
+        from interviewer.export.docx_synthesis import write_synthesis_docx
+
+        covered = write_synthesis_docx(args.db, args.output, options)
+        what = f"synthesis of {covered} interviews"
+    print(f"{args.output}: {what} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from interviewer.export.docx_common import new_document, paragraph, picture, save_whole, table
 from interviewer.export.options import ExportOptions, no_progress
-from interviewer.export.reading import read_only_engine, study_context
+from interviewer.export.reading import describe_filter, read_only_engine, study_context
 from interviewer.guide import AnswerType
 from interviewer.i18n import tr
 from interviewer.storage.models import (
@@ -73,7 +73,7 @@ def _build(session: Session, options: ExportOptions, progress):
     document = new_document(lang)
     paragraph(document, t("Study synthesis"), "Title")
     paragraph(document, context.name, "Subtitle")
-    scope = options.filter.describe()
+    scope = describe_filter(options.filter, context)
     paragraph(
         document,
         t(
@@ -83,13 +83,7 @@ def _build(session: Session, options: ExportOptions, progress):
         ),
     )
     if scope:
-        paragraph(
-            document,
-            t(
-                "Chosen by {filter}.",
-                filter="; ".join(f"{key}: {value}" for key, value in scope.items()),
-            ),
-        )
+        paragraph(document, t("Chosen by {filter}.", filter=scope))
 
     # ---------------------------------------------------------------- interviews covered
     progress(1, STEPS)
@@ -177,7 +171,7 @@ def _build(session: Session, options: ExportOptions, progress):
                     f"{round(100 * high / len(values))} %" if values else "—",
                 ]
             rows.append(row)
-        table(document, headers, rows)
+        table(document, headers, rows, widths_cm=_widths(4.0, len(headers)))
         dont_know = sum(
             v is None for key, values in ratings.items() if key[0] == question.key for v in values
         )
@@ -226,6 +220,7 @@ def _build(session: Session, options: ExportOptions, progress):
             + tuple(ranks[theme][rank] for rank in range(1, limit + 1))
             for theme in themes
         ],
+        widths_cm=_widths(6.4, 3 + limit),
     )
     paragraph(
         document,
@@ -281,6 +276,7 @@ def _build(session: Session, options: ExportOptions, progress):
             )
             for category in categories
         ],
+        widths_cm=_widths(4.0, 3 + len(EffectKind)),
     )
     paragraph(
         document,
@@ -374,6 +370,15 @@ def _build(session: Session, options: ExportOptions, progress):
     return document, covered
 
 
+TEXT_WIDTH_CM = 16.4
+
+
+def _widths(first: float, columns: int) -> tuple[float, ...]:
+    """A wide first column for names; the others share the rest of the line."""
+    rest = (TEXT_WIDTH_CM - first) / (columns - 1)
+    return (first,) + (rest,) * (columns - 1)
+
+
 # ---------------------------------------------------------------- charts
 
 
@@ -422,7 +427,7 @@ def _priority_chart(question, areas, means, context, lang) -> bytes:
     axes.invert_yaxis()
     axes.set_xlim(0, 5)
     axes.set_xlabel(tr("Mean rating (1–5)", lang=lang))
-    axes.legend(loc="lower right", frameon=False)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return _png(figure)
@@ -449,7 +454,7 @@ def _theme_chart(themes, ranks, limit, context, lang) -> bytes:
     axes.set_yticks(range(len(themes)), labels)
     axes.invert_yaxis()
     axes.set_xlabel(tr("Times named", lang=lang))
-    axes.legend(loc="lower right", frameon=False)
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return _png(figure)

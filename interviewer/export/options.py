@@ -41,21 +41,6 @@ class InterviewFilter:
             )
         return query
 
-    def describe(self) -> dict[str, str]:
-        """The filter as label → value, for the README sheet and the report's scope."""
-        shown = {}
-        if self.service_areas:
-            shown["service_area"] = ", ".join(self.service_areas)
-        if self.interviewers:
-            shown["interviewer"] = ", ".join(self.interviewers)
-        if self.status is not None:
-            shown["status"] = str(self.status)
-        if self.date_from is not None:
-            shown["from"] = self.date_from.isoformat()
-        if self.date_to is not None:
-            shown["to"] = self.date_to.isoformat()
-        return shown
-
 
 @dataclass(frozen=True)
 class ExportOptions:

@@ -8,9 +8,12 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
 
 from interviewer.errors import DatabaseRefused
+from interviewer.export.options import InterviewFilter
 from interviewer.guide import Guide, parse_guide
+from interviewer.i18n import tr
 from interviewer.storage.database import connect_read_only, inspect_file
 from interviewer.storage.models import CodebookEntry, CodeKind, Study
+from interviewer.wording import interview_status_labels
 
 
 def read_only_engine(db_path: Path) -> Engine:
@@ -43,3 +46,36 @@ def study_context(session: Session, language: str) -> StudyContext:
         text = entry.label_da if language == "da" else entry.label_en
         context.labels[(CodeKind(entry.kind), entry.code)] = text
     return context
+
+
+def describe_filter(chosen: InterviewFilter, context: StudyContext) -> str:
+    """The filter in words, in the export's language; "" when it chooses everything."""
+    lang = context.language
+    parts = []
+    if chosen.service_areas:
+        parts.append(
+            tr(
+                "service area {areas}",
+                lang=lang,
+                areas=", ".join(
+                    context.label(CodeKind.SERVICE_AREA, area) for area in chosen.service_areas
+                ),
+            )
+        )
+    if chosen.interviewers:
+        parts.append(tr("interviewer {names}", lang=lang, names=", ".join(chosen.interviewers)))
+    if chosen.status is not None:
+        parts.append(
+            tr(
+                "status {status}",
+                lang=lang,
+                status=interview_status_labels(lang)[chosen.status].lower(),
+            )
+        )
+    if chosen.date_from is not None:
+        parts.append(tr("from {date}", lang=lang, date=chosen.date_from.isoformat()))
+    if chosen.date_to is not None:
+        parts.append(tr("to {date}", lang=lang, date=chosen.date_to.isoformat()))
+    if chosen.interview_ids:
+        parts.append(tr("{count} chosen interviews", lang=lang, count=len(chosen.interview_ids)))
+    return "; ".join(parts)

@@ -9,6 +9,7 @@ longer than a cell holds continues in the next column ("text (2)", …).
 import math
 import os
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +25,12 @@ from sqlalchemy import Connection, func, select
 from sqlmodel import Session, col
 
 from interviewer.export.options import ExportOptions, no_progress
-from interviewer.export.reading import read_only_engine, study_context
+from interviewer.export.reading import (
+    StudyContext,
+    describe_filter,
+    read_only_engine,
+    study_context,
+)
 from interviewer.export.text import looks_like_formula, writable
 from interviewer.i18n import tr
 from interviewer.storage.models import (
@@ -118,11 +124,13 @@ def write_workbook(
     engine = read_only_engine(db_path)
     try:
         with engine.connect() as connection:
-            sheets = _sheets(connection, options)
+            session = Session(bind=connection)
+            context = study_context(session, options.language)
+            sheets = _sheets(connection, session, context, options)
             total = sum(sheet.count() for sheet in sheets) or 1
             workbook = Workbook(write_only=True)
             written, done = {}, 0
-            _readme(workbook, sheets, options)
+            _readme(workbook, sheets, options, context)
             for sheet in sheets:
                 count = 0
                 for _ in _write_sheet(workbook, sheet):
@@ -178,12 +186,17 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:
         table._initialise_columns()
         for table_column, header in zip(table.tableColumns, headers, strict=True):
             table_column.name = header
-        sheet.add_table(table)
+        with warnings.catch_warnings():
+            # openpyxl warns in write-only mode to name the columns by hand: done above
+            warnings.simplefilter("ignore", UserWarning)
+            sheet.add_table(table)
     else:
         sheet.auto_filter.ref = f"A1:{last}"
 
 
-def _readme(workbook: Workbook, sheets: list[Sheet], options: ExportOptions) -> None:
+def _readme(
+    workbook: Workbook, sheets: list[Sheet], options: ExportOptions, context: StudyContext
+) -> None:
     lang = options.language
     sheet = workbook.create_sheet(sheet_title(tr("README", lang=lang)))
     sheet.column_dimensions["A"].width = 26
@@ -203,10 +216,9 @@ def _readme(workbook: Workbook, sheets: list[Sheet], options: ExportOptions) -> 
 
     line(tr("Interviewer study workbook", lang=lang), bold=True)
     line(tr("Written", lang=lang), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
-    scope = options.filter.describe()
     line(
         tr("Interviews covered", lang=lang),
-        ", ".join(f"{k}: {v}" for k, v in scope.items()) or tr("all", lang=lang),
+        describe_filter(options.filter, context) or tr("all", lang=lang),
     )
     line(
         tr("Personal data", lang=lang),
@@ -255,10 +267,10 @@ def _readme(workbook: Workbook, sheets: list[Sheet], options: ExportOptions) -> 
             line("", column.header, column.description + extra)
 
 
-def _sheets(connection: Connection, options: ExportOptions) -> list[Sheet]:
+def _sheets(
+    connection: Connection, session: Session, context: StudyContext, options: ExportOptions
+) -> list[Sheet]:
     lang = options.language
-    session = Session(bind=connection)
-    context = study_context(session, lang)
     ids = options.filter.interview_ids_query().subquery()
     chosen = select(ids.c.id)
 
