@@ -13,6 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
+from interviewer.errors import InterviewerError
 from interviewer.export.text import writable
 from interviewer.i18n import tr
 from interviewer.resources import resource
@@ -126,9 +127,17 @@ def picture(document: DocumentType, png: bytes, caption: str, width_cm: float = 
     paragraph(document, caption, "Caption")
 
 
+def check_target(out_path: Path) -> None:
+    """Refuses, before any work, a target whose folder is missing."""
+    folder = Path(out_path).parent
+    if not folder.is_dir():
+        raise InterviewerError(f"the folder {folder} does not exist")
+
+
 def save_whole(document: DocumentType, out_path: Path) -> None:
     """Saves beside the target and renames, so a failed save leaves no broken file."""
     out_path = Path(out_path)
+    check_target(out_path)
     partial = out_path.with_name(f".{out_path.name}.partial")
     try:
         document.save(partial)

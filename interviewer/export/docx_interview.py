@@ -13,6 +13,7 @@ from sqlmodel import Session
 from interviewer import interviews as svc
 from interviewer.errors import InterviewerError
 from interviewer.export.docx_common import (
+    check_target,
     labelled,
     new_document,
     paragraph,
@@ -37,6 +38,7 @@ def write_interview_docx(
     db_path: Path, out_path: Path, interview_id: uuid.UUID, options: ExportOptions | None = None
 ) -> None:
     options = options or ExportOptions()
+    check_target(out_path)
     engine = read_only_engine(db_path)
     try:
         with Session(engine) as session:

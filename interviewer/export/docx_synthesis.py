@@ -15,7 +15,14 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from interviewer.export.docx_common import new_document, paragraph, picture, save_whole, table
+from interviewer.export.docx_common import (
+    check_target,
+    new_document,
+    paragraph,
+    picture,
+    save_whole,
+    table,
+)
 from interviewer.export.options import ExportOptions, no_progress
 from interviewer.export.reading import describe_filter, read_only_engine, study_context
 from interviewer.guide import AnswerType
@@ -44,6 +51,7 @@ def write_synthesis_docx(
 ) -> int:
     """Writes the synthesis report; returns the number of interviews it covers."""
     options = options or ExportOptions()
+    check_target(out_path)
     engine = read_only_engine(db_path)
     try:
         with Session(engine) as session:

@@ -24,6 +24,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from sqlalchemy import Connection, func, select
 from sqlmodel import Session, col
 
+from interviewer.export.docx_common import check_target
 from interviewer.export.options import ExportOptions, no_progress
 from interviewer.export.reading import (
     StudyContext,
@@ -120,6 +121,7 @@ def write_workbook(
     """
     options = options or ExportOptions()
     out_path = Path(out_path)
+    check_target(out_path)
     partial = out_path.with_name(f".{out_path.name}.partial")
     engine = read_only_engine(db_path)
     try:
@@ -227,7 +229,7 @@ def _readme(
         else tr("left out (respondent names)", lang=lang),
     )
     line(
-        tr("Keys", lang=lang),
+        tr("Record keys", lang=lang),
         "",
         tr(
             "Every record has its own UUID; child records carry their parents' UUIDs "
