@@ -4,6 +4,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import uuid
 
 import pytest
 
@@ -165,9 +166,75 @@ def test_the_default_database_lives_in_the_user_data_folder(isolated_user_folder
     assert expected.exists()
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["check"], ["backup"]])
-def test_every_command_has_help(command, capsys):
+@pytest.mark.parametrize(
+    ("command", "mentions"),
+    [
+        ([], "--db"),
+        (["demo"], "--db"),
+        (["check"], "--db"),
+        (["backup"], "--db"),
+        (["export"], "docx"),
+        (["export", "docx"], "--interview"),
+        (["export", "xlsx"], "--no-personal-data"),
+    ],
+)
+def test_every_command_has_help(command, mentions, capsys):
     with pytest.raises(SystemExit) as exit_:
         build_parser().parse_args([*command, "--help"])
     assert exit_.value.code == 0
-    assert "--db" in capsys.readouterr().out
+    assert mentions in capsys.readouterr().out
+
+
+def test_export_commands_write_what_they_say(demo_file, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    workbook = tmp_path / "study.xlsx"
+    result = run(
+        "export",
+        "xlsx",
+        "--db",
+        demo_file,
+        "-o",
+        workbook,
+        "--service-area",
+        "education",
+        "--status",
+        "complete",
+        "--language",
+        "da",
+        "--no-personal-data",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "interviews" in result.stdout
+    book = load_workbook(workbook, read_only=True)
+    header = next(book["Interviews"].iter_rows(values_only=True))
+    assert "respondent_name" not in header
+    book.close()
+
+    report = tmp_path / "synthesis.docx"
+    result = run("export", "docx", "--db", demo_file, "-o", report, "--from", "2017-06-01")
+    assert result.returncode == 0, result.stderr
+    assert "synthesis of" in result.stdout
+    assert Document(report).paragraphs[0].text == "Study synthesis"
+
+    connection = sqlite3.connect(demo_file)
+    interview_id = uuid.UUID(connection.execute("SELECT id FROM interview LIMIT 1").fetchone()[0])
+    connection.close()
+    summary = tmp_path / "one.docx"
+    result = run("export", "docx", "--db", demo_file, "-o", summary, "--interview", interview_id)
+    assert result.returncode == 0, result.stderr
+    assert Document(summary).paragraphs[0].text == "Interview summary"
+
+
+def test_export_refuses_clearly(demo_file, tmp_path):
+    result = run(
+        "export", "docx", "--db", demo_file, "-o", tmp_path / "x.docx", "--interview", uuid.uuid4()
+    )
+    assert result.returncode == 1 and "there is no interview" in result.stderr
+    result = run("export", "xlsx", "--db", tmp_path / "none.sqlite", "-o", tmp_path / "x.xlsx")
+    assert result.returncode == 1 and "no study" in result.stderr
+    result = run("export", "xlsx", "--db", demo_file, "-o", tmp_path / "missing" / "x.xlsx")
+    assert result.returncode == 1 and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.xlsx"))

@@ -32,7 +32,8 @@ def sample(awkward_db, tmp_path):
     path, awkward_id = awkward_db
     connection = sqlite3.connect(path)
     [(sample_hex,)] = connection.execute(
-        "SELECT id FROM interview WHERE respondent_name = 'Birgitte Mølgaard'").fetchall()
+        "SELECT id FROM interview WHERE respondent_name = 'Birgitte Mølgaard'"
+    ).fetchall()
     connection.close()
     import uuid
 
@@ -46,7 +47,12 @@ def test_the_interview_summary_uses_real_styles_and_holds_every_answer(sample, t
     document = Document(out)
     assert styled(document, "Title") == ["Interview summary"]
     assert styled(document, "Heading 1") == [
-        "1. Priority", "2. Challenges", "3. Initiatives", "4. Effects", "Quotes"]
+        "1. Priority",
+        "2. Challenges",
+        "3. Initiatives",
+        "4. Effects",
+        "Quotes",
+    ]
     assert "One budget frame for families" in styled(document, "Heading 2")
     facts = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert facts["Respondent"] == "Head of Child and Family Services"
@@ -54,8 +60,10 @@ def test_the_interview_summary_uses_real_styles_and_holds_every_answer(sample, t
     assert facts["Name"] == "Birgitte Mølgaard"
     assert facts["Interviewer"] == "Mette Sørensen"
     ratings = [[c.text for c in row.cells] for row in document.tables[1].rows]
-    assert ratings[1:] == [["Your department", "5 – Very high"],
-                           ["The municipality", "3 – Moderate"]]
+    assert ratings[1:] == [
+        ["Your department", "5 – Very high"],
+        ["The municipality", "3 – Moderate"],
+    ]
     challenges = [[c.text for c in row.cells] for row in document.tables[2].rows]
     assert [row[0] for row in challenges] == ["Rank", "1", "2", "3"]
     assert challenges[1][1].startswith("Each unit guards its own budget line")
@@ -63,7 +71,8 @@ def test_the_interview_summary_uses_real_styles_and_holds_every_answer(sample, t
     text = all_text(document)
     assert "children placed outside the home: 48 → 11 children (2015–2017)" in text
     assert styled(document, "Quote")[0] == (
-        "“We each defend our own budget line, and the family pays the difference.”")
+        "“We each defend our own budget line, and the family pays the difference.”"
+    )
     assert all(t.style.name == "Interviewer Table" for t in document.tables)
     footer = document.sections[0].footer._element.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
@@ -72,14 +81,16 @@ def test_the_interview_summary_uses_real_styles_and_holds_every_answer(sample, t
 def test_the_summary_speaks_danish_and_can_leave_out_the_name(sample, tmp_path):
     path, sample_id, _ = sample
     out = tmp_path / "resume.docx"
-    write_interview_docx(path, out, sample_id, ExportOptions(language="da",
-                                                              personal_data=False))
+    write_interview_docx(path, out, sample_id, ExportOptions(language="da", personal_data=False))
     document = Document(out)
     assert styled(document, "Title") == ["Interviewresumé"]
     assert styled(document, "Heading 1")[:2] == ["1. Prioritet", "2. Udfordringer"]
     assert "Mølgaard" not in all_text(document)
-    language = document.styles.element.find(qn("w:docDefaults")).find(
-        qn("w:rPrDefault") + "/" + qn("w:rPr")).find(qn("w:lang"))
+    language = (
+        document.styles.element.find(qn("w:docDefaults"))
+        .find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        .find(qn("w:lang"))
+    )
     assert language.get(qn("w:val")) == "da-DK"
 
 
@@ -112,15 +123,29 @@ def test_the_synthesis_counts_what_the_database_holds(demo_db, tmp_path):
     document = Document(out)
     assert styled(document, "Title") == ["Study synthesis"]
     headings = styled(document, "Heading 1")
-    assert headings == ["The interviews", "1. Priority", "Challenge themes",
-                        "Initiatives and their effects", "Quotes by theme"]
+    assert headings == [
+        "The interviews",
+        "1. Priority",
+        "Challenge themes",
+        "Initiatives and their effects",
+        "Quotes by theme",
+    ]
     connection = sqlite3.connect(demo_db)
-    named = Counter(dict(connection.execute(
-        "SELECT c.label_en, count(DISTINCT ch.interview_id) FROM challenge ch "
-        "JOIN codebook_entry c ON c.code = ch.theme_code AND c.kind = 'challenge_theme' "
-        "GROUP BY ch.theme_code").fetchall()))
-    names = [row[0] for row in connection.execute(
-        "SELECT respondent_name FROM interview WHERE respondent_name IS NOT NULL")]
+    named = Counter(
+        dict(
+            connection.execute(
+                "SELECT c.label_en, count(DISTINCT ch.interview_id) FROM challenge ch "
+                "JOIN codebook_entry c ON c.code = ch.theme_code AND c.kind = 'challenge_theme' "
+                "GROUP BY ch.theme_code"
+            ).fetchall()
+        )
+    )
+    names = [
+        row[0]
+        for row in connection.execute(
+            "SELECT respondent_name FROM interview WHERE respondent_name IS NOT NULL"
+        )
+    ]
     connection.close()
     theme_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Theme")
     shown = {row.cells[0].text: int(row.cells[1].text) for row in theme_table.rows[1:]}
@@ -134,12 +159,14 @@ def test_the_synthesis_counts_what_the_database_holds(demo_db, tmp_path):
 
 def test_a_filtered_synthesis_in_danish(demo_db, tmp_path):
     out = tmp_path / "syntese.docx"
-    options = ExportOptions(language="da", filter=InterviewFilter(
-        service_areas=("employment",), status="complete"))
+    options = ExportOptions(
+        language="da", filter=InterviewFilter(service_areas=("employment",), status="complete")
+    )
     covered = write_synthesis_docx(demo_db, out, options)
     connection = sqlite3.connect(demo_db)
-    expected = connection.execute("SELECT count(*) FROM interview WHERE service_area = "
-                                  "'employment' AND status = 'complete'").fetchone()[0]
+    expected = connection.execute(
+        "SELECT count(*) FROM interview WHERE service_area = 'employment' AND status = 'complete'"
+    ).fetchone()[0]
     connection.close()
     assert covered == expected
     document = Document(out)
