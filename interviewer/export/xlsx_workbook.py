@@ -6,6 +6,7 @@ fit in a small amount of memory. Text is never turned into a formula and never c
 longer than a cell holds continues in the next column ("text (2)", …).
 """
 
+import contextlib
 import math
 import os
 import uuid
@@ -124,13 +125,13 @@ def write_workbook(
     check_target(out_path)
     partial = out_path.with_name(f".{out_path.name}.partial")
     engine = read_only_engine(db_path)
+    workbook = Workbook(write_only=True)
     try:
         with engine.connect() as connection:
             session = Session(bind=connection)
             context = study_context(session, options.language)
             sheets = _sheets(connection, session, context, options)
             total = sum(sheet.count() for sheet in sheets) or 1
-            workbook = Workbook(write_only=True)
             written, done = {}, 0
             _readme(workbook, sheets, options, context)
             for sheet in sheets:
@@ -145,11 +146,21 @@ def write_workbook(
             workbook.save(partial)
         os.replace(partial, out_path)
     except BaseException:
+        _discard(workbook)
         partial.unlink(missing_ok=True)
         raise
     finally:
         engine.dispose()
     return written
+
+
+def _discard(workbook: Workbook) -> None:
+    """Closes the half-written sheets here and now: their XML writers must not be left for
+    the garbage collector, which may run them on another thread."""
+    for sheet in workbook.worksheets:
+        # already failing: the first error is the one to report
+        with contextlib.suppress(Exception):
+            sheet.close()
 
 
 def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:

@@ -30,6 +30,7 @@ def shortcuts() -> list[tuple[str, str]]:
         ("Delete", tr("Remove the selected item (in a list)")),
         ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a removal or a reorder")),
         ("Tab / Shift+Tab", tr("Next / previous field")),
+        ("Ctrl+Shift+E", tr("Export: the study (main window) or this interview (Word)")),
         ("Ctrl+W", tr("Close the interview (everything is already saved)")),
         ("F1", tr("This help")),
     ]

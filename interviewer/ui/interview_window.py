@@ -122,6 +122,9 @@ class InterviewWindow(QMainWindow):
         self.saved_mark = QLabel(tr("Saved"))
         self.saved_mark.setObjectName("savedMark")
         self.saved_mark.setMinimumWidth(110)
+        self.export_button = QPushButton(tr("Export Word…"))
+        self.export_button.setToolTip("Ctrl+Shift+E")
+        self.export_button.clicked.connect(self.export_summary)
         self.panel_button = QPushButton(tr("Side panel (Ctrl+Shift+P)"))
         self.panel_button.setCheckable(True)
         self.panel_button.setChecked(True)
@@ -140,7 +143,13 @@ class InterviewWindow(QMainWindow):
         who.addWidget(self.role_label)
         who.addWidget(self.place_label)
         header_row.addLayout(who, 1)
-        for widget in (self.clock, self.clock_button, self.saved_mark, self.panel_button):
+        for widget in (
+            self.clock,
+            self.clock_button,
+            self.saved_mark,
+            self.export_button,
+            self.panel_button,
+        ):
             header_row.addWidget(widget)
         body = QHBoxLayout()
         body.setSpacing(0)
@@ -208,6 +217,7 @@ class InterviewWindow(QMainWindow):
         shortcut("Ctrl+Shift+P", self.panel_button.toggle)
         shortcut("F1", lambda: HelpOverlay(self).exec())
         shortcut("Ctrl+W", self.close)
+        shortcut("Ctrl+Shift+E", self.export_summary)
         undo = self.context.undo_stack.createUndoAction(self, tr("Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.context.undo_stack.createRedoAction(self, tr("Redo"))
@@ -265,6 +275,20 @@ class InterviewWindow(QMainWindow):
             self.panel_button.setChecked(True)
         if self.side_panel.notes.isEnabled():
             self.side_panel.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def export_summary(self) -> None:
+        from interviewer.ui.export_dialog import ExportDialog, ask_and_export
+
+        self.context.flush()  # the summary shows what is on screen now
+        interview = self.context.interview
+        name = "".join(ch if ch.isalnum() else "-" for ch in interview.municipality)
+        self.export_task = ask_and_export(
+            self,
+            ExportDialog(self, one_interview=True),
+            self.context.database.path,
+            f"interview-{name}-{interview.interview_date.isoformat()}",
+            interview.id,
+        )
 
     def open_quote_box(self) -> None:
         page = self.current_page()

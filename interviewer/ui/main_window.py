@@ -28,6 +28,7 @@ from interviewer.i18n import language, tr
 from interviewer.listing import list_interviews
 from interviewer.paths import device_label
 from interviewer.storage.database import Database
+from interviewer.storage.models import CodeKind
 from interviewer.ui import settings
 from interviewer.ui.help_overlay import HelpOverlay
 from interviewer.ui.interview_table import InterviewFilterModel, InterviewTableModel
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.delete_action = action(
             tr("Delete"), QKeySequence.StandardKey.Delete, self.delete_selected, table_only=True
         )
+        self.export_action = action(tr("Export…"), "Ctrl+Shift+E", self.export_study)
         self.undo_action = self.undo_stack.createUndoAction(self, tr("Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -199,6 +201,18 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(_DeleteInterview(self, interview_id, summary.respondent_role))
         self.statusBar().showMessage(
             tr("Deleted “{role}”. Ctrl+Z brings it back.", role=summary.respondent_role), 8000
+        )
+
+    def export_study(self) -> None:
+        from interviewer.ui.export_dialog import ExportDialog, ask_and_export
+
+        for window in self.windows.values():
+            window.context.flush()  # what is on screen is what gets exported
+        areas = svc.study_codes(session=self.session, study=self.study, kind=CodeKind.SERVICE_AREA)
+        people = [p.name for p in svc.study_interviewers(session=self.session, study=self.study)]
+        dialog = ExportDialog(self, areas=areas, interviewers=people)
+        self.export_task = ask_and_export(
+            self, dialog, self.database.path, f"interviews-{date.today().isoformat()}"
         )
 
     def open_settings(self) -> None:

@@ -1,0 +1,117 @@
+"""Long work (exports, later merges and backups) off the UI thread, with progress and cancel.
+
+The work is a plain function ``work(progress)``; ``progress(done, total)`` reports and raises
+Cancelled once the person has pressed Cancel. A progress dialog appears only when the work
+lasts (after PROGRESS_DELAY_MS), and results come back on the UI thread by a signal.
+"""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
+
+from interviewer.errors import InterviewerError
+from interviewer.export.options import Cancelled
+from interviewer.i18n import tr
+
+PROGRESS_DELAY_MS = 600
+
+
+class _Worker(QThread):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, work: Callable[[Callable[[int, int], None]], Any]):
+        super().__init__()
+        self.work = work
+        self.stop = threading.Event()
+
+    def report(self, done: int, total: int) -> None:
+        if self.stop.is_set():
+            raise Cancelled
+        self.progressed.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.report)
+        except Cancelled:
+            self.cancelled.emit()
+        except (InterviewerError, OSError) as error:  # a message a person can act on
+            self.failed.emit(str(error))
+        except Exception as error:  # noqa: BLE001 - shown, not swallowed: the app must not vanish
+            self.failed.emit(tr("Unexpected error: {error}", error=repr(error)))
+        else:
+            self.succeeded.emit(result)
+
+
+class BackgroundTask(QObject):
+    """One run of ``work``; ``done(result)`` or ``failed(message)`` is called on the UI thread.
+
+    The task and its thread belong to no window: closing the window while the work runs
+    must not destroy a running thread (Qt aborts on that). They are kept in RUNNING until
+    the work ends, and the app waits for them when it quits.
+    """
+
+    def __init__(self, parent: QWidget, title: str, work, *, done: Callable[[Any], None],
+                 failed: Callable[[str], None]):
+        super().__init__()
+        self.dialog = QProgressDialog(title, tr("Cancel"), 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.done, self.failed = done, failed
+        self.worker = _Worker(work)
+        # methods of this object, which lives on the UI thread: Qt queues the calls there
+        # (a lambda would run on the worker's thread, where widgets must not be touched)
+        self.worker.progressed.connect(self._progressed)
+        self.worker.succeeded.connect(self._succeeded)
+        self.worker.failed.connect(self._failed)
+        self.worker.cancelled.connect(self._cancelled)
+        self.dialog.canceled.connect(self.worker.stop.set)
+        QCoreApplication.instance().aboutToQuit.connect(self.stop_and_wait)
+
+    def start(self) -> "BackgroundTask":
+        RUNNING.add(self)
+        self.dialog.setValue(0)
+        self.worker.start()
+        return self
+
+    def stop_and_wait(self) -> None:
+        self.worker.stop.set()
+        self.worker.wait()
+
+    def _progressed(self, done: int, total: int) -> None:
+        if isValid(self.dialog):
+            self.dialog.setMaximum(max(total, 1))
+            self.dialog.setValue(min(done, total))
+
+    def _succeeded(self, result) -> None:
+        self._finish(self.done, result)
+
+    def _failed(self, message: str) -> None:
+        self._finish(self.failed, message)
+
+    def _cancelled(self) -> None:
+        self._finish(None, None)
+
+    def _finish(self, then, value) -> None:
+        self.worker.wait()
+        if isValid(self.dialog):
+            self.dialog.close()
+            if then is not None:
+                then(value)
+        RUNNING.discard(self)
+
+
+RUNNING: set[BackgroundTask] = set()
+
+
+def run_in_background(parent: QWidget, title: str, work, *, done, failed) -> BackgroundTask:
+    return BackgroundTask(parent, title, work, done=done, failed=failed).start()

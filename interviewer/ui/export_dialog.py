@@ -1,0 +1,236 @@
+"""Exporting from the app: the dialog only builds the options; the exporters do the work, in
+the background, and the person can open the file when it is written."""
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.export.options import ExportOptions, InterviewFilter
+from interviewer.i18n import LANGUAGES, language, tr
+from interviewer.storage.models import CodebookEntry, InterviewStatus
+from interviewer.ui.background import run_in_background
+from interviewer.ui.fields import CodeCombo, fit_combo
+from interviewer.ui.settings import Preferences
+from interviewer.wording import interview_status_labels
+
+WORKBOOK, SYNTHESIS, SUMMARY = "xlsx", "synthesis", "summary"
+
+
+class ExportDialog(QDialog):
+    """Chooses what to export and how; ``kind`` is fixed for one interview's summary."""
+
+    def __init__(
+        self,
+        parent=None,
+        *,
+        areas: list[CodebookEntry] = (),
+        interviewers: list[str] = (),
+        one_interview: bool = False,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Export"))
+        self.one_interview = one_interview
+        form = QFormLayout()
+        self.workbook = QRadioButton(tr("Excel workbook, a sheet per record type (.xlsx)"))
+        self.synthesis = QRadioButton(tr("Word synthesis report (.docx)"))
+        self.workbook.setChecked(True)
+        if not one_interview:
+            kinds = QVBoxLayout()
+            kinds.addWidget(self.workbook)
+            kinds.addWidget(self.synthesis)
+            form.addRow(tr("What"), kinds)
+            self.area = CodeCombo(list(areas), tr("All service areas"))
+            self.interviewer = fit_combo(QComboBox())
+            self.interviewer.addItem(tr("All interviewers"), None)
+            for name in interviewers:
+                self.interviewer.addItem(name, name)
+            self.status = fit_combo(QComboBox())
+            self.status.addItem(tr("Drafts and complete"), None)
+            for status, text in interview_status_labels().items():
+                self.status.addItem(text, status.value)
+            self.date_from, from_row = _optional_date(tr("From"))
+            self.date_to, to_row = _optional_date(tr("To"))
+            form.addRow(tr("Service area"), self.area)
+            form.addRow(tr("Interviewer"), self.interviewer)
+            form.addRow(tr("Status"), self.status)
+            form.addRow(tr("Dates"), _row(from_row, to_row))
+        self.language = fit_combo(QComboBox())
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(self.language.findData(language()))
+        self.no_personal_data = QCheckBox(tr("Leave out personal data (respondent names)"))
+        form.addRow(tr("Language"), self.language)
+        form.addRow("", self.no_personal_data)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Export…"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def kind(self) -> str:
+        if self.one_interview:
+            return SUMMARY
+        return WORKBOOK if self.workbook.isChecked() else SYNTHESIS
+
+    def options(self, interview_id: uuid.UUID | None = None) -> ExportOptions:
+        if self.one_interview:
+            chosen = InterviewFilter(interview_ids=(interview_id,))
+        else:
+            area, name, status = (
+                self.area.currentData(),
+                self.interviewer.currentData(),
+                self.status.currentData(),
+            )
+            chosen = InterviewFilter(
+                service_areas=(area,) if area else (),
+                interviewers=(name,) if name else (),
+                status=InterviewStatus(status) if status else None,
+                date_from=_date_of(self.date_from),
+                date_to=_date_of(self.date_to),
+            )
+        return ExportOptions(
+            language=self.language.currentData(),
+            personal_data=not self.no_personal_data.isChecked(),
+            filter=chosen,
+        )
+
+
+def _optional_date(label: str) -> tuple[tuple[QCheckBox, QDateEdit], QWidget]:
+    check, edit = QCheckBox(label), QDateEdit(QDate.currentDate(), calendarPopup=True)
+    edit.setEnabled(False)
+    edit.setAccessibleName(label)
+    check.toggled.connect(edit.setEnabled)
+    return (check, edit), _row(check, edit)
+
+
+def _date_of(pair) -> date | None:
+    check, edit = pair
+    return edit.date().toPython() if check.isChecked() else None
+
+
+def _row(*widgets) -> QWidget:
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget) if isinstance(widget, QWidget) else row.addLayout(widget)
+    row.addStretch()
+    return holder
+
+
+def export_work(
+    kind: str,
+    db_path: Path,
+    out_path: Path,
+    options: ExportOptions,
+    interview_id: uuid.UUID | None = None,
+):
+    """The plain function that does one export: ``work(progress)`` for the background."""
+
+    def work(progress):
+        if kind == WORKBOOK:
+            from interviewer.export.xlsx_workbook import write_workbook
+
+            return write_workbook(db_path, out_path, options, progress)
+        if kind == SYNTHESIS:
+            from interviewer.export.docx_synthesis import write_synthesis_docx
+
+            return write_synthesis_docx(db_path, out_path, options, progress)
+        from interviewer.export.docx_interview import write_interview_docx
+
+        progress(0, 1)
+        write_interview_docx(db_path, out_path, interview_id, options)
+        return 1
+
+    return work
+
+
+def start_export(
+    parent: QWidget,
+    kind: str,
+    db_path: Path,
+    out_path: Path,
+    options: ExportOptions,
+    interview_id: uuid.UUID | None = None,
+    *,
+    offer_to_open: bool = True,
+):
+    """Runs the export in the background; says how it went and offers to open the file."""
+
+    def done(_result):
+        if not offer_to_open:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            tr("Export finished"),
+            tr("Written to {path}", path=out_path),
+            parent=parent,
+        )
+        open_button = box.addButton(tr("Open the file"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is open_button:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(out_path)))
+
+    def failed(message):
+        QMessageBox.warning(
+            parent, tr("Export failed"), tr("Nothing was written. {reason}", reason=message)
+        )
+
+    return run_in_background(
+        parent,
+        tr("Exporting…"),
+        export_work(kind, db_path, out_path, options, interview_id),
+        done=done,
+        failed=failed,
+    )
+
+
+SUFFIX = {WORKBOOK: ".xlsx", SYNTHESIS: ".docx", SUMMARY: ".docx"}
+
+
+def ask_and_export(
+    parent: QWidget,
+    dialog: ExportDialog,
+    db_path: Path,
+    suggested: str,
+    interview_id: uuid.UUID | None = None,
+):
+    """Shows the dialog, asks where to save (remembering the folder), and starts the export."""
+    if not dialog.exec():
+        return None
+    kind = dialog.kind()
+    preferences = Preferences()
+    folder = Path(preferences.last_folder("export"))
+    filters = tr("Excel workbook (*.xlsx)") if kind == WORKBOOK else tr("Word document (*.docx)")
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, tr("Export to"), str(folder / f"{suggested}{SUFFIX[kind]}"), filters
+    )
+    if not chosen:
+        return None
+    out_path = Path(chosen)
+    if out_path.suffix.lower() != SUFFIX[kind]:
+        out_path = out_path.with_name(out_path.name + SUFFIX[kind])
+    preferences.set_last_folder("export", str(out_path.parent))
+    return start_export(parent, kind, db_path, out_path, dialog.options(interview_id), interview_id)
