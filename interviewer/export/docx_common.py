@@ -11,7 +11,7 @@ from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from interviewer.errors import InterviewerError
 from interviewer.export.text import writable
@@ -72,6 +72,7 @@ def paragraph(document: DocumentType, content, style: str | None = None):
 def labelled(document: DocumentType, label: str, content) -> None:
     """A paragraph "Label: content" with the label in bold."""
     para = document.add_paragraph()
+    para.paragraph_format.space_before = Pt(6)  # apart from a table just above
     para.add_run(f"{label}: ").bold = True
     para.add_run(text(content))
 

@@ -116,7 +116,7 @@ def _build(session: Session, interview, options: ExportOptions):
                         )
                         for c in challenges
                     ],
-                    widths_cm=(1.4, 9.6, 5.4),
+                    widths_cm=(1.8, 9.2, 5.4),
                 )
             else:
                 paragraph(document, t("No challenges were recorded."))

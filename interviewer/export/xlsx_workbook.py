@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from sqlalchemy import Connection, func, select
 from sqlmodel import Session, col
@@ -154,6 +155,15 @@ def write_workbook(
     return written
 
 
+def _print_fitted(sheet) -> None:
+    """Printed (or turned into PDF), a sheet is landscape and one page wide."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "1:1"  # the header on every printed page
+
+
 def _discard(workbook: Workbook) -> None:
     """Closes the half-written sheets here and now: their XML writers must not be left for
     the garbage collector, which may run them on another thread."""
@@ -173,6 +183,7 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    _print_fitted(sheet)
     header_cells = []
     for text in headers:
         cell = WriteOnlyCell(sheet, value=text)
@@ -212,6 +223,7 @@ def _readme(
 ) -> None:
     lang = options.language
     sheet = workbook.create_sheet(sheet_title(tr("README", lang=lang)))
+    _print_fitted(sheet)
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 34
     sheet.column_dimensions["C"].width = 90
