@@ -149,6 +149,8 @@ class Interview(Record, table=True):
     )
     created_device: str = ""
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # the content hash of the last version that left or reached this file (see exchange/)
+    revision: str | None = None
 
     study: Study = Relationship(back_populates="interviews")
     answers: list["Answer"] = Relationship(back_populates="interview", cascade_delete=True)
@@ -270,6 +272,59 @@ class Quote(Record, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     interview: Interview = Relationship(back_populates="quotes")
+
+
+class InterviewRevision(SQLModel, table=True):
+    """One known version of an interview and the version it replaced: the ancestry that
+    tells an update from a conflict when bundles are merged."""
+
+    __tablename__ = "interview_revision"
+
+    interview_id: uuid.UUID = Field(primary_key=True)
+    revision: str = Field(primary_key=True)
+    parent: str | None = None
+    recorded_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class MergedBundle(Record, table=True):
+    """A bundle merged into this database: who sent it, from where, when."""
+
+    __tablename__ = "merged_bundle"
+
+    bundle_id: uuid.UUID = Field(unique=True)
+    checksum: str
+    file_name: str
+    interviewer: str
+    device: str
+    bundle_created_at: datetime = Field(sa_type=UTCDateTime)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+
+
+class Provenance(SQLModel, table=True):
+    """Where a merged record came from: the bundle, its interviewer and device, and when."""
+
+    record_id: uuid.UUID = Field(primary_key=True)
+    record_type: str
+    bundle_id: uuid.UUID = Field(index=True)
+    interviewer: str
+    device: str
+    merged_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Conflict(Record, table=True):
+    """An interview changed in two places: the version not shown is kept here whole."""
+
+    interview_id: uuid.UUID = Field(index=True)
+    shown_revision: str
+    other_revision: str
+    other_document: str  # the other version as JSON, as a bundle carries it
+    other_source: str  # "bundle <id> from <interviewer> on <device>", or "this database"
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str | None = None  # "shown" or "other": the version chosen
+    resolved_by: str | None = None
 
 
 CHILD_TABLES = (Answer, Rating, Challenge, Initiative, Effect, Quote)
