@@ -133,6 +133,104 @@ def build_parser() -> argparse.ArgumentParser:
             help="only interviews on or before this date",
         )
         command.set_defaults(run=run_export)
+    bundle = formats.add_parser(
+        "bundle", help="a bundle of interviews for the central team (plain or encrypted)"
+    )
+    _add_db_option(bundle, top_level=False)
+    bundle.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    bundle.add_argument(
+        "--since",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="only interviews changed on or after this date",
+    )
+    bundle.add_argument(
+        "--interviewer",
+        default="",
+        metavar="NAME",
+        help="who sends the bundle (shown at the centre)",
+    )
+    locks = bundle.add_mutually_exclusive_group()
+    locks.add_argument(
+        "--public-key",
+        type=Path,
+        metavar="FILE",
+        help="encrypt to the central team's public key (study-public.pem)",
+    )
+    locks.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="encrypt with the password in this file"
+    )
+    bundle.set_defaults(run=run_export_bundle)
+
+    merge = commands.add_parser("merge", help="merge bundles into a central database")
+    _add_db_option(merge, top_level=False)
+    merge.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE")
+    merge.add_argument(
+        "--private-key",
+        type=Path,
+        metavar="FILE",
+        help="the study's private key, for bundles encrypted to its public key",
+    )
+    merge.add_argument(
+        "--passphrase-file", type=Path, metavar="FILE", help="the private key's passphrase"
+    )
+    merge.add_argument(
+        "--password-file", type=Path, metavar="FILE", help="the password of password-locked bundles"
+    )
+    merge.set_defaults(run=run_merge)
+
+    conflicts = commands.add_parser(
+        "conflicts", help="list interviews changed in two places, or settle one"
+    )
+    _add_db_option(conflicts, top_level=False)
+    conflicts.add_argument("--all", action="store_true", help="settled ones too")
+    conflicts.add_argument(
+        "--resolve", type=uuid.UUID, metavar="CONFLICT_ID", help="settle this conflict"
+    )
+    conflicts.add_argument(
+        "--keep", choices=["shown", "other"], help="with --resolve: the version to keep"
+    )
+    conflicts.add_argument("--by", default="", metavar="NAME", help="who decided")
+    conflicts.set_defaults(run=run_conflicts)
+
+    keys = commands.add_parser("keys", help="the study's key pair for encrypted bundles")
+    key_commands = keys.add_subparsers(dest="keys_command", metavar="COMMAND", required=True)
+    new_keys = key_commands.add_parser(
+        "new", help="make study-public.pem and study-private.pem (under a passphrase)"
+    )
+    new_keys.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
+    new_keys.add_argument(
+        "--passphrase-file",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the passphrase protecting the private key",
+    )
+    new_keys.set_defaults(run=run_keys_new)
+
+    study = commands.add_parser("study", help="hand a study to interviewers, or take one")
+    study_commands = study.add_subparsers(dest="study_command", metavar="COMMAND", required=True)
+    study_export = study_commands.add_parser("export", help="write the study file")
+    _add_db_option(study_export, top_level=False)
+    study_export.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    study_export.add_argument(
+        "--public-key",
+        type=Path,
+        metavar="FILE",
+        help="the central team's public key, carried by the study",
+    )
+    study_export.add_argument(
+        "--interviewer",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an interviewer of the study (may be repeated)",
+    )
+    study_export.set_defaults(run=run_study_export)
+    study_import = study_commands.add_parser("import", help="use a study file's study")
+    _add_db_option(study_import, top_level=False)
+    study_import.add_argument("file", type=Path, metavar="FILE")
+    study_import.set_defaults(run=run_study_import)
     return parser
 
 
@@ -209,6 +307,110 @@ def run_export(args: argparse.Namespace) -> int:
         covered = write_synthesis_docx(args.db, args.output, options)
         what = f"synthesis of {covered} interviews"
     print(f"{args.output}: {what} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def _secret(path: Path | None, what: str) -> str | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text("utf-8").rstrip("\r\n")
+    except OSError as error:
+        raise InterviewerError(f"cannot read the {what} file {path}: {error.strerror}") from None
+    if not text:
+        raise InterviewerError(f"the {what} file {path} is empty")
+    return text
+
+
+def run_export_bundle(args: argparse.Namespace) -> int:
+    from interviewer.exchange.bundle import write_bundle
+
+    key = args.public_key.read_bytes() if args.public_key else None
+    count = write_bundle(
+        args.db,
+        args.output,
+        since=args.since,
+        password=_secret(args.password_file, "password"),
+        public_key_pem=key,
+        interviewer=args.interviewer,
+    )
+    print(f"{args.output}: a bundle of {count} interviews")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from interviewer.exchange.crypto import load_private_key
+    from interviewer.exchange.merge import merge_bundles
+
+    private_key = None
+    if args.private_key is not None:
+        passphrase = _secret(args.passphrase_file, "passphrase")
+        if passphrase is None:
+            raise InterviewerError("--private-key needs --passphrase-file")
+        private_key = load_private_key(args.private_key.read_bytes(), passphrase)
+    report = merge_bundles(
+        args.db,
+        args.bundles,
+        password=_secret(args.password_file, "password"),
+        private_key=private_key,
+    )
+    for line in report.lines():
+        print(line)
+    return 1 if report.refused else 0
+
+
+def run_conflicts(args: argparse.Namespace) -> int:
+    from interviewer.exchange.conflicts import list_conflicts, resolve_conflict
+    from interviewer.storage.database import open_database
+
+    database = open_database(args.db)
+    try:
+        with database.session() as session:
+            if args.resolve is not None:
+                if args.keep is None:
+                    raise InterviewerError("--resolve needs --keep shown or --keep other")
+                resolve_conflict(
+                    session=session, conflict_id=args.resolve, keep=args.keep, by=args.by
+                )
+                print(f"conflict {args.resolve}: kept the {args.keep} version")
+                return 0
+            lines = list_conflicts(session=session, include_resolved=args.all)
+    finally:
+        database.close()
+    for line in lines:
+        state = f"settled: kept {line.resolution}" if line.resolution else "open"
+        print(
+            f"{line.id}  {line.respondent_role}, {line.municipality}  "
+            f"(interview {line.interview_id}; shown {line.shown_revision[:8]}, other "
+            f"{line.other_revision[:8]} from {line.other_source}; {state})"
+        )
+    print(f"{len(lines)} conflict(s)")
+    return 0
+
+
+def run_keys_new(args: argparse.Namespace) -> int:
+    from interviewer.exchange.crypto import new_key_pair
+
+    public, private = new_key_pair(args.output, _secret(args.passphrase_file, "passphrase"))
+    print(f"{public}: give this to the interviewers (or put it in the study file)")
+    print(f"{private}: keep this at the centre; it opens the bundles")
+    return 0
+
+
+def run_study_export(args: argparse.Namespace) -> int:
+    from interviewer.exchange.study_file import export_study
+
+    key = args.public_key.read_bytes() if args.public_key else None
+    name = export_study(args.db, args.output, public_key_pem=key, interviewers=args.interviewer)
+    print(f"{args.output}: the study {name!r}")
+    return 0
+
+
+def run_study_import(args: argparse.Namespace) -> int:
+    from interviewer.exchange.study_file import import_study
+
+    name = import_study(args.db, args.file)
+    print(f"{args.db}: now uses the study {name!r}")
     return 0
 
 

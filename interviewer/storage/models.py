@@ -94,6 +94,8 @@ class Study(Record, table=True):
     guide_toml: str
     codebook_id: str
     codebook_version: str
+    # the central team's public key (PEM): bundles are encrypted to it when it is set
+    public_key_pem: str | None = None
 
     codes: list["CodebookEntry"] = Relationship(back_populates="study", cascade_delete=True)
     interviewers: list["Interviewer"] = Relationship(back_populates="study", cascade_delete=True)

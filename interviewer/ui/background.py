@@ -57,8 +57,15 @@ class BackgroundTask(QObject):
     the work ends, and the app waits for them when it quits.
     """
 
-    def __init__(self, parent: QWidget, title: str, work, *, done: Callable[[Any], None],
-                 failed: Callable[[str], None]):
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        work,
+        *,
+        done: Callable[[Any], None],
+        failed: Callable[[str], None],
+    ):
         super().__init__()
         self.dialog = QProgressDialog(title, tr("Cancel"), 0, 0, parent)
         self.dialog.setWindowTitle(title)

@@ -16,8 +16,9 @@ def demo_path(tmp_path):
     database = open_database(tmp_path / "study.sqlite")
     generate_demo(database, interviews=300, seed=4)
     with database.session() as session:
-        areas = study_codes(session=session, study=current_study(session=session),
-                            kind=CodeKind.SERVICE_AREA)
+        areas = study_codes(
+            session=session, study=current_study(session=session), kind=CodeKind.SERVICE_AREA
+        )
     database.close()
     return tmp_path / "study.sqlite", areas
 

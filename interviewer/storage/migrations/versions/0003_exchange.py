@@ -76,9 +76,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table("interview", schema=None) as batch_op:
         batch_op.add_column(sa.Column("revision", sa.String(), nullable=True))
+    with op.batch_alter_table("study", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("public_key_pem", sa.String(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("study", schema=None) as batch_op:
+        batch_op.drop_column("public_key_pem")
     with op.batch_alter_table("interview", schema=None) as batch_op:
         batch_op.drop_column("revision")
 

@@ -1,0 +1,1 @@
+"""Field to central: study files, bundles (plain or encrypted), exact merging, conflicts."""

@@ -1,0 +1,299 @@
+"""Bundles: an interviewer's interviews in one file, for the central team.
+
+Plain, a bundle is a zip holding manifest.json (format, bundle id, who, which device, when,
+the study and the SHA-256 of data.json) and data.json (the study with its guide and codebook,
+and each interview as a document with its revision and ancestry), checked against
+resources/schemas/bundle-1.schema.json when read. Encrypted, it is that zip sealed by
+exchange/crypto.py. Reading refuses anything damaged, tampered with, of another format or
+version, or locked with another key, with a message naming the file and the reason.
+"""
+
+import hashlib
+import io
+import json
+import os
+import uuid
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, select
+
+from interviewer.errors import InterviewerError
+from interviewer.exchange import crypto
+from interviewer.exchange.documents import content_hash, interview_documents
+from interviewer.exchange.schema import validator
+from interviewer.paths import device_label
+from interviewer.storage.database import open_database
+from interviewer.storage.models import (
+    CodebookEntry,
+    Interview,
+    Interviewer,
+    InterviewRevision,
+    Study,
+)
+
+FORMAT, DATA_FORMAT, VERSION = "interviewer-bundle", "interviewer-bundle-data", 1
+ANCESTRY_KEPT = 1000
+
+
+class BundleRefused(InterviewerError):
+    def __init__(self, path, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"{Path(path).name}: {reason}")
+
+
+@dataclass
+class Bundle:
+    path: Path
+    manifest: dict
+    data: dict
+    checksum: str
+
+    @property
+    def bundle_id(self) -> uuid.UUID:
+        return uuid.UUID(self.manifest["bundle_id"])
+
+
+# ---------------------------------------------------------------- revisions
+
+
+def record_revisions(connection: Connection, documents: dict[uuid.UUID, dict]) -> dict:
+    """Gives each interview whose content changed since its last revision a new revision
+    that remembers the one it replaced; returns {interview id: (revision, ancestry)}."""
+    table, revisions = Interview.__table__, InterviewRevision.__table__
+    current = dict(
+        connection.execute(
+            select(table.c.id, table.c.revision).where(table.c.id.in_(list(documents)))
+        ).all()
+    )
+    result = {}
+    for interview_id, document in documents.items():
+        revision = content_hash(document)
+        if revision != current.get(interview_id):
+            connection.execute(
+                revisions.insert()
+                .prefix_with("OR IGNORE")
+                .values(
+                    interview_id=interview_id,
+                    revision=revision,
+                    parent=current.get(interview_id),
+                    recorded_at=datetime.now(UTC),
+                )
+            )
+            connection.execute(
+                table.update().where(table.c.id == interview_id).values(revision=revision)
+            )
+        result[interview_id] = (revision, ancestry(connection, interview_id, revision))
+    return result
+
+
+def ancestry(connection: Connection, interview_id: uuid.UUID, revision: str) -> list[str]:
+    """The revision and the ones before it, newest first."""
+    parents = dict(
+        connection.execute(
+            select(InterviewRevision.revision, InterviewRevision.parent).where(
+                InterviewRevision.interview_id == interview_id
+            )
+        ).all()
+    )
+    chain, seen = [revision], {revision}
+    while (parent := parents.get(chain[-1])) and parent not in seen and len(chain) < ANCESTRY_KEPT:
+        chain.append(parent)
+        seen.add(parent)
+    return chain
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_bundle(
+    db_path: Path,
+    out_path: Path,
+    *,
+    since: date | None = None,
+    password: str | None = None,
+    public_key_pem: bytes | None = None,
+    interviewer: str = "",
+) -> int:
+    """Writes a bundle of the interviews changed on or after ``since`` (all without it),
+    plain or encrypted; returns how many interviews it holds. Deleted interviews travel
+    too, marked deleted, so a deletion reaches the centre. Without a password or key, a
+    study that carries the central team's public key is encrypted to that key."""
+    out_path = Path(out_path)
+    if not out_path.parent.is_dir():
+        raise InterviewerError(f"the folder {out_path.parent} does not exist")
+    if password is not None and public_key_pem is not None:
+        raise InterviewerError("encrypt with a password or to a public key, not both")
+    database = open_database(db_path, backup=False)
+    try:
+        with database.engine.begin() as connection:  # revisions are recorded with the export
+            study = connection.execute(select(Study.__table__)).first()
+            if study is None:
+                raise InterviewerError(f"{db_path}: there is no study to send yet")
+            if password is None and public_key_pem is None and study.public_key_pem:
+                public_key_pem = study.public_key_pem.encode("ascii")
+            query = select(Interview.__table__.c.id)
+            if since is not None:
+                query = query.where(
+                    Interview.__table__.c.updated_at
+                    >= datetime.combine(since, datetime.min.time(), UTC)
+                )
+            ids = list(connection.execute(query).scalars())
+            documents = interview_documents(connection, ids)
+            if since is not None:  # a child changed since then counts as a change too
+                documents = {i: d for i, d in documents.items() if _changed_since(d, since)}
+            revisions = record_revisions(connection, documents)
+            data = {
+                "format": DATA_FORMAT,
+                "format_version": VERSION,
+                "study": _study_json(connection, study),
+                "interviewers": [
+                    {"id": str(row.id), "name": row.name}
+                    for row in connection.execute(select(Interviewer.__table__))
+                ],
+                "interviews": [
+                    {
+                        "revision": revisions[i][0],
+                        "ancestry": revisions[i][1],
+                        "document": documents[i],
+                    }
+                    for i in sorted(documents, key=str)
+                ],
+            }
+    finally:
+        database.close()
+    public_key = crypto.load_public_key(public_key_pem) if public_key_pem else None
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    manifest = {
+        "format": FORMAT,
+        "format_version": VERSION,
+        "bundle_id": str(uuid.uuid4()),
+        "created_at": datetime.now(UTC).isoformat(),
+        "interviewer": interviewer,
+        "device": device_label(),
+        "study_id": data["study"]["id"],
+        "guide_id": data["study"]["guide_id"],
+        "guide_version": data["study"]["guide_version"],
+        "codebook_id": data["study"]["codebook_id"],
+        "codebook_version": data["study"]["codebook_version"],
+        "interviews": len(documents),
+        "data_sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+        archive.writestr("data.json", payload)
+    content = buffer.getvalue()
+    if password is not None:
+        content = crypto.encrypt_with_password(content, password)
+    elif public_key is not None:
+        content = crypto.encrypt_to_public_key(content, public_key)
+    partial = out_path.with_name(f".{out_path.name}.partial")
+    try:
+        partial.write_bytes(content)
+        os.replace(partial, out_path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return len(documents)
+
+
+def _changed_since(document: dict, since: date) -> bool:
+    from interviewer.exchange.documents import last_change
+
+    return last_change(document)[:10] >= since.isoformat()
+
+
+def _study_json(connection: Connection, study) -> dict:
+    codes = connection.execute(
+        select(CodebookEntry.__table__).where(CodebookEntry.__table__.c.study_id == study.id)
+    ).all()
+    return {
+        "id": str(study.id),
+        "name": study.name,
+        "guide_id": study.guide_id,
+        "guide_version": study.guide_version,
+        "guide_toml": study.guide_toml,
+        "codebook_id": study.codebook_id,
+        "codebook_version": study.codebook_version,
+        "codes": [
+            {
+                "kind": str(code.kind),
+                "code": code.code,
+                "position": code.position,
+                "label_en": code.label_en,
+                "label_da": code.label_da,
+                "description_en": code.description_en,
+                "description_da": code.description_da,
+            }
+            for code in sorted(codes, key=lambda c: (str(c.kind), c.position))
+        ],
+    }
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_bundle(path: Path, *, password: str | None = None, private_key=None) -> Bundle:
+    """Opens, decrypts if need be, and checks a bundle; raises BundleRefused, naming the
+    file and the reason, for anything it will not merge."""
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise BundleRefused(path, f"cannot be read ({error.strerror or error})") from None
+    if crypto.is_encrypted(content):
+        try:
+            content = crypto.decrypt(content, password=password, private_key=private_key)
+        except crypto.DecryptionFailed as error:
+            raise BundleRefused(path, str(error)) from None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            manifest = json.loads(archive.read("manifest.json").decode("utf-8"))
+            payload = archive.read("data.json")
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        UnicodeDecodeError,
+        EOFError,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+    ):
+        raise BundleRefused(path, "this is not a bundle, or it is damaged or cut short") from None
+    except Exception as error:  # noqa: BLE001 - zip reading of arbitrary bytes fails in many ways
+        raise BundleRefused(path, f"this bundle is damaged ({type(error).__name__})") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BundleRefused(path, "this is not an Interviewer bundle")
+    if manifest.get("format_version") != VERSION:
+        raise BundleRefused(
+            path,
+            f"bundle format version {manifest.get('format_version')!r} "
+            f"is not one this app reads (it reads {VERSION})",
+        )
+    checksum = hashlib.sha256(payload).hexdigest()
+    if manifest.get("data_sha256") != checksum:
+        raise BundleRefused(
+            path,
+            "the checksum does not match: the bundle was changed or damaged after it was written",
+        )
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise BundleRefused(path, "the bundle's data is not valid JSON") from None
+    problem = next(iter(validator().iter_errors(data)), None)
+    if problem is not None:
+        where = "/".join(str(part) for part in problem.absolute_path) or "(top)"
+        raise BundleRefused(
+            path, f"the bundle's data breaks its schema at {where}: {problem.message[:200]}"
+        )
+    try:
+        uuid.UUID(str(manifest.get("bundle_id")))
+        datetime.fromisoformat(str(manifest.get("created_at")))
+    except ValueError:
+        raise BundleRefused(path, "the bundle's manifest is incomplete") from None
+    if manifest.get("study_id") != data["study"]["id"]:
+        raise BundleRefused(path, "the manifest and the data name different studies")
+    return Bundle(path=path, manifest=manifest, data=data, checksum=checksum)

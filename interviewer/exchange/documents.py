@@ -1,0 +1,186 @@
+"""An interview as one JSON document: every record of it, keyed by UUID, in a canonical form.
+
+The same document travels in bundles, is hashed into the interview's revision (same content,
+same revision, on any machine), and is written back record by record when merged.
+"""
+
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.sql.type_api import TypeEngine
+
+from interviewer.storage.models import (
+    Answer,
+    Challenge,
+    Effect,
+    Initiative,
+    Interview,
+    Quote,
+    Rating,
+    UTCDateTime,
+)
+
+# The parts of a document, each a table of records belonging to the interview.
+PARTS: dict[str, type] = {
+    "answers": Answer,
+    "ratings": Rating,
+    "challenges": Challenge,
+    "initiatives": Initiative,
+    "effects": Effect,
+    "quotes": Quote,
+}
+# Fields that describe a copy of the interview, not its content.
+LOCAL_FIELDS = {"revision"}
+
+
+def _kind(column_type: TypeEngine) -> str:
+    if isinstance(column_type, UTCDateTime):
+        return "datetime"
+    python = column_type.python_type
+    return {uuid.UUID: "uuid", date: "date", time: "time", datetime: "datetime"}.get(
+        python, "plain"
+    )
+
+
+def _encoders(table: Table) -> dict[str, str]:
+    return {
+        column.name: _kind(column.type)
+        for column in table.columns
+        if column.name not in LOCAL_FIELDS
+    }
+
+
+ENCODING = {
+    name: _encoders(model.__table__) for name, model in {"interview": Interview, **PARTS}.items()
+}
+
+
+def to_json(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "uuid":
+        return str(value)
+    if kind in ("date", "time"):
+        return value.isoformat()
+    if kind == "datetime":
+        return value.isoformat()
+    if hasattr(value, "value"):  # an enum
+        return value.value
+    return value
+
+
+def from_json(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "uuid":
+        return uuid.UUID(value)
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "time":
+        return time.fromisoformat(value)
+    if kind == "datetime":
+        return datetime.fromisoformat(value)
+    return value
+
+
+def _row_json(part: str, row) -> dict:
+    return {name: to_json(getattr(row, name), kind) for name, kind in ENCODING[part].items()}
+
+
+def interview_documents(connection: Connection, interview_ids) -> dict[uuid.UUID, dict]:
+    """The documents of the given interviews (those that exist), read in one query a table."""
+    ids = list(interview_ids)
+    documents: dict[uuid.UUID, dict] = {}
+    for start in range(0, len(ids), 500):  # SQLite limits the number of bound values
+        chunk = ids[start : start + 500]
+        for row in connection.execute(
+            select(Interview.__table__).where(Interview.__table__.c.id.in_(chunk))
+        ):
+            documents[row.id] = {
+                "interview": _row_json("interview", row),
+                **{part: [] for part in PARTS},
+            }
+        for part, model in PARTS.items():
+            table = model.__table__
+            rows = defaultdict(list)
+            for row in connection.execute(select(table).where(table.c.interview_id.in_(chunk))):
+                rows[row.interview_id].append(_row_json(part, row))
+            for interview_id, records in rows.items():
+                if interview_id in documents:
+                    documents[interview_id][part] = sorted(records, key=lambda r: r["id"])
+    return documents
+
+
+def content_hash(document: dict) -> str:
+    """The revision id of a document: the same content gives the same id everywhere."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+def last_change(document: dict) -> str:
+    """When any record of the document was last changed (ISO time), to tell the newer."""
+    stamps = [document["interview"]["updated_at"]]
+    stamps += [record["updated_at"] for part in PARTS for record in document[part]]
+    return max(stamps)
+
+
+def record_ids(document: dict) -> list[tuple[str, uuid.UUID]]:
+    """(record type, id) of every record in the document."""
+    found = [("interview", uuid.UUID(document["interview"]["id"]))]
+    found += [(part, uuid.UUID(record["id"])) for part in PARTS for record in document[part]]
+    return found
+
+
+def write_document(connection: Connection, document: dict) -> None:
+    """Makes the database hold exactly this version of the interview: its records are
+    inserted or replaced by UUID, and records of it that the document lacks are removed."""
+    interview_id = uuid.UUID(document["interview"]["id"])
+    interview_table = Interview.__table__
+    values = _decoded("interview", document["interview"])
+    exists = connection.execute(
+        select(interview_table.c.id).where(interview_table.c.id == interview_id)
+    ).first()
+    if exists:
+        connection.execute(
+            interview_table.update().where(interview_table.c.id == interview_id).values(**values)
+        )
+    else:
+        connection.execute(interview_table.insert().values(**values))
+    # children go in parents-first order, and out children-first (foreign keys)
+    for part in ("quotes", "effects", "challenges", "initiatives", "ratings", "answers"):
+        table = PARTS[part].__table__
+        keep = [uuid.UUID(record["id"]) for record in document[part]]
+        connection.execute(
+            table.delete().where(table.c.interview_id == interview_id, table.c.id.not_in(keep))
+        )
+    # ranks are unique within an interview: clear them before a reorder is written
+    challenges = Challenge.__table__
+    connection.execute(
+        challenges.update().where(challenges.c.interview_id == interview_id).values(rank=None)
+    )
+    for part in ("answers", "ratings", "challenges", "initiatives", "effects", "quotes"):
+        table = PARTS[part].__table__
+        rows = [_decoded(part, record) for record in document[part]]
+        if not rows:
+            continue
+        existing = {
+            row[0]
+            for row in connection.execute(
+                select(table.c.id).where(table.c.interview_id == interview_id)
+            )
+        }
+        fresh = [row for row in rows if row["id"] not in existing]
+        if fresh:
+            connection.execute(table.insert(), fresh)
+        for row in rows:
+            if row["id"] in existing:
+                connection.execute(table.update().where(table.c.id == row["id"]).values(**row))
+
+
+def _decoded(part: str, record: dict) -> dict:
+    return {name: from_json(record.get(name), kind) for name, kind in ENCODING[part].items()}

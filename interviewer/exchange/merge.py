@@ -1,0 +1,313 @@
+"""Merging bundles into a central database: exact, repeatable, and never a silent overwrite.
+
+Records are matched by UUID. For each interview, the revision the bundle brings is compared
+with the one the centre holds (revisions are content hashes; ancestry says what each replaced):
+
+- a revision the centre has already seen          -> unchanged
+- a descendant of the centre's current revision    -> update
+- anything else                                     -> conflict: both versions are kept, the
+  newer is shown, and the other waits in the conflict table for a person to choose.
+
+Each bundle is merged in one transaction: a bundle refused, or failing halfway, leaves the
+database as it was. A bundle merged before changes nothing when merged again.
+"""
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, select
+
+from interviewer.errors import InterviewerError
+from interviewer.exchange.bundle import Bundle, BundleRefused, read_bundle
+from interviewer.exchange.documents import (
+    content_hash,
+    interview_documents,
+    last_change,
+    record_ids,
+    write_document,
+)
+from interviewer.export.options import no_progress
+from interviewer.storage.database import open_database
+from interviewer.storage.models import (
+    CodebookEntry,
+    Conflict,
+    Interview,
+    Interviewer,
+    InterviewRevision,
+    MergedBundle,
+    Provenance,
+    Study,
+)
+
+
+@dataclass
+class BundleReport:
+    path: Path
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    refused: str | None = None
+    merged_before: bool = False
+    interviewer: str = ""
+    device: str = ""
+
+    def line(self) -> str:
+        if self.refused:
+            return f"{self.path.name}: refused: {self.refused}"
+        before = " (merged before)" if self.merged_before else ""
+        return (
+            f"{self.path.name}{before}: {self.added} added, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.conflicts} conflicts"
+        )
+
+
+@dataclass
+class MergeReport:
+    bundles: list[BundleReport] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(getattr(report, name) for report in self.bundles)
+
+    @property
+    def refused(self) -> list[BundleReport]:
+        return [report for report in self.bundles if report.refused]
+
+    def lines(self) -> list[str]:
+        return [report.line() for report in self.bundles] + [
+            f"total: {self.total('added')} added, {self.total('updated')} updated, "
+            f"{self.total('unchanged')} unchanged, {self.total('conflicts')} conflicts, "
+            f"{len(self.refused)} refused"
+        ]
+
+
+def merge_bundles(
+    db_path: Path,
+    paths: Sequence[Path],
+    *,
+    password: str | None = None,
+    private_key=None,
+    progress: Callable[[int, int], None] = no_progress,
+) -> MergeReport:
+    """Merges each bundle in its own transaction; a refused bundle is reported, not merged."""
+    report = MergeReport()
+    database = open_database(db_path)  # a rolling backup is made first
+    try:
+        for number, path in enumerate(paths):
+            progress(number, len(paths))
+            path = Path(path)
+            try:
+                bundle = read_bundle(path, password=password, private_key=private_key)
+                with database.engine.begin() as connection:
+                    report.bundles.append(_merge_one(connection, bundle))
+            except BundleRefused as refusal:
+                report.bundles.append(BundleReport(path=path, refused=refusal.reason))
+            except InterviewerError as error:
+                report.bundles.append(BundleReport(path=path, refused=str(error)))
+        progress(len(paths), len(paths))
+    finally:
+        database.close()
+    return report
+
+
+def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
+    manifest, data = bundle.manifest, bundle.data
+    result = BundleReport(
+        path=bundle.path,
+        interviewer=manifest.get("interviewer", ""),
+        device=manifest.get("device", ""),
+    )
+    _adopt_or_check_study(connection, bundle)
+    already = connection.execute(
+        select(MergedBundle.id).where(MergedBundle.bundle_id == bundle.bundle_id)
+    ).first()
+    if already:
+        result.merged_before = True
+        result.unchanged = len(data["interviews"])
+        return result
+    _add_interviewers(connection, data["interviewers"])
+    source = (
+        f"bundle {manifest['bundle_id']} from {result.interviewer or 'an interviewer'} "
+        f"on {result.device}"
+    )
+    ids = [uuid.UUID(item["document"]["interview"]["id"]) for item in data["interviews"]]
+    held = interview_documents(connection, ids)
+    current = dict(
+        connection.execute(
+            select(Interview.id, Interview.revision).where(Interview.id.in_(ids))
+        ).all()
+    )
+    known: dict[uuid.UUID, set[str]] = {i: set() for i in ids}
+    for interview_id, revision in connection.execute(
+        select(InterviewRevision.interview_id, InterviewRevision.revision).where(
+            InterviewRevision.interview_id.in_(ids)
+        )
+    ):
+        known[interview_id].add(revision)
+    now = datetime.now(UTC)
+    provenance: dict[uuid.UUID, dict] = {}
+
+    def came_from_bundle(document):
+        for record_type, record_id in record_ids(document):
+            provenance[record_id] = dict(
+                record_id=record_id,
+                record_type=record_type,
+                bundle_id=bundle.bundle_id,
+                interviewer=result.interviewer,
+                device=result.device,
+                merged_at=now,
+            )
+
+    for item, interview_id in zip(data["interviews"], ids, strict=True):
+        incoming, revision, lineage = item["document"], item["revision"], item["ancestry"]
+        if content_hash(incoming) != revision or lineage[0] != revision:
+            raise BundleRefused(
+                bundle.path,
+                f"interview {interview_id} does not match its revision: the bundle was altered",
+            )
+        mine = held.get(interview_id)
+        if mine is None:
+            write_document(connection, incoming)
+            result.added += 1
+            came_from_bundle(incoming)
+            shown = revision
+        else:
+            centre = current.get(interview_id)
+            here = content_hash(mine)
+            if here != centre:  # changed here since it last arrived: that is a revision too
+                _remember(connection, interview_id, [here, centre] if centre else [here], now)
+                known[interview_id].add(here)
+                centre = here
+            if revision == centre or revision in known[interview_id]:
+                result.unchanged += 1
+                continue
+            if centre in lineage:
+                write_document(connection, incoming)
+                result.updated += 1
+                came_from_bundle(incoming)
+                shown = revision
+            else:
+                incoming_newer = last_change(incoming) > last_change(mine)
+                if incoming_newer:
+                    write_document(connection, incoming)
+                    came_from_bundle(incoming)
+                other, other_revision, other_source = (
+                    (mine, centre, "this database, before the merge")
+                    if incoming_newer
+                    else (incoming, revision, source)
+                )
+                shown = revision if incoming_newer else centre
+                connection.execute(
+                    insert(Conflict.__table__).values(
+                        id=uuid.uuid4(),
+                        created_at=now,
+                        updated_at=now,
+                        interview_id=interview_id,
+                        shown_revision=shown,
+                        other_revision=other_revision,
+                        other_source=other_source,
+                        other_document=json.dumps(other, ensure_ascii=False, sort_keys=True),
+                    )
+                )
+                result.conflicts += 1
+        _remember(connection, interview_id, lineage, now)
+        connection.execute(
+            Interview.__table__.update().where(Interview.id == interview_id).values(revision=shown)
+        )
+    if provenance:
+        table = Provenance.__table__
+        connection.execute(table.delete().where(table.c.record_id.in_(list(provenance))))
+        connection.execute(table.insert(), list(provenance.values()))
+    connection.execute(
+        insert(MergedBundle.__table__).values(
+            id=uuid.uuid4(),
+            created_at=now,
+            updated_at=now,
+            bundle_id=bundle.bundle_id,
+            checksum=bundle.checksum,
+            file_name=bundle.path.name,
+            interviewer=result.interviewer,
+            device=result.device,
+            bundle_created_at=datetime.fromisoformat(manifest["created_at"]),
+            added=result.added,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            conflicts=result.conflicts,
+        )
+    )
+    return result
+
+
+def _remember(
+    connection: Connection, interview_id: uuid.UUID, lineage: list[str], now: datetime
+) -> None:
+    """Records a line of revisions, newest first, each with the one it replaced."""
+    rows = [
+        dict(
+            interview_id=interview_id,
+            revision=revision,
+            parent=lineage[n + 1] if n + 1 < len(lineage) else None,
+            recorded_at=now,
+        )
+        for n, revision in enumerate(lineage)
+    ]
+    connection.execute(insert(InterviewRevision.__table__).prefix_with("OR IGNORE"), rows)
+
+
+def _adopt_or_check_study(connection: Connection, bundle: Bundle) -> None:
+    """An empty central database takes the bundle's study; otherwise the study must match."""
+    study = bundle.data["study"]
+    held = connection.execute(select(Study.id, Study.name)).first()
+    if held is None:
+        now = datetime.now(UTC)
+        study_id = uuid.UUID(study["id"])
+        connection.execute(
+            insert(Study.__table__).values(
+                id=study_id,
+                created_at=now,
+                updated_at=now,
+                name=study["name"],
+                guide_id=study["guide_id"],
+                guide_version=study["guide_version"],
+                guide_toml=study["guide_toml"],
+                codebook_id=study["codebook_id"],
+                codebook_version=study["codebook_version"],
+            )
+        )
+        connection.execute(
+            insert(CodebookEntry.__table__),
+            [
+                dict(id=uuid.uuid4(), created_at=now, updated_at=now, study_id=study_id, **code)
+                for code in study["codes"]
+            ],
+        )
+    elif str(held.id) != study["id"]:
+        raise BundleRefused(
+            bundle.path,
+            f"it belongs to another study ({study['name']}, "
+            f"{study['id']}), not to this database's "
+            f"({held.name}, {held.id})",
+        )
+
+
+def _add_interviewers(connection: Connection, interviewers: list[dict]) -> None:
+    study_id = connection.execute(select(Study.id)).scalar_one()
+    present = set(connection.execute(select(Interviewer.id)).scalars())
+    now = datetime.now(UTC)
+    fresh = [
+        dict(
+            id=uuid.UUID(person["id"]),
+            name=person["name"],
+            study_id=study_id,
+            created_at=now,
+            updated_at=now,
+        )
+        for person in interviewers
+        if uuid.UUID(person["id"]) not in present
+    ]
+    if fresh:
+        connection.execute(insert(Interviewer.__table__), fresh)

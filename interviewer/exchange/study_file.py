@@ -1,0 +1,122 @@
+"""Study files: the study lead hands every interviewer the same study, guide and codebook
+(and optionally the team's public key), so every bundle speaks the same codes."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from interviewer.errors import InterviewerError
+from interviewer.exchange.bundle import _study_json
+from interviewer.exchange.crypto import load_public_key
+from interviewer.guide import parse_guide
+from interviewer.interviews import current_study
+from interviewer.storage.database import open_database
+from interviewer.storage.models import CodebookEntry, Interview, Interviewer, Study
+
+FORMAT, VERSION = "interviewer-study", 1
+
+
+def export_study(
+    db_path: Path,
+    out_path: Path,
+    *,
+    public_key_pem: bytes | None = None,
+    interviewers: list[str] = (),
+) -> str:
+    """Writes the study file; returns the study's name. With ``public_key_pem`` the study
+    carries the central team's key, and bundles made from it are encrypted to that key."""
+    if public_key_pem is not None:
+        load_public_key(public_key_pem)  # refuse a bad key now, not in the field
+    database = open_database(db_path)
+    try:
+        with database.session() as session:
+            study = current_study(session=session)
+            if public_key_pem is not None:
+                study.public_key_pem = public_key_pem.decode("ascii")
+                session.add(study)
+                session.commit()
+            names = sorted({*interviewers, *(p.name for p in study.interviewers)})
+        with database.engine.connect() as connection:
+            row = connection.execute(select(Study.__table__)).first()
+            content = {
+                "format": FORMAT,
+                "format_version": VERSION,
+                "study": _study_json(connection, row),
+                "public_key_pem": row.public_key_pem,
+                "interviewers": names,
+            }
+    finally:
+        database.close()
+    Path(out_path).write_text(json.dumps(content, indent=1, ensure_ascii=False), "utf-8")
+    return content["study"]["name"]
+
+
+def import_study(db_path: Path, study_path: Path) -> str:
+    """Makes a database use the study of a study file: a new database takes it whole; one
+    that holds the same study takes its guide, codebook and key as long as no interview has
+    been taken; another study's database refuses it."""
+    try:
+        content = json.loads(Path(study_path).read_text("utf-8"))
+        study = content["study"]
+        if content.get("format") != FORMAT or content.get("format_version") != VERSION:
+            raise ValueError
+        study_id = uuid.UUID(study["id"])
+        parse_guide(study["guide_toml"], name=f"{study_path} (its guide)")
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise InterviewerError(f"{study_path}: not an Interviewer study file") from None
+    database = open_database(db_path)
+    now = datetime.now(UTC)
+    try:
+        with database.engine.begin() as connection:
+            held = connection.execute(select(Study.id, Study.name)).first()
+            if held is not None and held.id != study_id:
+                raise InterviewerError(
+                    f"{db_path} already belongs to the study {held.name!r}; a database "
+                    "holds one study"
+                )
+            if held is not None:
+                if connection.execute(select(Interview.id)).first() is not None:
+                    raise InterviewerError(
+                        f"{db_path} already has interviews for this study; its guide and "
+                        "codebook stay as they are"
+                    )
+                connection.execute(CodebookEntry.__table__.delete())
+                connection.execute(Interviewer.__table__.delete())
+                connection.execute(Study.__table__.delete())
+            connection.execute(
+                insert(Study.__table__).values(
+                    id=study_id,
+                    created_at=now,
+                    updated_at=now,
+                    name=study["name"],
+                    guide_id=study["guide_id"],
+                    guide_version=study["guide_version"],
+                    guide_toml=study["guide_toml"],
+                    codebook_id=study["codebook_id"],
+                    codebook_version=study["codebook_version"],
+                    public_key_pem=content.get("public_key_pem"),
+                )
+            )
+            connection.execute(
+                insert(CodebookEntry.__table__),
+                [
+                    dict(id=uuid.uuid4(), created_at=now, updated_at=now, study_id=study_id, **code)
+                    for code in study["codes"]
+                ],
+            )
+            for name in content.get("interviewers", []):
+                connection.execute(
+                    insert(Interviewer.__table__).values(
+                        id=uuid.uuid5(study_id, name),
+                        study_id=study_id,
+                        name=name,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+    finally:
+        database.close()
+    return study["name"]
