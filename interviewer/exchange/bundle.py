@@ -179,8 +179,8 @@ def write_bundle(
         "codebook_id": data["study"]["codebook_id"],
         "codebook_version": data["study"]["codebook_version"],
         "interviews": len(documents),
-        "data_sha256": hashlib.sha256(payload).hexdigest(),
     }
+    manifest["checksum"] = bundle_checksum(manifest, payload)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
@@ -198,6 +198,14 @@ def write_bundle(
         partial.unlink(missing_ok=True)
         raise
     return len(documents)
+
+
+def bundle_checksum(manifest: dict, payload: bytes) -> str:
+    """SHA-256 over the manifest (all but this field) and data.json: a change to either is
+    seen, including one to who sent the bundle."""
+    fields = {key: value for key, value in manifest.items() if key != "checksum"}
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(canonical + b"\n" + payload).hexdigest()
 
 
 def _changed_since(document: dict, since: date) -> bool:
@@ -273,8 +281,8 @@ def read_bundle(path: Path, *, password: str | None = None, private_key=None) ->
             f"bundle format version {manifest.get('format_version')!r} "
             f"is not one this app reads (it reads {VERSION})",
         )
-    checksum = hashlib.sha256(payload).hexdigest()
-    if manifest.get("data_sha256") != checksum:
+    checksum = bundle_checksum(manifest, payload)
+    if manifest.get("checksum") != checksum:
         raise BundleRefused(
             path,
             "the checksum does not match: the bundle was changed or damaged after it was written",
