@@ -4,7 +4,14 @@ import argparse
 import platform
 import sys
 
-from benchmarks import bench_demo, bench_export, bench_list, bench_startup, bench_storage
+from benchmarks import (
+    bench_demo,
+    bench_export,
+    bench_list,
+    bench_merge,
+    bench_startup,
+    bench_storage,
+)
 
 
 def main() -> int:
@@ -16,6 +23,7 @@ def main() -> int:
     results += bench_startup.run()
     results += bench_list.run()
     results += bench_export.run()
+    results += bench_merge.run()
     results += bench_demo.run(sizes=(10_000,) if args.quick else (10_000, 100_000))
     name_width = max(len(r.name) for r in results)
     figure_width = max(len(r.figure) for r in results)

@@ -148,7 +148,8 @@ def interviewer_named(*, session: Session, study: Study, name: str) -> Interview
     if found:
         return found
     with edit(session):
-        found = Interviewer(study_id=study.id, name=name)
+        # the same name gets the same id on every machine, so merged studies match people
+        found = Interviewer(id=uuid.uuid5(study.id, name), study_id=study.id, name=name)
         session.add(found)
     return found
 

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 from interviewer.errors import InterviewerError
 from interviewer.exchange import crypto
 from interviewer.exchange.documents import content_hash, interview_documents
-from interviewer.exchange.schema import validator
+from interviewer.exchange.schema import schema_problem
 from interviewer.paths import device_label
 from interviewer.storage.database import open_database
 from interviewer.storage.models import (
@@ -244,9 +244,28 @@ def _study_json(connection: Connection, study) -> dict:
 # ---------------------------------------------------------------- reading
 
 
+@dataclass
+class OpenedBundle:
+    """A bundle decrypted and its checksum verified, its data not yet read."""
+
+    path: Path
+    manifest: dict
+    payload: bytes
+    checksum: str
+
+    @property
+    def bundle_id(self) -> uuid.UUID:
+        return uuid.UUID(self.manifest["bundle_id"])
+
+
 def read_bundle(path: Path, *, password: str | None = None, private_key=None) -> Bundle:
     """Opens, decrypts if need be, and checks a bundle; raises BundleRefused, naming the
     file and the reason, for anything it will not merge."""
+    return parse_bundle(open_bundle(path, password=password, private_key=private_key))
+
+
+def open_bundle(path: Path, *, password: str | None = None, private_key=None) -> OpenedBundle:
+    """Decrypts a bundle if need be and verifies its checksum."""
     path = Path(path)
     try:
         content = path.read_bytes()
@@ -288,20 +307,28 @@ def read_bundle(path: Path, *, password: str | None = None, private_key=None) ->
             "the checksum does not match: the bundle was changed or damaged after it was written",
         )
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise BundleRefused(path, "the bundle's data is not valid JSON") from None
-    problem = next(iter(validator().iter_errors(data)), None)
-    if problem is not None:
-        where = "/".join(str(part) for part in problem.absolute_path) or "(top)"
-        raise BundleRefused(
-            path, f"the bundle's data breaks its schema at {where}: {problem.message[:200]}"
-        )
-    try:
         uuid.UUID(str(manifest.get("bundle_id")))
         datetime.fromisoformat(str(manifest.get("created_at")))
     except ValueError:
         raise BundleRefused(path, "the bundle's manifest is incomplete") from None
+    return OpenedBundle(path=path, manifest=manifest, payload=payload, checksum=checksum)
+
+
+def parse_bundle(opened: OpenedBundle) -> Bundle:
+    """Reads an opened bundle's data and checks it against the schema."""
+    path, manifest, payload, checksum = (
+        opened.path,
+        opened.manifest,
+        opened.payload,
+        opened.checksum,
+    )
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise BundleRefused(path, "the bundle's data is not valid JSON") from None
+    problem = schema_problem(data)
+    if problem is not None:
+        raise BundleRefused(path, f"the bundle's data breaks its schema {problem[:240]}")
     if manifest.get("study_id") != data["study"]["id"]:
         raise BundleRefused(path, "the manifest and the data name different studies")
     return Bundle(path=path, manifest=manifest, data=data, checksum=checksum)

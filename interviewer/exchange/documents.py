@@ -136,6 +136,20 @@ def record_ids(document: dict) -> list[tuple[str, uuid.UUID]]:
     return found
 
 
+def insert_documents(connection: Connection, documents: list[tuple[dict, str]]) -> None:
+    """Inserts interviews new to this database, each with its revision, a table at a time."""
+    if not documents:
+        return
+    interviews = []
+    for document, revision in documents:
+        interviews.append(_decoded("interview", document["interview"]) | {"revision": revision})
+    connection.execute(Interview.__table__.insert(), interviews)
+    for part in ("answers", "ratings", "challenges", "initiatives", "effects", "quotes"):
+        rows = [_decoded(part, record) for document, _ in documents for record in document[part]]
+        if rows:
+            connection.execute(PARTS[part].__table__.insert(), rows)
+
+
 def write_document(connection: Connection, document: dict) -> None:
     """Makes the database hold exactly this version of the interview: its records are
     inserted or replaced by UUID, and records of it that the document lacks are removed."""

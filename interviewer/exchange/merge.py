@@ -22,9 +22,16 @@ from pathlib import Path
 from sqlalchemy import Connection, insert, select
 
 from interviewer.errors import InterviewerError
-from interviewer.exchange.bundle import Bundle, BundleRefused, read_bundle
+from interviewer.exchange.bundle import (
+    Bundle,
+    BundleRefused,
+    OpenedBundle,
+    open_bundle,
+    parse_bundle,
+)
 from interviewer.exchange.documents import (
     content_hash,
+    insert_documents,
     interview_documents,
     last_change,
     record_ids,
@@ -101,9 +108,20 @@ def merge_bundles(
             progress(number, len(paths))
             path = Path(path)
             try:
-                bundle = read_bundle(path, password=password, private_key=private_key)
+                opened = open_bundle(path, password=password, private_key=private_key)
                 with database.engine.begin() as connection:
-                    report.bundles.append(_merge_one(connection, bundle))
+                    if _merged_before(connection, opened):
+                        report.bundles.append(
+                            BundleReport(
+                                path=path,
+                                merged_before=True,
+                                unchanged=int(opened.manifest.get("interviews", 0)),
+                                interviewer=opened.manifest.get("interviewer", ""),
+                                device=opened.manifest.get("device", ""),
+                            )
+                        )
+                        continue
+                    report.bundles.append(_merge_one(connection, parse_bundle(opened)))
             except BundleRefused as refusal:
                 report.bundles.append(BundleReport(path=path, refused=refusal.reason))
             except InterviewerError as error:
@@ -114,6 +132,20 @@ def merge_bundles(
     return report
 
 
+def _merged_before(connection: Connection, opened: OpenedBundle) -> bool:
+    """This very bundle (same id, same checksum) was merged already: nothing to do. The
+    same id with another checksum is not the same bundle: one of them was altered."""
+    row = connection.execute(
+        select(MergedBundle.checksum).where(MergedBundle.bundle_id == opened.bundle_id)
+    ).first()
+    if row is not None and row.checksum != opened.checksum:
+        raise BundleRefused(
+            opened.path,
+            "a different bundle with this bundle's id was merged before: one of them was altered",
+        )
+    return row is not None
+
+
 def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
     manifest, data = bundle.manifest, bundle.data
     result = BundleReport(
@@ -122,13 +154,6 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
         device=manifest.get("device", ""),
     )
     _adopt_or_check_study(connection, bundle)
-    already = connection.execute(
-        select(MergedBundle.id).where(MergedBundle.bundle_id == bundle.bundle_id)
-    ).first()
-    if already:
-        result.merged_before = True
-        result.unchanged = len(data["interviews"])
-        return result
     _add_interviewers(connection, data["interviewers"])
     source = (
         f"bundle {manifest['bundle_id']} from {result.interviewer or 'an interviewer'} "
@@ -150,6 +175,8 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
         known[interview_id].add(revision)
     now = datetime.now(UTC)
     provenance: dict[uuid.UUID, dict] = {}
+    new: list[tuple[dict, str]] = []  # inserted together at the end, a table at a time
+    lineages: list[tuple[uuid.UUID, list[str]]] = []
 
     def came_from_bundle(document):
         for record_type, record_id in record_ids(document):
@@ -170,11 +197,12 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
                 f"interview {interview_id} does not match its revision: the bundle was altered",
             )
         mine = held.get(interview_id)
+        lineages.append((interview_id, lineage))
         if mine is None:
-            write_document(connection, incoming)
+            new.append((incoming, revision))
             result.added += 1
             came_from_bundle(incoming)
-            shown = revision
+            continue
         else:
             centre = current.get(interview_id)
             here = content_hash(mine)
@@ -184,6 +212,7 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
                 centre = here
             if revision == centre or revision in known[interview_id]:
                 result.unchanged += 1
+                lineages.pop()
                 continue
             if centre in lineage:
                 write_document(connection, incoming)
@@ -214,10 +243,11 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
                     )
                 )
                 result.conflicts += 1
-        _remember(connection, interview_id, lineage, now)
         connection.execute(
             Interview.__table__.update().where(Interview.id == interview_id).values(revision=shown)
         )
+    insert_documents(connection, new)
+    _remember_all(connection, lineages, now)
     if provenance:
         table = Provenance.__table__
         connection.execute(table.delete().where(table.c.record_id.in_(list(provenance))))
@@ -245,7 +275,13 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
 def _remember(
     connection: Connection, interview_id: uuid.UUID, lineage: list[str], now: datetime
 ) -> None:
-    """Records a line of revisions, newest first, each with the one it replaced."""
+    _remember_all(connection, [(interview_id, lineage)], now)
+
+
+def _remember_all(
+    connection: Connection, lineages: list[tuple[uuid.UUID, list[str]]], now: datetime
+) -> None:
+    """Records lines of revisions, newest first, each with the one it replaced."""
     rows = [
         dict(
             interview_id=interview_id,
@@ -253,9 +289,11 @@ def _remember(
             parent=lineage[n + 1] if n + 1 < len(lineage) else None,
             recorded_at=now,
         )
+        for interview_id, lineage in lineages
         for n, revision in enumerate(lineage)
     ]
-    connection.execute(insert(InterviewRevision.__table__).prefix_with("OR IGNORE"), rows)
+    if rows:
+        connection.execute(insert(InterviewRevision.__table__).prefix_with("OR IGNORE"), rows)
 
 
 def _adopt_or_check_study(connection: Connection, bundle: Bundle) -> None:

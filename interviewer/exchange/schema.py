@@ -8,7 +8,7 @@ against the shipped file when they are read.
 import json
 from functools import cache
 
-from jsonschema import Draft202012Validator
+import fastjsonschema
 
 from interviewer.exchange.documents import ENCODING
 from interviewer.resources import resource
@@ -152,7 +152,7 @@ def build_schema() -> dict:
         "additionalProperties": False,
     }
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": "interviewer-bundle-1",
         "title": "Interviewer bundle, format 1: data.json",
         "description": "The interviews of one bundle with every record, and the study they "
@@ -193,6 +193,16 @@ def build_schema() -> dict:
 
 
 @cache
-def validator() -> Draft202012Validator:
-    schema = json.loads(resource(*SCHEMA_FILE).read_text("utf-8"))
-    return Draft202012Validator(schema)
+def _compiled():
+    # compiled once to Python code: checking a bundle takes milliseconds, not a tenth of a second
+    return fastjsonschema.compile(json.loads(resource(*SCHEMA_FILE).read_text("utf-8")))
+
+
+def schema_problem(data) -> str | None:
+    """Where and how ``data`` breaks the shipped schema, or None when it follows it."""
+    try:
+        _compiled()(data)
+    except fastjsonschema.JsonSchemaValueException as error:
+        where = "/".join(error.path[1:]) or "(top)"
+        return f"at {where}: {error.message.removeprefix(error.name).strip()}"
+    return None
