@@ -160,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     locks.add_argument(
         "--password-file", type=Path, metavar="FILE", help="encrypt with the password in this file"
     )
+    locks.add_argument(
+        "--plain",
+        action="store_true",
+        help="do not encrypt, even when the study carries the team's key",
+    )
     bundle.set_defaults(run=run_export_bundle)
 
     merge = commands.add_parser("merge", help="merge bundles into a central database")
@@ -333,6 +338,7 @@ def run_export_bundle(args: argparse.Namespace) -> int:
         password=_secret(args.password_file, "password"),
         public_key_pem=key,
         interviewer=args.interviewer,
+        encrypt_to_study_key=not args.plain,
     )
     print(f"{args.output}: a bundle of {count} interviews")
     return 0

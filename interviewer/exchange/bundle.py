@@ -116,6 +116,7 @@ def write_bundle(
     password: str | None = None,
     public_key_pem: bytes | None = None,
     interviewer: str = "",
+    encrypt_to_study_key: bool = True,
 ) -> int:
     """Writes a bundle of the interviews changed on or after ``since`` (all without it),
     plain or encrypted; returns how many interviews it holds. Deleted interviews travel
@@ -132,7 +133,12 @@ def write_bundle(
             study = connection.execute(select(Study.__table__)).first()
             if study is None:
                 raise InterviewerError(f"{db_path}: there is no study to send yet")
-            if password is None and public_key_pem is None and study.public_key_pem:
+            if (
+                encrypt_to_study_key
+                and password is None
+                and public_key_pem is None
+                and study.public_key_pem
+            ):
                 public_key_pem = study.public_key_pem.encode("ascii")
             query = select(Interview.__table__.c.id)
             if since is not None:

@@ -51,6 +51,10 @@ def list_conflicts(*, session: Session, include_resolved: bool = False) -> list[
     ]
 
 
+def count_open_conflicts(*, session: Session) -> int:
+    return len(session.exec(select(Conflict.id).where(col(Conflict.resolved_at).is_(None))).all())
+
+
 def resolve_conflict(*, session: Session, conflict_id: uuid.UUID, keep: str, by: str) -> Conflict:
     """Settles a conflict: ``keep`` is "shown" (the version in the database stays) or
     "other" (the kept-aside version replaces it; the replaced one is kept in its place)."""

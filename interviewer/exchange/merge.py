@@ -37,10 +37,10 @@ from interviewer.exchange.documents import (
     record_ids,
     write_document,
 )
+from interviewer.exchange.study_file import install_study
 from interviewer.export.options import no_progress
 from interviewer.storage.database import open_database
 from interviewer.storage.models import (
-    CodebookEntry,
     Conflict,
     Interview,
     Interviewer,
@@ -297,39 +297,20 @@ def _remember_all(
 
 
 def _adopt_or_check_study(connection: Connection, bundle: Bundle) -> None:
-    """An empty central database takes the bundle's study; otherwise the study must match."""
+    """A central database without interviews takes the bundle's study (replacing the
+    default one the app sets up); otherwise the study must be the bundle's."""
     study = bundle.data["study"]
     held = connection.execute(select(Study.id, Study.name)).first()
-    if held is None:
-        now = datetime.now(UTC)
-        study_id = uuid.UUID(study["id"])
-        connection.execute(
-            insert(Study.__table__).values(
-                id=study_id,
-                created_at=now,
-                updated_at=now,
-                name=study["name"],
-                guide_id=study["guide_id"],
-                guide_version=study["guide_version"],
-                guide_toml=study["guide_toml"],
-                codebook_id=study["codebook_id"],
-                codebook_version=study["codebook_version"],
-            )
-        )
-        connection.execute(
-            insert(CodebookEntry.__table__),
-            [
-                dict(id=uuid.uuid4(), created_at=now, updated_at=now, study_id=study_id, **code)
-                for code in study["codes"]
-            ],
-        )
-    elif str(held.id) != study["id"]:
-        raise BundleRefused(
-            bundle.path,
-            f"it belongs to another study ({study['name']}, "
-            f"{study['id']}), not to this database's "
-            f"({held.name}, {held.id})",
-        )
+    if held is not None and str(held.id) == study["id"]:
+        return
+    if held is None or connection.execute(select(Interview.id)).first() is None:
+        install_study(connection, study)
+        return
+    raise BundleRefused(
+        bundle.path,
+        f"it belongs to another study ({study['name']}, {study['id']}), not to this "
+        f"database's ({held.name}, {held.id})",
+    )
 
 
 def _add_interviewers(connection: Connection, interviewers: list[dict]) -> None:

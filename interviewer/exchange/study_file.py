@@ -55,9 +55,8 @@ def export_study(
 
 
 def import_study(db_path: Path, study_path: Path) -> str:
-    """Makes a database use the study of a study file: a new database takes it whole; one
-    that holds the same study takes its guide, codebook and key as long as no interview has
-    been taken; another study's database refuses it."""
+    """Makes a database use the study of a study file. A database without interviews takes
+    it whole (replacing the default study the app sets up); one with interviews refuses."""
     try:
         content = json.loads(Path(study_path).read_text("utf-8"))
         study = content["study"]
@@ -68,55 +67,69 @@ def import_study(db_path: Path, study_path: Path) -> str:
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise InterviewerError(f"{study_path}: not an Interviewer study file") from None
     database = open_database(db_path)
-    now = datetime.now(UTC)
     try:
         with database.engine.begin() as connection:
             held = connection.execute(select(Study.id, Study.name)).first()
-            if held is not None and held.id != study_id:
+            has_interviews = connection.execute(select(Interview.id)).first() is not None
+            if held is not None and held.id != study_id and has_interviews:
                 raise InterviewerError(
                     f"{db_path} already belongs to the study {held.name!r}; a database "
                     "holds one study"
                 )
-            if held is not None:
-                if connection.execute(select(Interview.id)).first() is not None:
-                    raise InterviewerError(
-                        f"{db_path} already has interviews for this study; its guide and "
-                        "codebook stay as they are"
-                    )
-                connection.execute(CodebookEntry.__table__.delete())
-                connection.execute(Interviewer.__table__.delete())
-                connection.execute(Study.__table__.delete())
-            connection.execute(
-                insert(Study.__table__).values(
-                    id=study_id,
-                    created_at=now,
-                    updated_at=now,
-                    name=study["name"],
-                    guide_id=study["guide_id"],
-                    guide_version=study["guide_version"],
-                    guide_toml=study["guide_toml"],
-                    codebook_id=study["codebook_id"],
-                    codebook_version=study["codebook_version"],
-                    public_key_pem=content.get("public_key_pem"),
+            if has_interviews:
+                raise InterviewerError(
+                    f"{db_path} already has interviews for this study; its guide and "
+                    "codebook stay as they are"
                 )
+            install_study(
+                connection,
+                study,
+                public_key_pem=content.get("public_key_pem"),
+                interviewers=content.get("interviewers", []),
             )
-            connection.execute(
-                insert(CodebookEntry.__table__),
-                [
-                    dict(id=uuid.uuid4(), created_at=now, updated_at=now, study_id=study_id, **code)
-                    for code in study["codes"]
-                ],
-            )
-            for name in content.get("interviewers", []):
-                connection.execute(
-                    insert(Interviewer.__table__).values(
-                        id=uuid.uuid5(study_id, name),
-                        study_id=study_id,
-                        name=name,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
     finally:
         database.close()
     return study["name"]
+
+
+def install_study(
+    connection, study: dict, *, public_key_pem: str | None = None, interviewers=()
+) -> None:
+    """Makes a database without interviews hold ``study`` (as a study file or a bundle
+    carries it), replacing whatever study it had."""
+    now = datetime.now(UTC)
+    study_id = uuid.UUID(study["id"])
+    connection.execute(CodebookEntry.__table__.delete())
+    connection.execute(Interviewer.__table__.delete())
+    connection.execute(Study.__table__.delete())
+    connection.execute(
+        insert(Study.__table__).values(
+            id=study_id,
+            created_at=now,
+            updated_at=now,
+            name=study["name"],
+            guide_id=study["guide_id"],
+            guide_version=study["guide_version"],
+            guide_toml=study["guide_toml"],
+            codebook_id=study["codebook_id"],
+            codebook_version=study["codebook_version"],
+            public_key_pem=public_key_pem,
+        )
+    )
+    connection.execute(
+        insert(CodebookEntry.__table__),
+        [
+            dict(id=uuid.uuid4(), created_at=now, updated_at=now, study_id=study_id, **code)
+            for code in study["codes"]
+        ],
+    )
+    for name in interviewers:
+        connection.execute(
+            insert(Interviewer.__table__).values(
+                id=uuid.uuid5(study_id, name),
+                study_id=study_id,
+                name=name,
+                created_at=now,
+                updated_at=now,
+            )
+        )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from interviewer import interviews as svc
 from interviewer.errors import DomainError
+from interviewer.exchange.conflicts import count_open_conflicts
 from interviewer.i18n import language, tr
 from interviewer.listing import list_interviews
 from interviewer.paths import device_label
@@ -125,6 +126,9 @@ class MainWindow(QMainWindow):
             tr("Delete"), QKeySequence.StandardKey.Delete, self.delete_selected, table_only=True
         )
         self.export_action = action(tr("Export…"), "Ctrl+Shift+E", self.export_study)
+        self.send_action = action(tr("Send bundle…"), None, self.send_bundle)
+        self.merge_action = action(tr("Merge bundles…"), None, self.merge_bundles)
+        self.conflicts_action = action(tr("Conflicts"), None, self.show_conflicts)
         self.undo_action = self.undo_stack.createUndoAction(self, tr("Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -215,6 +219,34 @@ class MainWindow(QMainWindow):
             self, dialog, self.database.path, f"interviews-{date.today().isoformat()}"
         )
 
+    def send_bundle(self) -> None:
+        from interviewer.ui.exchange_dialogs import send_bundle
+
+        for window in self.windows.values():
+            window.context.flush()
+        send_bundle(self, self.database, bool(self.study.public_key_pem))
+        self.reload()
+
+    def merge_bundles(self) -> None:
+        from interviewer.ui.exchange_dialogs import merge_from_files
+
+        for window in list(self.windows.values()):
+            window.close()  # merged versions must not meet half-typed ones
+        merge_from_files(self, self.database, lambda _report: self.after_merge())
+
+    def after_merge(self) -> None:
+        self.session.expire_all()
+        self.study = svc.current_study(session=self.session)
+        self.guide = svc.study_guide(self.study)
+        self.reload()
+
+    def show_conflicts(self) -> None:
+        from interviewer.ui.exchange_dialogs import ConflictsDialog
+
+        ConflictsDialog(self.database, self).exec()
+        self.session.expire_all()
+        self.reload()
+
     def open_settings(self) -> None:
         before = (settings.Preferences().language, settings.Preferences().font_size)
         has_interviews = self.model.rowCount() > 0
@@ -236,8 +268,13 @@ class MainWindow(QMainWindow):
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column) + 16, 320))
         self.empty_hint.setVisible(not rows)
-        self.db_label.setText(
-            tr("{file} · {count} interviews · healthy", file=self.database.path, count=len(rows))
+        open_conflicts = count_open_conflicts(session=self.session)
+        text = tr("{file} · {count} interviews · healthy", file=self.database.path, count=len(rows))
+        if open_conflicts:
+            text += " · " + tr("{count} conflicts to settle", count=open_conflicts)
+        self.db_label.setText(text)
+        self.conflicts_action.setText(
+            tr("Conflicts ({count})", count=open_conflicts) if open_conflicts else tr("Conflicts")
         )
         row = self.model.row_of(select) if select else None
         if row is not None:

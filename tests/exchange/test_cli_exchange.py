@@ -7,35 +7,88 @@ import sys
 
 
 def run(*args, home):
-    env = {**os.environ, "XDG_DATA_HOME": str(home / "data"),
-           "XDG_CONFIG_HOME": str(home / "config"), "XDG_STATE_HOME": str(home / "state")}
-    return subprocess.run([sys.executable, "-m", "interviewer", *map(str, args)],
-                          capture_output=True, text=True, env=env, timeout=300)
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def test_a_bundle_from_one_machine_merges_on_another(tmp_path):
     field, centre = tmp_path / "field-laptop", tmp_path / "central-office"
     (tmp_path / "pass.txt").write_text("the centre's passphrase\n")
-    assert run("keys", "new", "-o", centre / "keys", "--passphrase-file",
-               tmp_path / "pass.txt", home=centre).returncode == 0
-    assert run("demo", "--db", centre / "lead.sqlite", "--interviews", 0,
-               home=centre).returncode == 0
-    result = run("study", "export", "--db", centre / "lead.sqlite", "-o", tmp_path / "study.json",
-                 "--public-key", centre / "keys" / "study-public.pem", home=centre)
+    assert (
+        run(
+            "keys",
+            "new",
+            "-o",
+            centre / "keys",
+            "--passphrase-file",
+            tmp_path / "pass.txt",
+            home=centre,
+        ).returncode
+        == 0
+    )
+    assert (
+        run("demo", "--db", centre / "lead.sqlite", "--interviews", 0, home=centre).returncode == 0
+    )
+    result = run(
+        "study",
+        "export",
+        "--db",
+        centre / "lead.sqlite",
+        "-o",
+        tmp_path / "study.json",
+        "--public-key",
+        centre / "keys" / "study-public.pem",
+        home=centre,
+    )
     assert result.returncode == 0, result.stderr
     # the field laptop: its own data folder, so its own device id
-    assert run("study", "import", "--db", field / "mine.sqlite", tmp_path / "study.json",
-               home=field).returncode == 0
-    assert run("demo", "--db", field / "mine.sqlite", "--interviews", 7, "--seed", 5,
-               home=field).returncode == 0
-    result = run("export", "bundle", "--db", field / "mine.sqlite", "-o", tmp_path / "m.bundle",
-                 "--interviewer", "Mette Sørensen", home=field)
+    assert (
+        run(
+            "study", "import", "--db", field / "mine.sqlite", tmp_path / "study.json", home=field
+        ).returncode
+        == 0
+    )
+    assert (
+        run(
+            "demo", "--db", field / "mine.sqlite", "--interviews", 7, "--seed", 5, home=field
+        ).returncode
+        == 0
+    )
+    result = run(
+        "export",
+        "bundle",
+        "--db",
+        field / "mine.sqlite",
+        "-o",
+        tmp_path / "m.bundle",
+        "--interviewer",
+        "Mette Sørensen",
+        home=field,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "m.bundle").read_bytes().startswith(b"IVWBUNDLE1")  # to the study key
 
-    merge = ("merge", "--db", centre / "central.sqlite", "--private-key",
-             centre / "keys" / "study-private.pem", "--passphrase-file", tmp_path / "pass.txt",
-             tmp_path / "m.bundle")
+    merge = (
+        "merge",
+        "--db",
+        centre / "central.sqlite",
+        "--private-key",
+        centre / "keys" / "study-private.pem",
+        "--passphrase-file",
+        tmp_path / "pass.txt",
+        tmp_path / "m.bundle",
+    )
     result = run(*merge, home=centre)
     assert result.returncode == 0, result.stderr
     assert "m.bundle: 7 added, 0 updated, 0 unchanged, 0 conflicts" in result.stdout
@@ -50,15 +103,17 @@ def test_a_bundle_from_one_machine_merges_on_another(tmp_path):
     connection.close()
     assert devices == {f"{os.uname().nodename}/{field_device}"}
     assert senders == {"Mette Sørensen"}
-    assert "0 conflict(s)" in run("conflicts", "--db", centre / "central.sqlite",
-                                  home=centre).stdout
+    assert (
+        "0 conflict(s)" in run("conflicts", "--db", centre / "central.sqlite", home=centre).stdout
+    )
     assert run("check", "--db", centre / "central.sqlite", home=centre).returncode == 0
 
 
 def test_merge_says_which_bundle_it_refused_and_why(tmp_path):
     (tmp_path / "junk.bundle").write_bytes(b"not a bundle at all")
-    result = run("merge", "--db", tmp_path / "central.sqlite", tmp_path / "junk.bundle",
-                 home=tmp_path)
+    result = run(
+        "merge", "--db", tmp_path / "central.sqlite", tmp_path / "junk.bundle", home=tmp_path
+    )
     assert result.returncode == 1
     assert "junk.bundle: refused: this is not a bundle" in result.stdout
     assert "Traceback" not in result.stderr

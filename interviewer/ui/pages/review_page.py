@@ -6,6 +6,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser
 
 from interviewer import interviews as svc
+from interviewer.exchange.provenance import provenance_text
 from interviewer.guide import AnswerType
 from interviewer.i18n import language, tr
 from interviewer.progress import interview_progress
@@ -81,6 +82,9 @@ class ReviewPage(StepPage):
             )
         else:
             self.state.setText(tr("Nothing is missing. Mark it complete when you are done."))
+        origin = provenance_text(session=context.session, record_id=interview.id)
+        if origin:
+            self.state.setText(self.state.text() + "\n" + origin)
         self.summary.setHtml(self._summary_html())
 
     def _summary_html(self) -> str:

@@ -1,0 +1,327 @@
+"""Field to central in the app: send a bundle, merge bundles, settle conflicts. The dialogs
+only gather choices; exchange/ does the work, in the background for merges."""
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.errors import InterviewerError
+from interviewer.exchange.conflicts import list_conflicts, resolve_conflict
+from interviewer.i18n import tr
+from interviewer.storage.database import Database
+from interviewer.ui.background import run_in_background
+from interviewer.ui.pages.base import show_refusal
+from interviewer.ui.settings import Preferences
+
+
+class SendBundleDialog(QDialog):
+    """How to lock the bundle, and which interviews: all, or those changed since a date."""
+
+    def __init__(self, parent=None, *, study_has_key: bool):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Send a bundle"))
+        self.to_key = QRadioButton(tr("Encrypted to the central team's key (no password needed)"))
+        self.with_password = QRadioButton(tr("Encrypted with a password"))
+        self.plain = QRadioButton(tr("Not encrypted"))
+        self.to_key.setEnabled(study_has_key)
+        (self.to_key if study_has_key else self.with_password).setChecked(True)
+        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(tr("Password"))
+        self.repeat.setAccessibleName(tr("Password again"))
+        self.only_since = QCheckBox(tr("Only interviews changed since"))
+        self.since = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.since.setEnabled(False)
+        self.only_since.toggled.connect(self.since.setEnabled)
+        self.refusal = QLabel()
+        self.refusal.setObjectName("refusal")
+        self.refusal.hide()
+        form = QFormLayout()
+        locks = QVBoxLayout()
+        for button in (self.to_key, self.with_password, self.plain):
+            locks.addWidget(button)
+        form.addRow(tr("Lock"), locks)
+        form.addRow(tr("Password"), self.password)
+        form.addRow(tr("Password again"), self.repeat)
+        since = QHBoxLayout()
+        since.addWidget(self.only_since)
+        since.addWidget(self.since)
+        since.addStretch()
+        form.addRow(tr("Interviews"), since)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Save bundle…"))
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.refusal)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if self.with_password.isChecked():
+            if len(self.password.text()) < 8:
+                show_refusal(self.refusal, tr("Use a password of at least 8 characters."))
+                return
+            if self.password.text() != self.repeat.text():
+                show_refusal(self.refusal, tr("The two passwords differ."))
+                return
+        self.accept()
+
+    def choices(self) -> dict:
+        plain = self.plain.isChecked()
+        return {
+            "password": self.password.text() if self.with_password.isChecked() else None,
+            "plain": plain,
+            "since": self.since.date().toPython() if self.only_since.isChecked() else None,
+        }
+
+
+def send_bundle(parent: QWidget, database: Database, study_has_key: bool) -> None:
+    from interviewer.exchange.bundle import write_bundle
+
+    dialog = SendBundleDialog(parent, study_has_key=study_has_key)
+    if not dialog.exec():
+        return
+    choices = dialog.choices()
+    preferences = Preferences()
+    folder = Path(preferences.last_folder("bundles"))
+    name = f"interviews-{preferences.interviewer_name or 'field'}-{date.today().isoformat()}"
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, tr("Save the bundle"), str(folder / f"{name}.bundle"), tr("Bundles (*.bundle)")
+    )
+    if not chosen:
+        return
+    out = Path(chosen)
+    preferences.set_last_folder("bundles", str(out.parent))
+    try:
+        count = write_bundle(
+            database.path,
+            out,
+            since=choices["since"],
+            password=choices["password"],
+            interviewer=preferences.interviewer_name,
+            encrypt_to_study_key=not choices["plain"],
+        )
+    except (InterviewerError, OSError) as error:
+        QMessageBox.warning(
+            parent, tr("No bundle"), tr("Nothing was written. {reason}", reason=str(error))
+        )
+        return
+    QMessageBox.information(
+        parent,
+        tr("Bundle saved"),
+        tr(
+            "{count} interviews in {path}. Send this file to the central team.",
+            count=count,
+            path=out,
+        ),
+    )
+
+
+class MergeSecretsDialog(QDialog):
+    """What opens locked bundles: a password, or the study's private key and passphrase."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Open the bundles"))
+        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.key_file = QLineEdit()
+        self.key_file.setPlaceholderText(tr("study-private.pem"))
+        browse = QPushButton(tr("Choose…"))
+        browse.clicked.connect(self._choose_key)
+        self.passphrase = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        for field, name in (
+            (self.password, tr("Password of password-locked bundles")),
+            (self.key_file, tr("The study's private key")),
+            (self.passphrase, tr("The private key's passphrase")),
+        ):
+            field.setAccessibleName(name)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_file, 1)
+        key_row.addWidget(browse)
+        hint = QLabel(tr("Leave empty what the bundles do not need."))
+        hint.setObjectName("hint")
+        form = QFormLayout()
+        form.addRow(tr("Password"), self.password)
+        form.addRow(tr("Private key"), key_row)
+        form.addRow(tr("Passphrase"), self.passphrase)
+        form.addRow("", hint)
+        self.refusal = QLabel()
+        self.refusal.setObjectName("refusal")
+        self.refusal.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Merge"))
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.refusal)
+        layout.addWidget(buttons)
+        self.private_key = None
+
+    def _choose_key(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            tr("The study's private key"),
+            Preferences().last_folder("keys"),
+            tr("Keys (*.pem)"),
+        )
+        if chosen:
+            self.key_file.setText(chosen)
+            Preferences().set_last_folder("keys", str(Path(chosen).parent))
+
+    def _check(self) -> None:
+        from interviewer.exchange.crypto import load_private_key
+
+        self.private_key = None
+        if self.key_file.text().strip():
+            try:
+                pem = Path(self.key_file.text().strip()).read_bytes()
+                self.private_key = load_private_key(pem, self.passphrase.text())
+            except (OSError, InterviewerError) as error:
+                show_refusal(self.refusal, str(error))
+                return
+        self.accept()
+
+
+def merge_from_files(parent: QWidget, database: Database, when_done) -> None:
+    preferences = Preferences()
+    chosen, _ = QFileDialog.getOpenFileNames(
+        parent, tr("Bundles to merge"), preferences.last_folder("bundles"), tr("Bundles (*.bundle)")
+    )
+    if not chosen:
+        return
+    preferences.set_last_folder("bundles", str(Path(chosen[0]).parent))
+    secrets = MergeSecretsDialog(parent)
+    if not secrets.exec():
+        return
+    paths = [Path(path) for path in chosen]
+    password = secrets.password.text() or None
+    key = secrets.private_key
+    start_merge(parent, database, paths, password, key, when_done)
+
+
+def start_merge(
+    parent, database: Database, paths, password, private_key, when_done, *, show_report: bool = True
+):
+    from interviewer.exchange.merge import merge_bundles
+
+    def work(progress):
+        return merge_bundles(
+            database.path, paths, password=password, private_key=private_key, progress=progress
+        )
+
+    def done(report):
+        when_done(report)
+        if show_report:
+            icon = QMessageBox.Icon.Warning if report.refused else QMessageBox.Icon.Information
+            box = QMessageBox(icon, tr("Merge finished"), "\n".join(report.lines()), parent=parent)
+            box.exec()
+
+    def failed(message):
+        QMessageBox.warning(
+            parent, tr("Merge failed"), tr("Nothing was merged. {reason}", reason=message)
+        )
+
+    return run_in_background(parent, tr("Merging…"), work, done=done, failed=failed)
+
+
+class ConflictsDialog(QDialog):
+    """The interviews changed in two places, and a choice for each."""
+
+    def __init__(self, database: Database, parent=None):
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle(tr("Conflicts"))
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            [tr("Interview"), tr("Municipality"), tr("The other version came from"), tr("Found")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName(tr("Conflicts"))
+        explain = QLabel(
+            tr(
+                "Each interview below was changed in two places. The newer "
+                "version is shown in the app; the other is kept. Choose which "
+                "to keep; the choice is recorded."
+            )
+        )
+        explain.setWordWrap(True)
+        self.keep_shown = QPushButton(tr("Keep the version shown"))
+        self.keep_other = QPushButton(tr("Keep the other version"))
+        self.keep_shown.clicked.connect(lambda: self._resolve("shown"))
+        self.keep_other.clicked.connect(lambda: self._resolve("other"))
+        close = QPushButton(tr("Close"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        for button in (self.keep_shown, self.keep_other):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.resize(self.fontMetrics().averageCharWidth() * 110, 420)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.database.session() as session:
+            self.lines = list_conflicts(session=session)
+        self.table.setRowCount(len(self.lines))
+        for row, line in enumerate(self.lines):
+            values = (
+                line.respondent_role,
+                line.municipality,
+                line.other_source,
+                line.detected_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnToContents(0)
+        if self.lines:
+            self.table.selectRow(0)
+        for button in (self.keep_shown, self.keep_other):
+            button.setEnabled(bool(self.lines))
+
+    def _resolve(self, keep: str) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        line = self.lines[rows[0].row()]
+        with self.database.session() as session:
+            resolve_conflict(
+                session=session, conflict_id=line.id, keep=keep, by=Preferences().interviewer_name
+            )
+        self.refresh()
