@@ -11,7 +11,6 @@ version, or locked with another key, with a message naming the file and the reas
 import hashlib
 import io
 import json
-import os
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from interviewer.errors import InterviewerError
 from interviewer.exchange import crypto
 from interviewer.exchange.documents import content_hash, interview_documents
 from interviewer.exchange.schema import schema_problem
+from interviewer.files import write_whole
 from interviewer.paths import device_label
 from interviewer.storage.database import open_database
 from interviewer.storage.models import (
@@ -196,13 +196,7 @@ def write_bundle(
         content = crypto.encrypt_with_password(content, password)
     elif public_key is not None:
         content = crypto.encrypt_to_public_key(content, public_key)
-    partial = out_path.with_name(f".{out_path.name}.partial")
-    try:
-        partial.write_bytes(content)
-        os.replace(partial, out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    write_whole(out_path, lambda partial: partial.write_bytes(content))
     return len(documents)
 
 

@@ -2,7 +2,6 @@
 built row by row, charts as pictures, and writing the file whole or not at all."""
 
 import io
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from docx.shared import Cm, Pt
 
 from interviewer.errors import InterviewerError
 from interviewer.export.text import writable
+from interviewer.files import write_whole
 from interviewer.i18n import tr
 from interviewer.resources import resource
 
@@ -139,10 +139,4 @@ def save_whole(document: DocumentType, out_path: Path) -> None:
     """Saves beside the target and renames, so a failed save leaves no broken file."""
     out_path = Path(out_path)
     check_target(out_path)
-    partial = out_path.with_name(f".{out_path.name}.partial")
-    try:
-        document.save(partial)
-        os.replace(partial, out_path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    write_whole(out_path, document.save)

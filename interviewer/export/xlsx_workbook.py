@@ -8,7 +8,6 @@ longer than a cell holds continues in the next column ("text (2)", …).
 
 import contextlib
 import math
-import os
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +34,7 @@ from interviewer.export.reading import (
     study_context,
 )
 from interviewer.export.text import looks_like_formula, writable
+from interviewer.files import write_whole
 from interviewer.i18n import tr
 from interviewer.storage.models import (
     Answer,
@@ -124,7 +124,6 @@ def write_workbook(
     options = options or ExportOptions()
     out_path = Path(out_path)
     check_target(out_path)
-    partial = out_path.with_name(f".{out_path.name}.partial")
     engine = read_only_engine(db_path)
     workbook = Workbook(write_only=True)
     try:
@@ -144,11 +143,9 @@ def write_workbook(
                         progress(done, total)
                 written[sheet.key] = count
             progress(total, total)
-            workbook.save(partial)
-        os.replace(partial, out_path)
+            write_whole(out_path, workbook.save)
     except BaseException:
         _discard(workbook)
-        partial.unlink(missing_ok=True)
         raise
     finally:
         engine.dispose()

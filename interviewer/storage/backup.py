@@ -1,12 +1,12 @@
 """Consistent copies of a database through SQLite's online backup API, safe while it is open."""
 
 import logging
-import os
 import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from interviewer.files import write_whole
 from interviewer.paths import backup_dir_for
 
 ROLLING_BACKUPS_KEPT = 5
@@ -17,9 +17,9 @@ def backup_database(source: Path, target: Path) -> Path:
     """Copies ``source`` to ``target``; ``target`` appears whole or not at all."""
     source, target = Path(source), Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
     reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    try:
+
+    def copy(partial: Path) -> None:
         writer = sqlite3.connect(partial)
         try:
             reader.backup(writer)
@@ -27,10 +27,9 @@ def backup_database(source: Path, target: Path) -> Path:
             writer.execute("PRAGMA journal_mode=DELETE")
         finally:
             writer.close()
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+
+    try:
+        write_whole(target, copy)
     finally:
         reader.close()
     return target
