@@ -140,15 +140,9 @@ def write_bundle(
                 and study.public_key_pem
             ):
                 public_key_pem = study.public_key_pem.encode("ascii")
-            query = select(Interview.__table__.c.id)
-            if since is not None:
-                query = query.where(
-                    Interview.__table__.c.updated_at
-                    >= datetime.combine(since, datetime.min.time(), UTC)
-                )
-            ids = list(connection.execute(query).scalars())
+            ids = list(connection.execute(select(Interview.__table__.c.id)).scalars())
             documents = interview_documents(connection, ids)
-            if since is not None:  # a child changed since then counts as a change too
+            if since is not None:  # a change to any record of an interview counts
                 documents = {i: d for i, d in documents.items() if _changed_since(d, since)}
             revisions = record_revisions(connection, documents)
             data = {

@@ -156,3 +156,14 @@ def test_every_merged_record_knows_where_it_came_from(two_fields, tmp_path):
         ("Mette Sørensen", True)
     }
     assert all(row.merged_at is not None for row in rows)
+
+
+def test_since_counts_a_change_to_any_record_of_an_interview(two_fields, tmp_path):
+    mette, _ = two_fields
+    interview_id = first_interview(mette)
+    database = open_database(mette, backup=False)
+    with database.session() as session:  # only a child record changes: a new quote
+        svc.add_quote(session=session, interview_id=interview_id, text="Sagt i dag.")
+    database.close()
+    count = write_bundle(mette, tmp_path / "today.bundle", since=date.today())
+    assert count == 1  # the demo interviews date from 2017; this one changed today
