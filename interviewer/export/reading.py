@@ -11,15 +11,26 @@ from interviewer.errors import DatabaseRefused
 from interviewer.export.options import InterviewFilter
 from interviewer.guide import Guide, parse_guide
 from interviewer.i18n import tr
-from interviewer.storage.database import connect_read_only, inspect_file
+from interviewer.storage.database import (
+    connect_read_only,
+    head_revision,
+    inspect_file,
+    open_database,
+)
 from interviewer.storage.models import CodebookEntry, CodeKind, Study
 from interviewer.wording import interview_status_labels
 
 
 def read_only_engine(db_path: Path) -> Engine:
-    """An engine that can only read ``db_path``: an export never changes the database."""
-    if inspect_file(db_path) is None:
+    """An engine that can only read ``db_path``: an export never changes what it reads.
+
+    A file of an older schema is first brought up to date (after a backup), as opening it in
+    the app would; the export then reads the current schema."""
+    revision = inspect_file(db_path)
+    if revision is None:
         raise DatabaseRefused(db_path, "there is no study in this file to export")
+    if revision != head_revision():
+        open_database(db_path).close()
     return create_engine("sqlite://", creator=lambda: connect_read_only(db_path))
 
 

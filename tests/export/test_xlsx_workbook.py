@@ -236,3 +236,14 @@ def test_a_failed_export_leaves_no_file_and_a_bad_database_is_refused(demo_db, t
         write_workbook(not_a_db, tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
     assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_a_file_of_an_older_schema_is_brought_up_to_date_and_exported(tmp_path):
+    import shutil
+
+    from tests.storage.test_migrations import FIXTURES
+
+    old = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "schema_0001.sqlite", old)
+    counts = write_workbook(old, tmp_path / "old.xlsx")
+    assert counts["interviews"] == 12
