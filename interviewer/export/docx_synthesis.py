@@ -228,7 +228,7 @@ def _build(session: Session, options: ExportOptions, progress):
             + tuple(ranks[theme][rank] for rank in range(1, limit + 1))
             for theme in themes
         ],
-        widths_cm=_widths(6.4, 3 + limit),
+        widths_cm=_widths(5.6, 3 + limit),
     )
     paragraph(
         document,
