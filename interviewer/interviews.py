@@ -5,6 +5,7 @@ DomainError before anything is written, and any failure rolls the session back, 
 database is always as it was before a failed edit.
 """
 
+import math
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -575,8 +576,12 @@ def restore_initiative(*, session: Session, initiative_id: uuid.UUID) -> None:
 
 def _check_figure(baseline: float | None, current: float | None) -> None:
     for name, value in (("baseline", baseline), ("current value", current)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise DomainError(f"The {name} of a figure must be a number.")
+        if not math.isfinite(value):  # "inf" and "nan" parse as floats but are no figures
+            raise DomainError(f"The {name} of a figure must be a finite number.")
 
 
 def add_effect(

@@ -313,3 +313,10 @@ def test_the_list_counts_answered_questions_as_the_review_does(database, session
         interview = svc.get_interview(session=session, interview_id=row.id)
         progress = interview_progress(session=session, interview=interview, guide=guide)
         assert row.answered == progress.answered_count, row
+
+
+@pytest.mark.parametrize("figure", [float("inf"), float("-inf"), float("nan")])
+def test_a_figure_must_be_a_finite_number(session, interview, figure):
+    initiative = svc.add_initiative(session=session, interview_id=interview.id, title="Plan")
+    with pytest.raises(DomainError, match="finite number"):
+        svc.add_effect(session=session, initiative_id=initiative.id, baseline=figure)

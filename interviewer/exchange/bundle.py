@@ -21,7 +21,7 @@ from sqlalchemy import Connection, select
 
 from interviewer.errors import InterviewerError
 from interviewer.exchange import crypto
-from interviewer.exchange.documents import content_hash, interview_documents
+from interviewer.exchange.documents import content_hash, interview_documents, last_change
 from interviewer.exchange.schema import schema_problem
 from interviewer.files import write_whole
 from interviewer.paths import device_label
@@ -203,9 +203,8 @@ def bundle_checksum(manifest: dict, payload: bytes) -> str:
 
 
 def _changed_since(document: dict, since: date) -> bool:
-    from interviewer.exchange.documents import last_change
-
-    return last_change(document)[:10] >= since.isoformat()
+    """Changed on or after ``since``, a day as the interviewer's own clock names it."""
+    return datetime.fromisoformat(last_change(document)).astimezone().date() >= since
 
 
 def _study_json(connection: Connection, study) -> dict:

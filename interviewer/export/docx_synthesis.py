@@ -393,19 +393,16 @@ def _widths(first: float, columns: int) -> tuple[float, ...]:
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=160, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)
     return buffer.getvalue()
 
 
-def _pyplot():
-    import matplotlib
+def _figure(width: float, height: float):
+    """A figure of matplotlib's object API: no pyplot state, so exports on several threads
+    at once cannot draw into each other's charts."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")  # files, not windows: no display needed
-    import matplotlib.pyplot as plt
-
-    return plt
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
 
 
 ACCENT = "#25628f"
@@ -413,9 +410,8 @@ SECOND = "#9cc3e0"
 
 
 def _priority_chart(question, areas, means, context, lang) -> bytes:
-    plt = _pyplot()
     labels = [context.label(CodeKind.SERVICE_AREA, area) for area in areas]
-    figure, axes = plt.subplots(figsize=(7.5, 0.5 + 0.45 * len(areas) * len(question.scales)))
+    figure, axes = _figure(7.5, 0.5 + 0.45 * len(areas) * len(question.scales))
     height = 0.8 / max(len(question.scales), 1)
     for index, (scale, colour) in enumerate(
         zip(question.scales, (ACCENT, SECOND, "#666"), strict=False)
@@ -442,11 +438,10 @@ def _priority_chart(question, areas, means, context, lang) -> bytes:
 
 
 def _theme_chart(themes, ranks, limit, context, lang) -> bytes:
-    plt = _pyplot()
     labels = [
         context.label(CodeKind.CHALLENGE_THEME, th) or tr("No theme", lang=lang) for th in themes
     ]
-    figure, axes = plt.subplots(figsize=(7.5, 0.6 + 0.38 * len(themes)))
+    figure, axes = _figure(7.5, 0.6 + 0.38 * len(themes))
     left = [0] * len(themes)
     shades = [ACCENT, "#5f93bd", SECOND, "#cfe1ef"]
     for rank in range(1, limit + 1):

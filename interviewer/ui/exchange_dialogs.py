@@ -100,8 +100,6 @@ class SendBundleDialog(QDialog):
 
 
 def send_bundle(parent: QWidget, database: Database, study_has_key: bool) -> None:
-    from interviewer.exchange.bundle import write_bundle
-
     dialog = SendBundleDialog(parent, study_has_key=study_has_key)
     if not dialog.exec():
         return
@@ -116,29 +114,51 @@ def send_bundle(parent: QWidget, database: Database, study_has_key: bool) -> Non
         return
     out = Path(chosen)
     preferences.set_last_folder("bundles", str(out.parent))
-    try:
-        count = write_bundle(
+    start_sending(parent, database, out, choices, preferences.interviewer_name)
+
+
+def start_sending(
+    parent: QWidget,
+    database: Database,
+    out: Path,
+    choices: dict,
+    interviewer: str,
+    *,
+    show_result: bool = True,
+):
+    """Writes the bundle in the background (the key step takes a moment) and says how it
+    went."""
+    from interviewer.exchange.bundle import write_bundle
+
+    def work(progress):
+        progress(0, 1)
+        return write_bundle(
             database.path,
             out,
             since=choices["since"],
             password=choices["password"],
-            interviewer=preferences.interviewer_name,
+            interviewer=interviewer,
             encrypt_to_study_key=not choices["plain"],
         )
-    except (InterviewerError, OSError) as error:
+
+    def done(count):
+        if show_result:
+            QMessageBox.information(
+                parent,
+                tr("Bundle saved"),
+                tr(
+                    "{count} interviews in {path}. Send this file to the central team.",
+                    count=count,
+                    path=out,
+                ),
+            )
+
+    def failed(message):
         QMessageBox.warning(
-            parent, tr("No bundle"), tr("Nothing was written. {reason}", reason=str(error))
+            parent, tr("No bundle"), tr("Nothing was written. {reason}", reason=message)
         )
-        return
-    QMessageBox.information(
-        parent,
-        tr("Bundle saved"),
-        tr(
-            "{count} interviews in {path}. Send this file to the central team.",
-            count=count,
-            path=out,
-        ),
-    )
+
+    return run_in_background(parent, tr("Saving the bundle…"), work, done=done, failed=failed)
 
 
 class MergeSecretsDialog(QDialog):
@@ -320,8 +340,14 @@ class ConflictsDialog(QDialog):
         if not rows:
             return
         line = self.lines[rows[0].row()]
-        with self.database.session() as session:
-            resolve_conflict(
-                session=session, conflict_id=line.id, keep=keep, by=Preferences().interviewer_name
-            )
+        try:
+            with self.database.session() as session:
+                resolve_conflict(
+                    session=session,
+                    conflict_id=line.id,
+                    keep=keep,
+                    by=Preferences().interviewer_name,
+                )
+        except InterviewerError as error:  # settled meanwhile, say, in another window
+            QMessageBox.warning(self, tr("Conflicts"), str(error))
         self.refresh()

@@ -51,10 +51,6 @@ class InterviewContext(QObject):
         self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
         self._opened_at = datetime.now()
-        self.undo_stack.indexChanged.connect(self._undone_or_redone)
-
-    def _undone_or_redone(self, _index: int) -> None:
-        self.changed.emit()
 
     @property
     def interview_id(self) -> uuid.UUID:

@@ -243,6 +243,9 @@ class MainWindow(QMainWindow):
     def show_conflicts(self) -> None:
         from interviewer.ui.exchange_dialogs import ConflictsDialog
 
+        for window in list(self.windows.values()):
+            window.close()  # a settled conflict may rewrite an interview shown there
+
         ConflictsDialog(self.database, self).exec()
         self.session.expire_all()
         self.reload()

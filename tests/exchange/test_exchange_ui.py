@@ -88,3 +88,22 @@ def test_the_send_dialog_checks_the_password(qtbot):
     dialog._check()
     assert dialog.result() == SendBundleDialog.DialogCode.Accepted
     assert dialog.choices()["password"] == "long enough password"
+
+
+def test_sending_a_bundle_runs_in_the_background(qtbot, two_fields, tmp_path):
+    from interviewer.exchange.bundle import read_bundle
+    from interviewer.ui.exchange_dialogs import start_sending
+
+    mette, _ = two_fields
+    database = open_database(mette, backup=False)
+    parent = SendBundleDialog(study_has_key=False)
+    qtbot.addWidget(parent)
+    out = tmp_path / "sent.bundle"
+    choices = {"password": "long enough password", "plain": False, "since": None}
+    task = start_sending(parent, database, out, choices, "Mette", show_result=False)
+    with qtbot.waitSignal(task.worker.finished, timeout=60_000):
+        pass
+    bundle = read_bundle(out, password="long enough password")
+    assert bundle.manifest["interviewer"] == "Mette"
+    assert len(bundle.data["interviews"]) == 12
+    database.close()

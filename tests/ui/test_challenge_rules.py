@@ -93,3 +93,12 @@ def test_a_fourth_challenge_is_refused_with_a_visible_reason(window):
     assert not window.message.isHidden()
     assert "at most 3 challenges" in window.message.text()
     assert len(stored(window)) == 3
+
+
+def test_a_figure_that_is_not_finite_is_not_saved(window):
+    from interviewer.ui.pages.effects_page import parse_number
+
+    for text in ("inf", "nan", "1e400", "-Infinity"):
+        with pytest.raises(ValueError):
+            parse_number(text)
+    assert parse_number("3,7") == 3.7 and parse_number("1.250,5") == 1250.5

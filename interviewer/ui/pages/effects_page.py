@@ -1,6 +1,7 @@
 """Question 4: the concrete effects of each initiative, with an optional figure
 (metric, baseline → current, unit, period)."""
 
+import math
 import uuid
 
 from PySide6.QtCore import Qt
@@ -39,7 +40,10 @@ def parse_number(text: str) -> float | None:
         return None
     if "," in cleaned:  # Danish: the comma is the decimal mark, the point groups thousands
         cleaned = cleaned.replace(".", "").replace(",", ".")
-    return float(cleaned)
+    value = float(cleaned)
+    if not math.isfinite(value):  # "inf", "nan", "1e400": not a figure anyone measured
+        raise ValueError(text)
+    return value
 
 
 class EffectsPage(StepPage):
