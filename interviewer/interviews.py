@@ -246,17 +246,12 @@ INTERVIEW_EDITABLE = {
 
 
 def get_interview(*, session: Session, interview_id: uuid.UUID) -> Interview:
-    interview = session.get(Interview, interview_id)
-    if interview is None:
-        raise DomainError("That interview does not exist.")
-    return interview
+    return _get(session, Interview, interview_id, "interview")
 
 
 def update_interview(*, session: Session, interview_id: uuid.UUID, **changes: Any) -> Interview:
     """Changes the interview's own fields (respondent, date, place, …)."""
-    unknown = set(changes) - INTERVIEW_EDITABLE
-    if unknown:
-        raise DomainError(f"These interview fields cannot be edited: {', '.join(sorted(unknown))}")
+    _only(changes, INTERVIEW_EDITABLE, "interview")
     interview = get_interview(session=session, interview_id=interview_id)
     merged = {field: getattr(interview, field) for field in INTERVIEW_EDITABLE} | changes
     _check_respondent(

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from interviewer.errors import DomainError
@@ -52,7 +53,9 @@ def list_conflicts(*, session: Session, include_resolved: bool = False) -> list[
 
 
 def count_open_conflicts(*, session: Session) -> int:
-    return len(session.exec(select(Conflict.id).where(col(Conflict.resolved_at).is_(None))).all())
+    return session.exec(
+        select(func.count()).select_from(Conflict).where(col(Conflict.resolved_at).is_(None))
+    ).one()
 
 
 def resolve_conflict(*, session: Session, conflict_id: uuid.UUID, keep: str, by: str) -> Conflict:

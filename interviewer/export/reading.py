@@ -54,8 +54,7 @@ def study_context(session: Session, language: str) -> StudyContext:
         raise DatabaseRefused("", "the database holds no study yet")
     context = StudyContext(study.id, study.name, parse_guide(study.guide_toml), language)
     for entry in session.exec(select(CodebookEntry).where(CodebookEntry.study_id == study.id)):
-        text = entry.label_da if language == "da" else entry.label_en
-        context.labels[(CodeKind(entry.kind), entry.code)] = text
+        context.labels[(CodeKind(entry.kind), entry.code)] = entry.label(language)
     return context
 
 

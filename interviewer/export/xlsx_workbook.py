@@ -375,20 +375,7 @@ def _sheets(
                 t("TRUE when the answer was “don't know”."),
             )
         )
-    notes_parts = max(
-        1,
-        math.ceil(
-            (
-                connection.execute(
-                    select(func.max(func.length(Answer.notes))).where(
-                        col(Answer.interview_id).in_(chosen)
-                    )
-                ).scalar()
-                or 0
-            )
-            / CELL_LIMIT
-        ),
-    )
+    notes_parts = parts(Answer.notes)
     for question in guide.questions:
         interview_columns.append(
             Column(

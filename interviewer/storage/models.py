@@ -119,6 +119,12 @@ class CodebookEntry(Record, table=True):
 
     study: Study = Relationship(back_populates="codes")
 
+    def label(self, language: str) -> str:
+        return self.label_da if language == "da" else self.label_en
+
+    def description(self, language: str) -> str:
+        return self.description_da if language == "da" else self.description_en
+
 
 class Interviewer(Record, table=True):
     study_id: uuid.UUID = Field(foreign_key="study.id", index=True, ondelete="CASCADE")

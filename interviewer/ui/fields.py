@@ -85,10 +85,10 @@ class CodeCombo(QComboBox):
         if none_text is not None:
             self.addItem(none_text, None)
         for entry in entries:
-            label = entry.label_da if language() == "da" else entry.label_en
-            description = entry.description_da if language() == "da" else entry.description_en
-            self.addItem(label, entry.code)
-            self.setItemData(self.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+            self.addItem(entry.label(language()), entry.code)
+            self.setItemData(
+                self.count() - 1, entry.description(language()), Qt.ItemDataRole.ToolTipRole
+            )
 
 
 def municipality_edit() -> QLineEdit:

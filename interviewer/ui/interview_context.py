@@ -104,9 +104,6 @@ class InterviewContext(QObject):
         for key, action in pending.items():
             self.save(action, key)
 
-    def has_pending(self) -> bool:
-        return bool(self._pending)
-
     def push(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
         """Does an undoable edit (a removal or a reorder) through the undo stack."""
         self.undo_stack.push(_Command(self, text, do, undo))
@@ -139,7 +136,7 @@ class InterviewContext(QObject):
     def code_label(self, kind: CodeKind, code: str | None) -> str:
         for entry in self.codes[kind]:
             if entry.code == code:
-                return entry.label_da if language() == "da" else entry.label_en
+                return entry.label(language())
         return code or ""
 
 

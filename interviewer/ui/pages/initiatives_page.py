@@ -84,7 +84,7 @@ class InitiativesPage(RecordListPage):
 
     def item_text(self, initiative: Initiative) -> str:
         category = self.context.code_label(CodeKind.INITIATIVE_CATEGORY, initiative.category_code)
-        status = dict((value, text) for text, value in status_choices())[initiative.status]
+        status = initiative_status_labels()[initiative.status]
         details = " · ".join(part for part in (category, status) if part)
         return f"{initiative.title}  —  {details}"
 

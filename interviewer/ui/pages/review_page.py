@@ -12,9 +12,7 @@ from interviewer.i18n import language, tr
 from interviewer.progress import interview_progress
 from interviewer.storage.models import CodeKind, InterviewStatus
 from interviewer.ui.pages.base import StepPage
-from interviewer.ui.pages.initiatives_page import status_choices
-from interviewer.ui.pages.respondent_page import mode_choices
-from interviewer.wording import effect_summary
+from interviewer.wording import effect_summary, initiative_status_labels, mode_labels
 
 
 def _paragraphs(text: str) -> str:
@@ -92,8 +90,7 @@ class ReviewPage(StepPage):
         session, interview = context.session, context.interview
         answers = svc.answers_by_question(session=session, interview_id=interview.id)
         ratings = svc.ratings_by_scale(session=session, interview_id=interview.id)
-        modes = dict((value, text) for text, value in mode_choices())
-        statuses = dict((value, text) for text, value in status_choices())
+        modes, statuses = mode_labels(), initiative_status_labels()
 
         def label(kind: CodeKind, code: str | None) -> str:
             return escape(context.code_label(kind, code))
