@@ -366,7 +366,7 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
-    from interviewer.exchange.conflicts import list_conflicts, resolve_conflict
+    from interviewer.exchange.conflicts import list_conflicts, resolve_conflict, source_text
     from interviewer.storage.database import open_database
 
     database = open_database(args.db)
@@ -388,7 +388,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
         print(
             f"{line.id}  {line.respondent_role}, {line.municipality}  "
             f"(interview {line.interview_id}; shown {line.shown_revision[:8]}, other "
-            f"{line.other_revision[:8]} from {line.other_source}; {state})"
+            f"{line.other_revision[:8]} from {source_text(line.other_source, 'en')}; {state})"
         )
     print(f"{len(lines)} conflict(s)")
     return 0

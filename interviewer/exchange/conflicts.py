@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from interviewer.errors import DomainError
 from interviewer.exchange.documents import content_hash, interview_documents, write_document
+from interviewer.i18n import tr
 from interviewer.storage.models import Conflict, Interview
 
 
@@ -50,6 +51,23 @@ def list_conflicts(*, session: Session, include_resolved: bool = False) -> list[
         )
         for c, role, municipality in session.exec(query)
     ]
+
+
+def source_text(source: str, lang: str | None = None) -> str:
+    """Where the version kept aside came from, in words."""
+    try:
+        found = json.loads(source)
+    except ValueError:
+        return source
+    if found.get("local"):
+        return tr("this database, before the merge", lang=lang)
+    return tr(
+        "{file}: a bundle from {who} on {device}",
+        lang=lang,
+        file=found.get("file", ""),
+        who=found.get("interviewer") or tr("an interviewer", lang=lang),
+        device=found.get("device", ""),
+    )
 
 
 def count_open_conflicts(*, session: Session) -> int:

@@ -155,9 +155,13 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
     )
     _adopt_or_check_study(connection, bundle)
     _add_interviewers(connection, data["interviewers"])
-    source = (
-        f"bundle {manifest['bundle_id']} from {result.interviewer or 'an interviewer'} "
-        f"on {result.device}"
+    source = json.dumps(
+        {
+            "bundle": manifest["bundle_id"],
+            "interviewer": result.interviewer,
+            "device": result.device,
+            "file": bundle.path.name,
+        }
     )
     ids = [uuid.UUID(item["document"]["interview"]["id"]) for item in data["interviews"]]
     held = interview_documents(connection, ids)
@@ -225,7 +229,7 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
                     write_document(connection, incoming)
                     came_from_bundle(incoming)
                 other, other_revision, other_source = (
-                    (mine, centre, "this database, before the merge")
+                    (mine, centre, json.dumps({"local": True}))
                     if incoming_newer
                     else (incoming, revision, source)
                 )

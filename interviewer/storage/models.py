@@ -329,7 +329,9 @@ class Conflict(Record, table=True):
     shown_revision: str
     other_revision: str
     other_document: str  # the other version as JSON, as a bundle carries it
-    other_source: str  # "bundle <id> from <interviewer> on <device>", or "this database"
+    # JSON: {"bundle", "interviewer", "device", "file"}, or {"local": true} for the version
+    # this database held before the merge; conflicts.source_text puts it in words
+    other_source: str
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution: str | None = None  # "shown" or "other": the version chosen
     resolved_by: str | None = None

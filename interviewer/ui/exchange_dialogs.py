@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.errors import InterviewerError
-from interviewer.exchange.conflicts import list_conflicts, resolve_conflict
+from interviewer.exchange.conflicts import list_conflicts, resolve_conflict, source_text
 from interviewer.i18n import tr
 from interviewer.storage.database import Database
 from interviewer.ui.background import run_in_background
@@ -322,14 +322,15 @@ class ConflictsDialog(QDialog):
             values = (
                 line.respondent_role,
                 line.municipality,
-                line.other_source,
+                source_text(line.other_source),
                 line.detected_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnToContents(0)
+        for column in (0, 1, 3):  # the source column takes the rest of the width
+            self.table.resizeColumnToContents(column)
         if self.lines:
             self.table.selectRow(0)
         for button in (self.keep_shown, self.keep_other):

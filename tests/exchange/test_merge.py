@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from interviewer import interviews as svc
 from interviewer.exchange.bundle import write_bundle
-from interviewer.exchange.conflicts import list_conflicts, resolve_conflict
+from interviewer.exchange.conflicts import list_conflicts, resolve_conflict, source_text
 from interviewer.exchange.merge import merge_bundles
 from interviewer.storage.database import open_database
 from interviewer.storage.health import check_database
@@ -123,7 +123,8 @@ def test_an_interview_changed_in_two_places_is_a_conflict_with_both_versions_kep
         assert conflict.interview_id == interview_id
         shown = svc.get_interview(session=session, interview_id=interview_id)
         assert shown.respondent_role == "Version from the train"  # the newer is shown
-        assert "train.bundle" not in conflict.other_source  # the office version is aside
+        # the office version, which the centre held before this merge, is the one kept aside
+        assert source_text(conflict.other_source) == "this database, before the merge"
         resolve_conflict(session=session, conflict_id=conflict.id, keep="other", by="Lead")
         session.expire_all()
         assert (
