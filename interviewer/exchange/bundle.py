@@ -85,19 +85,22 @@ def record_revisions(connection: Connection, documents: dict[uuid.UUID, dict]) -
             connection.execute(
                 table.update().where(table.c.id == interview_id).values(revision=revision)
             )
-        result[interview_id] = (revision, ancestry(connection, interview_id, revision))
-    return result
+        result[interview_id] = revision
+    parents: dict[uuid.UUID, dict[str, str | None]] = {}
+    for interview_id, revision, parent in connection.execute(
+        select(
+            InterviewRevision.interview_id, InterviewRevision.revision, InterviewRevision.parent
+        ).where(InterviewRevision.interview_id.in_(list(documents)))
+    ):
+        parents.setdefault(interview_id, {})[revision] = parent
+    return {
+        interview_id: (revision, _chain(parents.get(interview_id, {}), revision))
+        for interview_id, revision in result.items()
+    }
 
 
-def ancestry(connection: Connection, interview_id: uuid.UUID, revision: str) -> list[str]:
-    """The revision and the ones before it, newest first."""
-    parents = dict(
-        connection.execute(
-            select(InterviewRevision.revision, InterviewRevision.parent).where(
-                InterviewRevision.interview_id == interview_id
-            )
-        ).all()
-    )
+def _chain(parents: dict[str, str | None], revision: str) -> list[str]:
+    """The revision and the ones before it, newest first, from revision → parent links."""
     chain, seen = [revision], {revision}
     while (parent := parents.get(chain[-1])) and parent not in seen and len(chain) < ANCESTRY_KEPT:
         chain.append(parent)

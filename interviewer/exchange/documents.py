@@ -65,9 +65,7 @@ def to_json(value: Any, kind: str) -> Any:
         return None
     if kind == "uuid":
         return str(value)
-    if kind in ("date", "time"):
-        return value.isoformat()
-    if kind == "datetime":
+    if kind in ("date", "time", "datetime"):
         return value.isoformat()
     if hasattr(value, "value"):  # an enum
         return value.value

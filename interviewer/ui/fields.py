@@ -4,7 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from interviewer.i18n import language, tr
 from interviewer.resources import municipalities
@@ -89,6 +90,16 @@ class CodeCombo(QComboBox):
             self.setItemData(
                 self.count() - 1, entry.description(language()), Qt.ItemDataRole.ToolTipRole
             )
+
+
+def on_delete_key(widget: QWidget, slot) -> None:
+    """Delete, pressed in ``widget`` (a list), calls ``slot``; in text fields it still deletes
+    text."""
+    action = QAction(widget)
+    action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    action.triggered.connect(slot)
+    widget.addAction(action)
 
 
 def municipality_edit() -> QLineEdit:

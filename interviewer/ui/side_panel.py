@@ -4,7 +4,6 @@ import uuid
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,7 +24,14 @@ from PySide6.QtWidgets import (
 from interviewer import interviews as svc
 from interviewer.i18n import language, tr
 from interviewer.storage.models import CodeKind, Quote
-from interviewer.ui.fields import CodeCombo, autosave_text, fit_combo, none_text, set_quietly
+from interviewer.ui.fields import (
+    CodeCombo,
+    autosave_text,
+    fit_combo,
+    none_text,
+    on_delete_key,
+    set_quietly,
+)
 from interviewer.ui.interview_context import InterviewContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -111,11 +117,7 @@ class SidePanel(QFrame):
         self.quotes.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.quotes.setMinimumHeight(self.fontMetrics().lineSpacing() * 7)
         layout.addWidget(self.quotes, 2)
-        delete = QAction(self.quotes)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(self._remove)
-        self.quotes.addAction(delete)
+        on_delete_key(self.quotes, self._remove)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

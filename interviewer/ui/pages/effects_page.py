@@ -5,7 +5,6 @@ import math
 import uuid
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from interviewer import interviews as svc
 from interviewer.i18n import language, tr
 from interviewer.storage.models import Effect, EffectKind, Initiative
-from interviewer.ui.fields import autosave_text, choice_combo, fit_combo, set_quietly
+from interviewer.ui.fields import autosave_text, choice_combo, fit_combo, on_delete_key, set_quietly
 from interviewer.ui.pages.base import StepPage, show_refusal
 from interviewer.wording import effect_kind_labels, effect_summary, format_number
 
@@ -79,11 +78,7 @@ class EffectsPage(StepPage):
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.currentItemChanged.connect(lambda *_: self._selection_changed())
         self.body.addWidget(self.tree)
-        delete = QAction(self.tree)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(self._remove)
-        self.tree.addAction(delete)
+        on_delete_key(self.tree, self._remove)
         buttons = QHBoxLayout()
         self.remove_button = QPushButton(tr("Remove"))
         self.remove_button.setToolTip(tr("Delete, in the list"))

@@ -4,7 +4,6 @@ to edit it below, Delete removes it (undoably)."""
 import uuid
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from interviewer.guide import Question
 from interviewer.i18n import language, tr
+from interviewer.ui.fields import on_delete_key
 from interviewer.ui.pages.base import StepPage
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -76,11 +76,7 @@ class RecordListPage(StepPage):
         self.buttons.addWidget(self.remove_button)
         self.buttons.addStretch()
         self.body.addLayout(self.buttons)
-        delete = QAction(self.list)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(self._remove)
-        self.list.addAction(delete)
+        on_delete_key(self.list, self._remove)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
