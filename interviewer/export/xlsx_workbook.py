@@ -152,13 +152,14 @@ def write_workbook(
     return written
 
 
-def _print_fitted(sheet) -> None:
+def _print_fitted(sheet, *, repeat_header: bool = True) -> None:
     """Printed (or turned into PDF), a sheet is landscape and one page wide."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_title_rows = "1:1"  # the header on every printed page
+    if repeat_header:
+        sheet.print_title_rows = "1:1"  # the header on every printed page
 
 
 def _discard(workbook: Workbook) -> None:
@@ -220,17 +221,26 @@ def _readme(
 ) -> None:
     lang = options.language
     sheet = workbook.create_sheet(sheet_title(tr("README", lang=lang)))
-    _print_fitted(sheet)
+    _print_fitted(sheet, repeat_header=False)
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 34
     sheet.column_dimensions["C"].width = 90
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+
+    written = 0
 
     def line(*values, bold=False):
+        nonlocal written
+        written += 1
+        # wrapped text needs a row tall enough for it: readers do not all grow rows
+        longest = max((len(str(value)) for value in values), default=0)
+        if longest > 95:
+            sheet.row_dimensions[written].height = 15 * math.ceil(longest / 95)
         cells = []
         for value in values:
             cell = WriteOnlyCell(sheet, value=value)
-            cell.alignment = wrap
+            # long text wraps; short text runs on into the empty cell beside it
+            cell.alignment = wrap if len(str(value)) > 95 else top
             if bold:
                 cell.font = Font(bold=True)
             cells.append(cell)
