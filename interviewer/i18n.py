@@ -1,7 +1,8 @@
 """Translation of user-visible text: English source strings, other languages from resources/i18n.
 
-Code marks text with ``tr("…")``; a catalog ``resources/i18n/<language>.toml`` maps each
-English string to its translation. A test proves every catalog covers every marked string.
+Code marks text with ``tr("…")``; a catalog ``resources/i18n/<language>.toml`` (with any
+``<language>-<part>.toml`` beside it) maps each English string to its translation. A test proves
+every catalog covers every marked string, and that no string is translated twice.
 """
 
 import tomllib
@@ -13,12 +14,34 @@ LANGUAGES = {"en": "English", "da": "Dansk"}
 _language = "en"
 
 
+def catalog_files(language: str) -> list:
+    """The catalog files of ``language``: ``<language>.toml`` first, then its parts."""
+    folder = resource("i18n")
+    parts = sorted(
+        (
+            f
+            for f in folder.iterdir()
+            if f.name.startswith(f"{language}-") and f.name.endswith(".toml")
+        ),
+        key=lambda f: f.name,
+    )
+    return [folder.joinpath(f"{language}.toml"), *parts]
+
+
 @cache
 def catalog(language: str) -> dict[str, str]:
+    """English text → its translation in ``language``; raises ValueError when two catalog
+    files translate the same text."""
     if language == "en":
         return {}
-    text = resource("i18n", f"{language}.toml").read_text("utf-8")
-    return tomllib.loads(text)["strings"]
+    strings: dict[str, str] = {}
+    for file in catalog_files(language):
+        part = tomllib.loads(file.read_text("utf-8"))["strings"]
+        twice = sorted(strings.keys() & part.keys())
+        if twice:
+            raise ValueError(f"{file.name} translates again: {twice}")
+        strings.update(part)
+    return strings
 
 
 def set_language(language: str) -> None:
@@ -30,8 +53,9 @@ def language() -> str:
     return _language
 
 
-def tr(text: str, *, lang: str | None = None, **values: object) -> str:
+def tr(text: str, /, *, lang: str | None = None, **values: object) -> str:
     """``text`` in ``lang`` (default: the app's current language), with ``{name}`` fields
-    filled from ``values``. Exports pass ``lang``: a report has its own language."""
+    filled from ``values``. Exports pass ``lang``: a report has its own language. ``text`` is
+    positional-only, so a field may itself be called ``text``."""
     translated = catalog(lang or _language).get(text, text)
     return translated.format(**values) if values else translated

@@ -58,3 +58,7 @@ def test_tr_translates_and_fills_fields():
         assert status == "x.sqlite · 3 interviews · i orden"
     finally:
         i18n.set_language("en")
+
+
+def test_a_field_may_be_named_like_the_text_parameter():
+    assert i18n.tr("“{text}” is not a number", text="ca. 50") == "“ca. 50” is not a number"
