@@ -1,5 +1,6 @@
 """How record values read in words, in the app and in exports alike."""
 
+from interviewer.figures import format_figure
 from interviewer.i18n import tr
 from interviewer.storage.models import (
     Effect,
@@ -43,28 +44,28 @@ def interview_status_labels(lang: str | None = None) -> dict[InterviewStatus, st
     }
 
 
-def format_number(value: float | None) -> str:
-    """50.0 as "50", 3.70 as "3.7"; None as ""."""
-    if value is None:
-        return ""
-    return str(int(value)) if value == int(value) else f"{value:g}"
+def format_number(value: float | None, lang: str | None = None) -> str:
+    """A figure as written in ``lang`` (default: the app's language): 50.0 as "50", 1250.5 as
+    "1.250,5" in Danish and "1,250.5" in English; None as ""."""
+    return format_figure(value, lang)
 
 
-def figure_text(effect: Effect) -> str:
-    """An effect's figure, e.g. "children placed outside the home: 48 → 11 children
-    (2015–2017)"; "" when it has none."""
+def figure_text(effect: Effect, lang: str | None = None) -> str:
+    """An effect's figure in ``lang``, e.g. "children placed outside the home: 48 → 11
+    children (2015–2017)"; "" when it has none."""
     if effect.baseline is None and effect.current is None:
         return ""
     metric = f"{effect.metric}: " if effect.metric else ""
     unit = f" {effect.unit}" if effect.unit else ""
     period = f" ({effect.period})" if effect.period else ""
     return (
-        f"{metric}{format_number(effect.baseline)} → {format_number(effect.current)}{unit}{period}"
+        f"{metric}{format_number(effect.baseline, lang)} → "
+        f"{format_number(effect.current, lang)}{unit}{period}"
     )
 
 
 def effect_summary(effect: Effect, lang: str | None = None) -> str:
     """ "Measured: description (figure)" in one line."""
     summary = f"{effect_kind_labels(lang)[effect.kind]}: {effect.description or '…'}"
-    figure = figure_text(effect)
+    figure = figure_text(effect, lang)
     return f"{summary}  ({figure})" if figure else summary
