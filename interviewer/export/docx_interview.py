@@ -146,7 +146,7 @@ def _build(session: Session, interview, options: ExportOptions):
                     item = document.add_paragraph(style="List Bullet")
                     item.add_run(f"{kinds[effect.kind]}: ").bold = True
                     item.add_run(text(effect.description or "—"))
-                    figure = figure_text(effect)
+                    figure = figure_text(effect, lang)
                     if figure:
                         item.add_run(f" — {text(figure)}")
         notes = answers.get(question.key)

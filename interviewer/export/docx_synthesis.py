@@ -320,7 +320,7 @@ def _build(session: Session, options: ExportOptions, progress):
                 (
                     initiative_of[e.initiative_id].title,
                     e.metric or e.description,
-                    f"{format_number(e.baseline)} → {format_number(e.current)}"
+                    f"{format_number(e.baseline, lang)} → {format_number(e.current, lang)}"
                     + (f" {e.unit}" if e.unit else ""),
                     e.period or "",
                     place[e.interview_id],

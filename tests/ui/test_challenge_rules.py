@@ -96,9 +96,9 @@ def test_a_fourth_challenge_is_refused_with_a_visible_reason(window):
 
 
 def test_a_figure_that_is_not_finite_is_not_saved(window):
-    from interviewer.ui.pages.effects_page import parse_number
+    from interviewer.figures import parse_figure
 
     for text in ("inf", "nan", "1e400", "-Infinity"):
         with pytest.raises(ValueError):
-            parse_number(text)
-    assert parse_number("3,7") == 3.7 and parse_number("1.250,5") == 1250.5
+            parse_figure(text)
+    assert parse_figure("3,7", "da") == 3.7 and parse_figure("1.250,5", "da") == 1250.5
