@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from interviewer.codebook import Codebook, load_codebook
 from interviewer.errors import DomainError
 from interviewer.guide import Guide, load_guide, parse_guide
-from interviewer.resources import default_guide
+from interviewer.resources import default_guide, municipalities
 from interviewer.storage.models import (
     Answer,
     Challenge,
@@ -37,11 +37,23 @@ from interviewer.storage.models import (
     Study,
     utc_now,
 )
+from interviewer.text_rules import clean_name, interviewer_id, match_listed, one_line_nfc
 
 REQUIRED_RESPONDENT_FIELDS = {
     "respondent_role": "the respondent's role",
     "service_area": "the service area",
     "municipality": "the municipality",
+}
+
+# The fields that hold one line, per record type: every service stores them through
+# ``_one_line``, so pasted line breaks become spaces whichever service wrote them.
+SINGLE_LINE_FIELDS: dict[type, frozenset[str]] = {
+    Interview: frozenset({"respondent_role", "municipality", "respondent_name", "location"}),
+    Challenge: frozenset({"title"}),
+    Initiative: frozenset({"title"}),
+    Effect: frozenset({"metric", "unit", "period"}),
+    Quote: frozenset({"speaker_role"}),
+    Interviewer: frozenset({"name"}),
 }
 
 
@@ -138,19 +150,30 @@ def _check_code(session: Session, study_id: uuid.UUID, kind: CodeKind, code: str
         raise DomainError(f"'{code}' is not a {kind.replace('_', ' ')} in the study's codebook")
 
 
+def municipality_name(text: str) -> str:
+    """A municipality as stored once its field is left: a clean name, spelt as in the list
+    of Denmark's municipalities when it is one of them in another case ("aarhus" → "Aarhus")."""
+    return match_listed(text, municipalities())
+
+
 def interviewer_named(*, session: Session, study: Study, name: str) -> Interviewer:
-    """The study's interviewer of that name, added if new."""
-    name = name.strip()
+    """The study's interviewer of that name, added if new. The name is compared and stored
+    clean (trimmed, single-spaced, NFC), so a typed and a pasted name are one person."""
+    name = clean_name(name)
     if not name:
         raise DomainError("An interviewer needs a name.")
-    found = session.exec(
-        select(Interviewer).where(Interviewer.study_id == study.id, Interviewer.name == name)
-    ).first()
+    # the same name gets the same id on every machine, so merged studies match people
+    person_id = interviewer_id(study.id, name)
+    found = (
+        session.get(Interviewer, person_id)
+        or session.exec(
+            select(Interviewer).where(Interviewer.study_id == study.id, Interviewer.name == name)
+        ).first()
+    )
     if found:
         return found
     with edit(session):
-        # the same name gets the same id on every machine, so merged studies match people
-        found = Interviewer(id=uuid.uuid5(study.id, name), study_id=study.id, name=name)
+        found = Interviewer(id=person_id, study_id=study.id, name=name)
         session.add(found)
     return found
 
@@ -193,12 +216,13 @@ def create_interview(
 ) -> Interview:
     """A new draft interview, with an empty answer for every question of the study's guide."""
     fields = {
-        "respondent_role": respondent_role.strip(),
+        "respondent_role": clean_name(respondent_role),
         "service_area": service_area,
-        "municipality": municipality.strip(),
-        "respondent_name": (respondent_name or "").strip() or None,
+        "municipality": municipality_name(municipality),
+        "respondent_name": clean_name(respondent_name or "") or None,
         "consent_given": consent_given,
         "consent_date": consent_date,
+        "location": clean_name(location),
     }
     _check_respondent(fields)
     _check_code(session, study.id, CodeKind.SERVICE_AREA, service_area)
@@ -210,7 +234,6 @@ def create_interview(
             interviewer_id=interviewer.id if interviewer else None,
             interview_date=interview_date,
             start_time=start_time,
-            location=location,
             mode=InterviewMode(mode),
             created_device=device,
             **fields,
@@ -252,6 +275,7 @@ def get_interview(*, session: Session, interview_id: uuid.UUID) -> Interview:
 def update_interview(*, session: Session, interview_id: uuid.UUID, **changes: Any) -> Interview:
     """Changes the interview's own fields (respondent, date, place, …)."""
     _only(changes, INTERVIEW_EDITABLE, "interview")
+    changes = _one_line(Interview, changes)
     interview = get_interview(session=session, interview_id=interview_id)
     merged = {field: getattr(interview, field) for field in INTERVIEW_EDITABLE} | changes
     _check_respondent(
@@ -413,7 +437,7 @@ def add_challenge(
         challenge = Challenge(
             interview_id=interview_id,
             rank=len(ranked) + 1,
-            title=title.strip(),
+            title=one_line_nfc(title).strip(),
             description=description,
             theme_code=theme_code,
         )
@@ -518,7 +542,7 @@ def add_initiative(
         initiative = Initiative(
             interview_id=interview_id,
             position=count,
-            title=title.strip(),
+            title=one_line_nfc(title).strip(),
             description=description,
             category_code=category_code,
             status=InitiativeStatus(status),
@@ -607,11 +631,9 @@ def add_effect(
             position=count,
             kind=EffectKind(kind),
             description=description,
-            metric=metric,
             baseline=baseline,
             current=current,
-            unit=unit,
-            period=period,
+            **_one_line(Effect, {"metric": metric, "unit": unit, "period": period}),
         )
         session.add(effect)
     return effect
@@ -675,7 +697,7 @@ def add_quote(
         quote = Quote(
             interview_id=interview_id,
             text=text,
-            speaker_role=(speaker_role or interview.respondent_role).strip(),
+            speaker_role=clean_name(speaker_role or interview.respondent_role),
             question_key=question_key,
             theme_code=theme_code,
             challenge_id=challenge_id,
@@ -830,8 +852,19 @@ def replace_study_files(
 # ------------------------------------------------------------------------- helpers
 
 
+def _one_line(model: type, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with the model's one-line fields on one line (see SINGLE_LINE_FIELDS)."""
+    single = SINGLE_LINE_FIELDS.get(model, frozenset())
+    return {
+        field: one_line_nfc(value) if field in single and isinstance(value, str) else value
+        for field, value in values.items()
+    }
+
+
 def _apply(session: Session, record: Record, changes: dict[str, Any]) -> Record:
-    """Writes already-checked changes to one record as one edit."""
+    """Writes already-checked changes to one record as one edit (one-line fields on one
+    line)."""
+    changes = _one_line(type(record), changes)
     with edit(session):
         for field, value in changes.items():
             setattr(record, field, value)

@@ -15,6 +15,7 @@ from interviewer.guide import parse_guide
 from interviewer.interviews import current_study
 from interviewer.storage.database import open_database
 from interviewer.storage.models import CodebookEntry, Interview, Interviewer, Study
+from interviewer.text_rules import clean_name, interviewer_id
 
 FORMAT, VERSION = "interviewer-study", 1
 
@@ -38,7 +39,7 @@ def export_study(
                 study.public_key_pem = public_key_pem.decode("ascii")
                 session.add(study)
                 session.commit()
-            names = sorted({*interviewers, *(p.name for p in study.interviewers)})
+            names = sorted({*map(clean_name, interviewers), *(p.name for p in study.interviewers)})
         with database.engine.connect() as connection:
             row = connection.execute(select(Study.__table__)).first()
             content = {
@@ -123,12 +124,12 @@ def install_study(
             for code in study["codes"]
         ],
     )
-    for name in interviewers:
+    for name in dict.fromkeys(map(clean_name, interviewers)):  # one person, one row
         connection.execute(
             insert(Interviewer.__table__).values(
-                id=uuid.uuid5(study_id, name),
+                id=interviewer_id(study_id, name),
                 study_id=study_id,
-                name=name,
+                name=clean_name(name),
                 created_at=now,
                 updated_at=now,
             )

@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, select
 from sqlmodel import col
 
 from interviewer.storage.models import Interview, Interviewer, InterviewStatus
+from interviewer.text_rules import clean_name
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class InterviewFilter:
         query = select(Interview.id).where(and_(*conditions))
         if self.interviewers:
             query = query.join(Interviewer, Interviewer.id == Interview.interviewer_id).where(
-                col(Interviewer.name).in_(self.interviewers)
+                col(Interviewer.name).in_([clean_name(name) for name in self.interviewers])
             )
         return query
 

@@ -5,6 +5,7 @@ from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QSortFilte
 
 from interviewer.i18n import tr
 from interviewer.listing import InterviewSummary
+from interviewer.text_rules import search_text, search_words
 from interviewer.wording import interview_status_labels
 
 NO_PARENT = QModelIndex()
@@ -63,9 +64,10 @@ class InterviewTableModel(QAbstractTableModel):
             column, order = self._sort
             key = self._columns[column][2]
             self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        # what the filter searches, lower-cased once rather than at every keystroke
+        # what the filter searches, folded once rather than at every keystroke
         self._haystacks = [
-            "\t".join(shown(row) for _, shown, _ in self._columns).lower() for row in self._rows
+            search_text("\t".join(shown(row) for _, shown, _ in self._columns))
+            for row in self._rows
         ]
 
     def summary(self, row: int) -> InterviewSummary:
@@ -96,7 +98,8 @@ class InterviewTableModel(QAbstractTableModel):
 
 
 class InterviewFilterModel(QSortFilterProxyModel):
-    """Keeps the rows whose text, in any column, contains every word typed."""
+    """Keeps the rows whose text, in any column, contains every word typed (compared in
+    NFC and case-folded, so a name typed and the same name pasted find the same rows)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -107,7 +110,7 @@ class InterviewFilterModel(QSortFilterProxyModel):
 
     def set_filter_text(self, text: str) -> None:
         self.beginFilterChange()
-        self._words = text.lower().split()
+        self._words = search_words(text)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row, source_parent):  # noqa: N802 - Qt's name
