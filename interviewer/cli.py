@@ -13,6 +13,7 @@ from interviewer.errors import InterviewerError
 from interviewer.export.options import ExportOptions, InterviewFilter
 from interviewer.i18n import LANGUAGES
 from interviewer.paths import DB_ENV_VAR, default_db_path
+from interviewer.storage.file_lock import writing
 
 
 def _add_db_option(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="the same seed gives the same interviews (default 1)",
     )
-    demo.set_defaults(run=run_demo)
+    demo.set_defaults(run=run_demo, writes=True)
 
     check = commands.add_parser(
         "check", help="check a database read-only; exit 0 when healthy, 1 otherwise"
@@ -165,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not encrypt, even when the study carries the team's key",
     )
-    bundle.set_defaults(run=run_export_bundle)
+    # the interview revisions a bundle carries are recorded in the database
+    bundle.set_defaults(run=run_export_bundle, writes=True)
 
     merge = commands.add_parser("merge", help="merge bundles into a central database")
     _add_db_option(merge, top_level=False)
@@ -182,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument(
         "--password-file", type=Path, metavar="FILE", help="the password of password-locked bundles"
     )
-    merge.set_defaults(run=run_merge)
+    merge.set_defaults(run=run_merge, writes=True)
 
     conflicts = commands.add_parser(
         "conflicts", help="list interviews changed in two places, or settle one"
@@ -231,11 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="an interviewer of the study (may be repeated)",
     )
-    study_export.set_defaults(run=run_study_export)
+    # sets up the study (and its key) in the database when it has none yet
+    study_export.set_defaults(run=run_study_export, writes=True)
     study_import = study_commands.add_parser("import", help="use a study file's study")
     _add_db_option(study_import, top_level=False)
     study_import.add_argument("file", type=Path, metavar="FILE")
-    study_import.set_defaults(run=run_study_import)
+    study_import.set_defaults(run=run_study_import, writes=True)
     return parser
 
 
@@ -420,6 +423,13 @@ def run_study_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def writes_database(args: argparse.Namespace) -> bool:
+    """Whether the command changes the database file (and so needs its writer lock)."""
+    if args.command == "conflicts":
+        return args.resolve is not None
+    return getattr(args, "writes", False)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.db is None:
@@ -430,6 +440,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app(args.db)
     try:
+        if writes_database(args):
+            # one writer per file: refused at once while the app (or a command) has it open
+            with writing(args.db):
+                return args.run(args)
         return args.run(args)
     except InterviewerError as error:
         print(f"interviewer {args.command}: {error}", file=sys.stderr)

@@ -112,18 +112,29 @@ def _configure_connection(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(path: Path) -> Engine:
+def _refuse_writes(dbapi_connection, _record) -> None:
+    # any INSERT, UPDATE or DELETE now fails with "attempt to write a readonly database"
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     engine = create_engine(f"sqlite:///{Path(path)}")
     event.listen(engine, "connect", _configure_connection)
+    if read_only:
+        event.listen(engine, "connect", _refuse_writes)
     return engine
 
 
 @dataclass
 class Database:
-    """An open database file: its path and engine. Sessions come from ``session()``."""
+    """An open database file: its path and engine. Sessions come from ``session()``.
+
+    A ``read_only`` database (the file is open for writing in another copy of the app) has an
+    engine whose connections refuse every write."""
 
     path: Path
     engine: Engine
+    read_only: bool = False
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -168,3 +179,47 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
         return row[0] if row else None
+
+
+def open_database_read_only(path: Path) -> Database:
+    """Opens a database file that another process writes: checked, never migrated, and every
+    connection refuses writes. Raises DatabaseRefused for a file we must not open, or one
+    that is not yet at this app's schema (the writer brings it up to date first)."""
+    path = Path(path)
+    revision = inspect_file(path)
+    if revision is None:
+        raise DamagedDatabase(
+            path, "the database is still being set up by the copy that has it open"
+        )
+    if revision != head_revision():
+        raise NewerDatabase(
+            path,
+            f"the copy of Interviewer that has this file open uses another schema ({revision})",
+        )
+    return Database(path=path, engine=make_engine(path, read_only=True), read_only=True)
+
+
+class ChangeWatcher:
+    """Tells whether another connection has committed to the file since the last look,
+    by SQLite's ``PRAGMA data_version`` on a connection of its own (cheap: no table is read).
+    ``close`` it when done."""
+
+    def __init__(self, path: Path):
+        self._connection = connect_read_only(path)
+        self._version = self._read()
+
+    def _read(self) -> int:
+        return self._connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        """True once after each commit by another connection; False otherwise, also when the
+        file cannot be read just now."""
+        try:
+            version = self._read()
+        except sqlite3.Error:
+            return False
+        changed, self._version = version != self._version, version
+        return changed
+
+    def close(self) -> None:
+        self._connection.close()

@@ -1,0 +1,96 @@
+"""One writer per database file: an OS lock on ``<db>.lock``, held while a copy of the app or
+a command writes the file.
+
+The lock is the operating system's (flock on Unix, LockFileEx on Windows), so it is freed the
+moment its holder dies: a process killed with SIGKILL never blocks the next start. The app
+and the command line call the same functions here.
+"""
+
+import inspect
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from interviewer.errors import InterviewerError
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseInUse(InterviewerError):
+    """Another process holds the file's writer lock; nothing was changed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(
+            f"{path} is open in the Interviewer app (or another command is writing it); "
+            "close it there first, then run this again"
+        )
+
+
+def lock_path(db_path: Path) -> Path:
+    """The lock file beside the database: ``study.sqlite`` → ``study.sqlite.lock``."""
+    db_path = Path(db_path).resolve()
+    return db_path.with_name(db_path.name + ".lock")
+
+
+def _os_lock(path: Path) -> FileLock:
+    options = {"timeout": 0, "thread_local": False}
+    # A soft lock (a file that merely exists) would outlive a killed holder: never fall back.
+    if "fallback_to_soft" in inspect.signature(FileLock.__init__).parameters:
+        options["fallback_to_soft"] = False
+    return FileLock(str(path), **options)
+
+
+class WriterLock:
+    """The held writer lock of one database file; ``release`` it when done (idempotent)."""
+
+    def __init__(self, db_path: Path, lock: FileLock):
+        self.db_path, self._lock = Path(db_path), lock
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release()
+
+
+def try_writer_lock(db_path: Path) -> WriterLock | None:
+    """Takes the writer lock of ``db_path`` if no other process (or other holder in this one)
+    has it; returns the held lock, or None when the file is open for writing elsewhere.
+
+    Raises OSError when the lock file cannot be made (a folder that cannot be written)."""
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = _os_lock(path)
+    try:
+        lock.acquire()
+    except Timeout:
+        return None
+    return WriterLock(db_path, lock)
+
+
+def is_open_for_writing(db_path: Path) -> bool:
+    """True while another holder has the writer lock of ``db_path`` (checked, not kept)."""
+    lock = try_writer_lock(db_path)
+    if lock is None:
+        return True
+    lock.release()
+    return False
+
+
+@contextmanager
+def writing(db_path: Path) -> Iterator[WriterLock]:
+    """Holds the writer lock of ``db_path`` for the block; raises DatabaseInUse at once when
+    the file is open for writing elsewhere (the app, or another command)."""
+    lock = try_writer_lock(db_path)
+    if lock is None:
+        raise DatabaseInUse(Path(db_path))
+    try:
+        yield lock
+    finally:
+        lock.release()
