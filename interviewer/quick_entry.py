@@ -205,3 +205,57 @@ def code_token_at(text: str, cursor: int | None = None) -> tuple[int, str] | Non
     if not starts:
         return None
     return starts[-1] + 1, before[starts[-1] + 1 :]
+
+
+# ------------------------------------------------------------------------- effects
+# (appended by the effects part; the figures are read in the app's language)
+
+from interviewer.figures import FigureError, parse_figure  # noqa: E402 - the effects section
+
+# "before > now": either side may be left out ("50>" or ">7"); "→" reads like ">"
+_FIGURE_ARROW = re.compile(r"\s*(?:>|→|->)\s*")
+_KIND_THEN_FIGURE = re.compile(r"^([^\W\d_]*)\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class EffectEntry:
+    description: str
+    kind: Any = None  # the matched kind value; None: the caller's default
+    baseline: float | None = None
+    current: float | None = None
+
+
+def parse_effect(
+    line: str, kinds: Sequence[tuple[Any, str]], lang: str | None = None
+) -> EffectEntry:
+    """``description #<kind> <before>><now>`` → an ``EffectEntry``; ``kinds`` are
+    ``(value, label)`` pairs, matched by letter as ``match_letter`` does (English m/o/e/n).
+    Examples: ``#m 50>7`` (measured, 50 before, 7 now), ``#o`` (observed), ``#m 1.250>900``
+    (Danish), ``#m >7`` (only now), ``#m 7`` (one number is the value now), ``#50>7`` (a figure
+    without a kind letter is measured, the first kind). Numbers are read in ``lang`` (default:
+    the app's language). Raises ``UnknownCode`` for an unknown letter or a figure that is not
+    a number; its reason never repeats the typed text."""
+    description, token = split_line(line)
+    if not token:
+        return EffectEntry(description)
+    letters, figure = _KIND_THEN_FIGURE.match(token).groups()
+    kind = match_letter(letters, kinds, "kind") if letters else None
+    baseline = current = None
+    if figure.strip():
+        before, arrow, now = _split_arrow(figure)
+        try:
+            baseline = parse_figure(before, lang) if arrow else None
+            current = parse_figure(now, lang)
+        except FigureError as error:
+            raise UnknownCode(error.reason) from None
+        if kind is None and (baseline is not None or current is not None):
+            kind = kinds[0][0]
+    return EffectEntry(description, kind, baseline, current)
+
+
+def _split_arrow(figure: str) -> tuple[str, str, str]:
+    """ "50>7" → ("50", ">", "7"); "7" → ("", "", "7")."""
+    parts = _FIGURE_ARROW.split(figure.strip(), maxsplit=1)
+    if len(parts) == 1:
+        return "", "", parts[0]
+    return parts[0], ">", parts[1]
