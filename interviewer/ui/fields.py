@@ -3,18 +3,28 @@
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt
+from PySide6.QtGui import QAction, QKeySequence, QTextOption, QValidator
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from interviewer.i18n import language, tr
+from interviewer.quick_entry import code_token_at, one_line
 from interviewer.resources import municipalities
 from interviewer.storage.models import CodebookEntry
+from interviewer.text_rules import one_line_nfc
 from interviewer.ui.interview_context import InterviewContext
 
+# A list row shows at most this many characters of a record's text: a row is one line, and a
+# 300,000-character word laid out in full would freeze the page.
+ROW_CHARACTERS = 160
+TOOLTIP_CHARACTERS = 600
 
-def set_quietly(widget, value) -> None:
-    """Shows a stored value without it counting as an edit."""
+
+def set_quietly(widget, value, *, keep_typing: bool = False) -> None:
+    """Shows a stored value without it counting as an edit. With ``keep_typing``, a text
+    field that has the focus keeps its text (it is being typed and saved as typed)."""
+    if keep_typing and widget.hasFocus() and isinstance(widget, QLineEdit | QPlainTextEdit):
+        return
     widget.blockSignals(True)
     try:
         if isinstance(widget, QPlainTextEdit):
@@ -33,17 +43,70 @@ def set_quietly(widget, value) -> None:
         widget.blockSignals(False)
 
 
+class OneLineValidator(QValidator):
+    """Keeps a line edit on one line: every line break typed, pasted, dropped or set becomes
+    one space, and the text is in Unicode NFC, in the widget itself (so what is shown is what
+    is saved)."""
+
+    def validate(self, text: str, position: int):
+        fixed = one_line_nfc(text)
+        if fixed != text:
+            # the cursor stays after the same character: count what comes before it
+            position = len(one_line_nfc(text[:position]))
+        return QValidator.State.Acceptable, fixed, position
+
+
+def one_line_edit(widget: QLineEdit | None = None) -> QLineEdit:
+    """Makes ``widget`` (a new QLineEdit when None) a one-line field: see OneLineValidator.
+    Call it for every QLineEdit whose text is saved; a field that already has a validator
+    (a number) keeps its own. Returns the widget."""
+    widget = widget if widget is not None else QLineEdit()
+    if widget.validator() is None:
+        widget.setValidator(OneLineValidator(widget))
+    return widget
+
+
+def wrap_anywhere(widget: QPlainTextEdit) -> QPlainTextEdit:
+    """Lets ``widget`` wrap inside a word when the word is wider than the field: a very long
+    unbroken word otherwise takes seconds to lay out. Returns the widget."""
+    widget.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    return widget
+
+
+def text_area(*, height: int | None = None, tab_changes_focus: bool = True) -> QPlainTextEdit:
+    """A QPlainTextEdit as every page uses one: wraps anywhere (see wrap_anywhere), Tab
+    leaves it, ``height`` pixels high when given."""
+    widget = wrap_anywhere(QPlainTextEdit())
+    widget.setTabChangesFocus(tab_changes_focus)
+    if height is not None:
+        widget.setFixedHeight(height)
+    return widget
+
+
+def row_text(text: str, limit: int = ROW_CHARACTERS) -> str:
+    """``text`` as one list row: each line break (and tab) one space, and at most ``limit``
+    characters, ending in "…" when cut."""
+    line = one_line(text).replace("\t", " ")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def autosave_text(
     context: InterviewContext,
     widget: QLineEdit | QPlainTextEdit,
     key: Callable[[], Any],
     save: Callable[[Any, str], Any],
+    on_left: Callable[[], Any] | None = None,
 ) -> None:
     """Saves the widget's text through ``save(record, text)`` as it is typed and on leaving it.
 
     ``key()`` names the record being edited, read at each keystroke, so one editor can serve
-    the selected item of a list without a late save landing on another item.
+    the selected item of a list without a late save landing on another item. A QLineEdit is
+    made a one-line field (``one_line_edit``): pasted line breaks become spaces, shown and
+    saved. ``on_left()`` runs after the save on leaving the field (a page shows the stored
+    value again there, e.g. when an empty title was refused).
     """
+    if isinstance(widget, QLineEdit):
+        one_line_edit(widget)
 
     def typed(*_):
         text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
@@ -55,18 +118,60 @@ def autosave_text(
         widget.textChanged.connect(typed)
     else:
         widget.textEdited.connect(typed)
-    widget.installEventFilter(_FlushOnFocusOut(context, widget))
+    widget.installEventFilter(_FlushOnFocusOut(context, widget, on_left))
 
 
 class _FlushOnFocusOut(QObject):
-    def __init__(self, context: InterviewContext, parent):
+    def __init__(self, context: InterviewContext, parent, on_left=None):
         super().__init__(parent)
-        self.context = context
+        self.context, self.on_left = context, on_left
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.FocusOut:
             self.context.flush()
+            if self.on_left is not None:
+                self.on_left()
         return False
+
+
+class CodeCompleter(QCompleter):
+    """The popup that typing ``#`` in a new-item line opens: the numbered codes ("3  Blame
+    culture"), narrowed by what follows the ``#`` (its number or any part of its label).
+    Choosing one puts its number after the ``#``; Enter adds the item as typed."""
+
+    def __init__(self, line: QLineEdit, labels: list[str]):
+        entries = [f"{number}  {label}" for number, label in enumerate(labels, start=1)]
+        super().__init__(line)
+        self.setModel(QStringListModel(entries, self))  # owned by the completer: kept alive
+        self.setWidget(line)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setMaxVisibleItems(12)
+        self.line = line
+        line.textEdited.connect(self._typed)
+        self.activated[str].connect(self._chosen)
+
+    def _typed(self, text: str) -> None:
+        found = code_token_at(text, self.line.cursorPosition())
+        if found is None:
+            self.popup().hide()
+            return
+        self.setCompletionPrefix(found[1].strip())
+        if self.completionCount():
+            self.complete()
+        else:
+            self.popup().hide()
+
+    def _chosen(self, entry: str) -> None:
+        text, cursor = self.line.text(), self.line.cursorPosition()
+        found = code_token_at(text, cursor)
+        if found is None:
+            return
+        number = entry.split(maxsplit=1)[0]
+        start = found[0]
+        self.line.setText(text[:start] + number + text[cursor:])
+        self.line.setCursorPosition(start + len(number))
 
 
 def fit_combo(combo: QComboBox) -> QComboBox:

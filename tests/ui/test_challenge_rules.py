@@ -7,7 +7,7 @@ from interviewer import interviews as svc
 from interviewer.demo import add_sample_interview
 from interviewer.storage.database import open_database
 from interviewer.ui.interview_window import InterviewWindow
-from tests.ui.keyboard import focused, press, shortcut
+from tests.ui.keyboard import focused, press, shortcut, type_text
 
 
 @pytest.fixture
@@ -87,8 +87,15 @@ def test_a_drop_reorders_through_the_same_rule(window):
 
 def test_a_fourth_challenge_is_refused_with_a_visible_reason(window):
     page = window.pages[2]
-    assert not page.new_title.isEnabled()
+    # the line stays usable (focus never jumps away from it); it says why, and Enter there
+    # says it again, keeping what was typed
+    assert page.new_title.isEnabled() and focused() is page.new_title
     assert not page.note.isHidden() and "Remove one" in page.note.text()
+    type_text("A fourth one")
+    press(Qt.Key.Key_Return)
+    assert focused() is page.new_title and page.new_title.text() == "A fourth one"
+    assert not window.message.isHidden() and "Remove one" in window.message.text()
+    assert len(stored(window)) == 3
     assert page.add("A fourth one") is None  # even if asked directly, the rule says no
     assert not window.message.isHidden()
     assert "at most 3 challenges" in window.message.text()

@@ -1,5 +1,6 @@
 """Question 2: the respondent's most significant challenges, ranked 1..n (at most the guide's n).
 
+Add one with its theme in one line: ``short title #3`` (theme 3) or ``short title #blame``.
 Reorder with Alt+Up/Alt+Down or by dragging. Removals and reorders can be undone.
 """
 
@@ -7,18 +8,23 @@ import uuid
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from interviewer import interviews as svc
-from interviewer.i18n import tr
+from interviewer.i18n import language, tr
+from interviewer.quick_entry import parse_challenge
 from interviewer.storage.models import Challenge, CodeKind
-from interviewer.ui.fields import CodeCombo, autosave_text, none_text, set_quietly
-from interviewer.ui.pages.record_list import RecordListPage
+from interviewer.ui.fields import CodeCombo, autosave_text, none_text, row_text, text_area
+from interviewer.ui.pages.record_list import TITLE_CHARACTERS, RecordListPage
 
 
 class ChallengesPage(RecordListPage):
     def __init__(self, context, question, parent=None):
-        self.new_placeholder = tr("New challenge: type a short title and press Enter")
+        self.new_placeholder = tr("New challenge: a short title, then #3 for theme 3, Enter")
+        self.new_hint = tr(
+            "After # a theme's number or first letters (#blame); typing # lists the themes. "
+            "Alt+↑/↓ moves the selected challenge."
+        )
         self.list_name = tr("Ranked challenges")
         self.limit = context.guide.max_challenges
         super().__init__(context, question, parent, draggable=True)
@@ -41,9 +47,7 @@ class ChallengesPage(RecordListPage):
             self.addAction(action)
         self.title_edit = QLineEdit()
         self.theme = CodeCombo(context.code_entries(CodeKind.CHALLENGE_THEME), none_text())
-        self.description = QPlainTextEdit()
-        self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(100)
+        self.description = text_area(height=100)
         self.add_field(tr("Title"), self.title_edit)
         self.add_field(tr("Theme"), self.theme)
         self.add_field(tr("Description"), self.description)
@@ -53,9 +57,22 @@ class ChallengesPage(RecordListPage):
                 session=context.session, challenge_id=challenge_id, **{field: text}
             )
 
-        autosave_text(context, self.title_edit, self.selected_id, save("title"))
-        autosave_text(context, self.description, self.selected_id, save("description"))
+        autosave_text(context, self.title_edit, self.selected_id, save("title"), self.show_stored)
+        autosave_text(
+            context, self.description, self.selected_id, save("description"), self.show_stored
+        )
         self.theme.activated.connect(lambda _: self._set_theme())
+
+    def themes(self) -> list[tuple[str, str]]:
+        """The challenge themes as (code, label) in codebook order, labels in the app's
+        language: what ``#`` numbers and matches."""
+        return [
+            (entry.code, entry.label(language()))
+            for entry in self.context.code_entries(CodeKind.CHALLENGE_THEME)
+        ]
+
+    def code_labels(self) -> list[str]:
+        return [label for _, label in self.themes()]
 
     def records(self) -> list[Challenge]:
         return svc.live_challenges(
@@ -64,7 +81,8 @@ class ChallengesPage(RecordListPage):
 
     def item_text(self, challenge: Challenge) -> str:
         theme = self.context.code_label(CodeKind.CHALLENGE_THEME, challenge.theme_code)
-        return f"{challenge.rank}.  {challenge.title}" + (f"  —  {theme}" if theme else "")
+        title = row_text(challenge.title, TITLE_CHARACTERS)
+        return f"{challenge.rank}.  {title}" + (f"  —  {theme}" if theme else "")
 
     def add_allowed(self) -> str:
         if len(self.records()) >= self.limit:
@@ -75,11 +93,14 @@ class ChallengesPage(RecordListPage):
             )
         return ""
 
-    def add(self, title: str):
-        context = self.context
+    def add(self, line: str):
+        context, entry = self.context, parse_challenge(line, self.themes())
         return context.save(
             lambda: svc.add_challenge(
-                session=context.session, interview_id=context.interview_id, title=title
+                session=context.session,
+                interview_id=context.interview_id,
+                title=entry.title,
+                theme_code=entry.theme_code,
             )
         )
 
@@ -102,9 +123,9 @@ class ChallengesPage(RecordListPage):
             self.down_button,
         ):
             widget.setEnabled(challenge is not None)
-        set_quietly(self.title_edit, challenge.title if challenge else "")
-        set_quietly(self.description, challenge.description if challenge else "")
-        set_quietly(self.theme, challenge.theme_code if challenge else None)
+        self.show_value(self.title_edit, challenge.title if challenge else "")
+        self.show_value(self.description, challenge.description if challenge else "")
+        self.show_value(self.theme, challenge.theme_code if challenge else None)
 
     def _set_theme(self) -> None:
         challenge_id, code = self.selected_id(), self.theme.currentData()

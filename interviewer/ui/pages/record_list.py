@@ -1,5 +1,6 @@
-"""A step page holding a list of records: type a title and press Enter to add one, select one
-to edit it below, Delete removes it (undoably)."""
+"""A step page holding a list of records: type a title (with the quick-entry syntax of
+interviewer.quick_entry) and press Enter to add one, select one to edit it below, Delete
+removes it (undoably)."""
 
 import uuid
 
@@ -13,28 +14,47 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QWidget,
 )
 
 from interviewer.guide import Question
 from interviewer.i18n import language, tr
-from interviewer.ui.fields import on_delete_key
-from interviewer.ui.pages.base import StepPage
+from interviewer.quick_entry import UnknownCode
+from interviewer.ui.fields import (
+    TOOLTIP_CHARACTERS,
+    CodeCompleter,
+    on_delete_key,
+    one_line_edit,
+    row_text,
+    set_quietly,
+)
+from interviewer.ui.pages.base import StepPage, show_refusal
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+# A title's share of a row, so the codes after it stay visible however long the title is.
+TITLE_CHARACTERS = 90
 
 
 class RecordList(QListWidget):
-    """The list of a record page; with ``draggable`` it is reordered by dragging."""
+    """The list of a record page; with ``draggable`` it is reordered by dragging. Each row is
+    one line, elided in the middle: a record's text never wraps or grows a row, and the codes
+    at its end (a theme, a status) stay readable."""
 
     def __init__(self, on_reordered=None, parent=None):
         super().__init__(parent)
         self.on_reordered = on_reordered
+        self.setWordWrap(False)
+        self.setUniformItemSizes(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         if on_reordered is not None:
             self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
             self.setDefaultDropAction(Qt.DropAction.MoveAction)
 
     def ids(self) -> list[uuid.UUID]:
         return [self.item(row).data(ID_ROLE) for row in range(self.count())]
+
+    def texts(self) -> list[str]:
+        return [self.item(row).text() for row in range(self.count())]
 
     def dropEvent(self, event):  # noqa: N802 - Qt's name
         super().dropEvent(event)
@@ -43,23 +63,38 @@ class RecordList(QListWidget):
 
 
 class RecordListPage(StepPage):
+    """The shared behaviour of the list pages (challenges, initiatives).
+
+    What is shown is what is stored: the rows are rebuilt from storage after every save (the
+    context's ``changed``), undo and step switch; the editor shows the selected record's
+    stored values, except the text field being typed in (saved as typed). Focus after an add
+    is always the new-item line, also when the limit is reached (the line stays enabled and
+    says why; Enter there repeats it).
+    """
+
     new_placeholder = ""
+    new_hint = ""
     list_name = ""
 
     def __init__(self, context, question: Question, parent=None, *, draggable=False):
         super().__init__(context, parent)
         self.question, self.key = question, question.key
         self._shown_id: uuid.UUID | None = None
+        self._keep_typing = False
+        self._entry_error = ""
         self.add_question_header(question)
 
-        self.new_title = QLineEdit(placeholderText=self.new_placeholder)
+        self.new_title = one_line_edit(QLineEdit(placeholderText=self.new_placeholder))
         self.new_title.setAccessibleName(self.new_placeholder)
         self.new_title.returnPressed.connect(self._add)
+        self.new_title.textEdited.connect(self._new_line_edited)
         self.body.addWidget(self.new_title)
-        self.note = QLabel()
-        self.note.setObjectName("refusal")
-        self.note.setWordWrap(True)
-        self.note.hide()
+        self.hint = QLabel(self.new_hint)
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(bool(self.new_hint))
+        self.body.addWidget(self.hint)
+        self.note = self.refusal_label()
         self.body.addWidget(self.note)
 
         self.list = RecordList(self.reordered if draggable else None)
@@ -83,6 +118,10 @@ class RecordListPage(StepPage):
         self.body.addLayout(self.form)
         self.build_editor()
         self.body.addStretch()
+        labels = self.code_labels()
+        self.completer = CodeCompleter(self.new_title, labels) if labels else None
+        self._order_buttons_for_tab()
+        context.changed.connect(self._stored_changed)
 
     # ------------------------------------------------------------------ for subclasses
 
@@ -92,8 +131,10 @@ class RecordListPage(StepPage):
     def item_text(self, record) -> str:
         raise NotImplementedError
 
-    def add(self, title: str):
-        """Adds a record through a service call; returns it, or None when refused."""
+    def add(self, line: str):
+        """Adds a record from a new-item line (quick-entry syntax) through a service call;
+        returns it, or None when a rule refused it. Raises UnknownCode for a ``#`` token
+        that names no code (nothing is added)."""
         raise NotImplementedError
 
     def remove(self, record) -> None:
@@ -104,8 +145,12 @@ class RecordListPage(StepPage):
         raise NotImplementedError
 
     def show_record(self, record) -> None:
-        """Fills the editor with ``record`` (None: nothing selected)."""
+        """Fills the editor with ``record`` (None: nothing selected), through ``show_value``."""
         raise NotImplementedError
+
+    def code_labels(self) -> list[str]:
+        """The labels the ``#`` completer lists, numbered from 1 in this order."""
+        return []
 
     def reordered(self, ids: list[uuid.UUID]) -> None:
         pass
@@ -120,7 +165,7 @@ class RecordListPage(StepPage):
         return self.question.title.in_language(language())
 
     def first_field(self):
-        return self.new_title if self.new_title.isEnabled() else self.list
+        return self.new_title
 
     def selected_id(self) -> uuid.UUID | None:
         item = self.list.currentItem()
@@ -130,16 +175,53 @@ class RecordListPage(StepPage):
         self.form.addRow(label, field)
         field.setAccessibleName(label)
 
+    def show_value(self, widget, value) -> None:
+        """Shows a stored value in an editor widget; the text field being typed in keeps its
+        text while the same record stays selected."""
+        set_quietly(widget, value, keep_typing=self._keep_typing)
+
+    def _order_buttons_for_tab(self) -> None:
+        """Tab runs list → the buttons left to right as drawn → the editor."""
+        buttons = [
+            item.widget() for i in range(self.buttons.count()) if (item := self.buttons.itemAt(i))
+        ]
+        chain = [self.list, *(button for button in buttons if button is not None)]
+        first_field = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
+        if first_field is not None and first_field.widget() is not None:
+            chain.append(first_field.widget())
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    def _new_line_edited(self, _text: str) -> None:
+        if self._entry_error:
+            self._entry_error = ""
+            self._update_note()
+
+    def _update_note(self) -> None:
+        show_refusal(self.note, self._entry_error or self.add_allowed())
+
     def _add(self) -> None:
-        title = self.new_title.text().strip()
-        if not title:
+        if self.completer is not None:
+            self.completer.popup().hide()
+        line = self.new_title.text()
+        if not line.strip():
             return
-        record = self.add(title)
+        refusal = self.add_allowed()
+        if refusal:  # the typed text stays; the reason is said again
+            self._entry_error = ""
+            self._update_note()
+            self.context.refused.emit(refusal)
+            return
+        try:
+            record = self.add(line)
+        except UnknownCode as error:
+            self._entry_error = error.reason
+            self._update_note()
+            return
         if record is not None:
             self.new_title.clear()
+            self._entry_error = ""
             self.refresh(select=record.id)
-            if not self.new_title.isEnabled():
-                self.list.setFocus()
 
     def _remove(self) -> None:
         selected = self.selected_id()
@@ -148,9 +230,13 @@ class RecordListPage(StepPage):
             self.remove(record)
             self.refresh()
 
+    def _stored_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
     def refresh(self, select: uuid.UUID | None = None) -> None:
-        """Shows the stored records. The editor is reloaded only when the selection moved to
-        another record, so a refresh never overwrites text being typed."""
+        """Shows the stored records: every row, and the selected record in the editor (the
+        field being typed in keeps its text; see ``show_value``)."""
         keep = select or self.selected_id()
         records = self.records()
         self.list.blockSignals(True)
@@ -161,27 +247,34 @@ class RecordListPage(StepPage):
                 item.setData(ID_ROLE, record.id)
                 self.list.addItem(item)
         for row, record in enumerate(records):
-            self.list.item(row).setText(self.item_text(record))
-            self.list.item(row).setToolTip(self.item_text(record))
+            text = self.item_text(record)
+            item = self.list.item(row)
+            if item.text() != row_text(text):
+                item.setText(row_text(text))
+                item.setToolTip(row_text(text, TOOLTIP_CHARACTERS))
             if record.id == keep:
                 self.list.setCurrentRow(row)
         if self.list.currentItem() is None and self.list.count():
             self.list.setCurrentRow(0)
         self.list.blockSignals(False)
-        refusal = self.add_allowed()
-        self.new_title.setEnabled(not refusal)
-        self.note.setText(f"⚠ {refusal}" if refusal else "")
-        self.note.setVisible(bool(refusal))
-        if self.selected_id() != self._shown_id:
-            self._show_selected(records)
+        self._update_note()
+        self._show_selected(records, keep_typing=self.selected_id() == self._shown_id)
+
+    def show_stored(self) -> None:
+        """Shows the selected record's stored values again (after leaving a field)."""
+        self._show_selected(self.records(), keep_typing=True)
 
     def _selection_changed(self) -> None:
         self.context.flush()
-        self._show_selected(self.records())
+        self._show_selected(self.records(), keep_typing=False)
 
-    def _show_selected(self, records) -> None:
+    def _show_selected(self, records, *, keep_typing: bool) -> None:
         selected = self.selected_id()
         record = next((r for r in records if r.id == selected), None)
         self._shown_id = selected
         self.remove_button.setEnabled(record is not None)
-        self.show_record(record)
+        self._keep_typing = keep_typing
+        try:
+            self.show_record(record)
+        finally:
+            self._keep_typing = False
