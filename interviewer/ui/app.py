@@ -13,7 +13,8 @@ from interviewer.errors import DatabaseRefused
 from interviewer.i18n import set_language, tr
 from interviewer.paths import log_dir
 from interviewer.storage.backup import start_background_backup
-from interviewer.storage.database import Database, open_database
+from interviewer.storage.database import Database, open_database, open_database_read_only
+from interviewer.storage.file_lock import WriterLock, try_writer_lock
 from interviewer.storage.models import Interview
 from interviewer.ui.main_window import MainWindow
 from interviewer.ui.settings import Preferences, open_interviews, set_open_interviews
@@ -38,15 +39,24 @@ def setup_logging() -> None:
     logging.getLogger().setLevel(logging.INFO)
 
 
+def error_frames(kind, tb) -> str:
+    """The exception's type and where it was raised (file, line, function), and nothing
+    else: an exception's message and its frames' values can carry typed text."""
+    frames = [
+        f"  {Path(frame.filename).name}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(tb)
+    ]
+    return "\n".join([getattr(kind, "__qualname__", str(kind)), *frames])
+
+
 def _report_unexpected_error(kind, value, tb) -> None:
-    log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+    log.error("unexpected error: %s", error_frames(kind, tb))
     QMessageBox.critical(
         None,
         tr("Something went wrong"),
         tr(
-            "Interviewer met an unexpected error: {error}\n\nYour saved work is safe. "
-            "The details are in the log: {log}",
-            error=value,
+            "Interviewer met an unexpected error. Your saved work is safe, and you can go on "
+            "working.\n\nWhere it happened is in the log (without anything you typed): {log}",
             log=log_file(),
         ),
     )
@@ -85,6 +95,10 @@ class App:
         self.qt_app, self.database = qt_app, database
         self.main_window: MainWindow | None = None
 
+    @property
+    def read_only(self) -> bool:
+        return self.database.read_only
+
     def show(self) -> MainWindow:
         reopen = []
         if self.main_window is not None:  # rebuilding after a change of language or text size
@@ -103,7 +117,11 @@ class App:
         return window
 
     def offer_recovery(self) -> list:
-        """After a crash, offers to return to the interviews that were open."""
+        """After a crash, offers to return to the interviews that were open, each at the step
+        and field where the interviewer was. A read-only copy offers nothing: the interviews
+        listed are the other copy's, open there now."""
+        if self.read_only:
+            return []
         ids = [i for i in open_interviews(self.database.path) if self._exists(i)]
         set_open_interviews(self.database.path, [])
         if not ids:
@@ -119,13 +137,31 @@ class App:
         if answer != QMessageBox.StandardButton.Yes:
             return []
         for interview_id in ids:
-            self.main_window.open_interview(interview_id)
+            self.main_window.open_interview(interview_id, return_to_place=True)
         return ids
 
     def _exists(self, interview_id) -> bool:
         with self.database.session() as session:
             interview = session.get(Interview, interview_id)
             return interview is not None and interview.deleted_at is None
+
+
+def open_for_app(db_path: Path) -> tuple[Database, WriterLock | None]:
+    """Opens ``db_path`` for writing under its writer lock, or read-only when another copy of
+    the app (or a command) writes it. Raises DatabaseRefused."""
+    try:
+        lock = try_writer_lock(db_path)
+    except OSError as error:  # a folder where no lock file can be made: SQLite still locks
+        log.warning("no writer lock for %s: %s", Path(db_path).name, error.strerror)
+        return open_database(db_path, backup=False), None
+    if lock is None:
+        log.info("%s is open for writing elsewhere; opening it read-only", Path(db_path).name)
+        return open_database_read_only(db_path), None
+    try:
+        return open_database(db_path, backup=False), lock
+    except BaseException:
+        lock.release()
+        raise
 
 
 def run_app(db_path: Path) -> int:
@@ -136,7 +172,7 @@ def run_app(db_path: Path) -> int:
     setup_logging()
     apply_preferences(qt_app)
     try:
-        database = open_database(db_path, backup=False)
+        database, lock = open_for_app(db_path)
     except DatabaseRefused as refusal:
         log.warning("refused to open %s: %s", refusal.path, refusal.reason)
         QMessageBox.critical(
@@ -153,9 +189,12 @@ def run_app(db_path: Path) -> int:
     sys.excepthook = _report_unexpected_error
     app = App(qt_app, database)
     app.show()
-    start_background_backup(database.path)
-    QTimer.singleShot(0, app.offer_recovery)
+    if not database.read_only:
+        start_background_backup(database.path)
+        QTimer.singleShot(0, app.offer_recovery)
     try:
         return qt_app.exec()
     finally:
         database.close()
+        if lock is not None:
+            lock.release()

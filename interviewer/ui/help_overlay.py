@@ -1,6 +1,11 @@
-"""F1: the keyboard shortcuts, listed over the window."""
+"""F1: every keyboard shortcut of both windows, listed over the window and read by keyboard.
+
+The window commands come from the table that builds the menus (ui/commands.py), so the list
+cannot drift from the keys; the keys that belong to fields and lists are listed below them.
+"""
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -12,60 +17,94 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from interviewer.guide import Guide
 from interviewer.i18n import tr
+from interviewer.ui.commands import all_commands, interview_menus, key_text, main_menus, plain
+from interviewer.ui.commands import step_titles as guide_steps
 
 
-def shortcuts() -> list[tuple[str, str]]:
+def field_keys() -> list[tuple[str, str]]:
+    """Keys that belong to a field or a list rather than to a window."""
     return [
-        ("Ctrl+N", tr("New interview (main window)")),
-        ("Enter", tr("Open the selected interview (main window)")),
-        ("Ctrl+0 … Ctrl+5", tr("Go to a step: respondent, questions 1–4, review")),
-        ("Ctrl+Tab / Ctrl+Shift+Tab", tr("Next / previous step")),
-        ("Ctrl+G", tr("Grab a quote, word for word, from any step")),
-        ("Enter / Shift+Enter / Esc", tr("In the quote box: keep / new line / drop")),
-        ("Ctrl+Shift+N", tr("Write notes for this step")),
-        ("Ctrl+Shift+P", tr("Show or hide the side panel")),
+        ("Alt+" + tr("letter"), tr("Open a menu (the underlined letter)")),
+        ("Tab / Shift+Tab", tr("Next / previous field")),
         (tr("Enter in a “New …” field"), tr("Add a challenge, initiative or effect")),
         ("Alt+↑ / Alt+↓", tr("Move the selected challenge up or down")),
         ("Delete", tr("Remove the selected item (in a list)")),
-        ("Ctrl+Z / Ctrl+Shift+Z", tr("Undo / redo a removal or a reorder")),
-        ("Tab / Shift+Tab", tr("Next / previous field")),
-        ("Ctrl+Shift+E", tr("Export: the study (main window) or this interview (Word)")),
-        ("Ctrl+W", tr("Close the interview (everything is already saved)")),
-        ("F1", tr("This help")),
+        ("Enter / Shift+Enter / Esc", tr("In the quote box: keep / new line / drop")),
     ]
 
 
+# Rows a part of the app adds to the help for its own keys (a step page's quick entry, say):
+# (keys, what they do), each translated by tr() where it is added.
+EXTRA_ROWS: list[tuple[str, str]] = []
+
+
+def shortcuts(guide: Guide, steps: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """(keys, what they do, where) for every command of both windows and the field keys."""
+    rows = []
+    for where, menus in (
+        (tr("Main window"), main_menus()),
+        (tr("Interview window"), interview_menus(steps or guide_steps(guide))),
+    ):
+        for command in all_commands(menus):
+            keys = key_text(command)
+            if keys:
+                rows.append((keys, command.help or plain(command.text).rstrip("…"), where))
+    fields = tr("In fields and lists")
+    rows += [(keys, meaning, fields) for keys, meaning in [*field_keys(), *EXTRA_ROWS]]
+    return rows
+
+
 class HelpOverlay(QDialog):
-    def __init__(self, parent=None):
+    """The list of shortcuts; the table takes the focus, so arrows, Page Down and End scroll
+    it, and Esc closes."""
+
+    def __init__(self, guide: Guide, parent=None, *, steps: list[str] | None = None):
         super().__init__(parent)
         self.setWindowTitle(tr("Keyboard shortcuts"))
-        rows = shortcuts()
-        table = QTableWidget(len(rows), 2)
-        table.setHorizontalHeaderLabels([tr("Keys"), tr("What they do")])
+        self.rows = shortcuts(guide, steps)
+        table = QTableWidget(len(self.rows), 3)
+        self.table = table
+        table.setHorizontalHeaderLabels([tr("Keys"), tr("What they do"), tr("Where")])
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAccessibleName(tr("Keyboard shortcuts"))
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a list to read, not to edit
-        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.setWordWrap(False)
-        row_height = self.fontMetrics().lineSpacing() + 14
-        table.verticalHeader().setDefaultSectionSize(row_height)
-        for row, (keys, meaning) in enumerate(rows):
-            table.setItem(row, 0, QTableWidgetItem(keys))
+        table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # read by keyboard: arrows, Page Down
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setTabKeyNavigation(False)
+        table.setWordWrap(True)
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for row, (keys, meaning, where) in enumerate(self.rows):
+            key_item = QTableWidgetItem(keys)
+            key_item.setFont(bold)
+            table.setItem(row, 0, key_item)
             table.setItem(row, 1, QTableWidgetItem(meaning))
-        table.resizeColumnsToContents()
-        table.setColumnWidth(0, table.columnWidth(0) + 24)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            table.setItem(row, 2, QTableWidgetItem(where))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setCurrentCell(0, 0)
         note = QLabel(tr("Everything is saved as you type. There is no save button."))
         note.setObjectName("hint")
+        note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        # tall enough for every row at the chosen text size, as far as the screen allows
-        height = (len(rows) + 1) * row_height + self.fontMetrics().lineSpacing() * 3 + 90
-        available = self.screen().availableGeometry().height() - 40 if self.screen() else 900
-        self.resize(self.fontMetrics().averageCharWidth() * 100, min(height, available))
+        # as large as the rows need, never larger than the screen: the table scrolls the rest
+        metrics = self.fontMetrics()
+        width = metrics.averageCharWidth() * 110
+        height = (len(self.rows) + 2) * (metrics.lineSpacing() + 12) + metrics.lineSpacing() * 4
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+        self.resize(width, height)
+        table.setFocus()

@@ -1,18 +1,20 @@
 """What the widgets of one open interview share: its session, guide and codes, the autosave
-queue, the undo stack and the interview clock.
+queue, the undo stack, a quote put aside, and the interview clock.
 
 Widgets never touch storage: they hand a call of a service function to ``save`` (at once) or
 ``save_later`` (typing: saved within SAVE_DELAY_MS of the first unsaved keystroke).
 """
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
 from interviewer import interviews as svc
@@ -47,10 +49,15 @@ class InterviewContext(QObject):
             for kind in CodeKind
         }
         self.undo_stack = QUndoStack(self)
+        # a quote typed and put aside with Esc (a quote_box.QuoteDraft): the box reopens with it
+        self.quote_draft = None
+        self._undo_router = _UndoRouter(self)
         self._pending: dict[Any, Callable[[], Any]] = {}
         self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._timer.timeout.connect(self.flush)
         self._opened_at = datetime.now()
+        # the file is open for writing in another copy of the app: nothing is saved from here
+        self.read_only = database.read_only
 
     @property
     def interview_id(self) -> uuid.UUID:
@@ -63,7 +70,11 @@ class InterviewContext(QObject):
 
         A broken rule is reported and dropped (the widget keeps what was typed). A storage
         failure (a full disk, a locked file) is reported and, for a keyed save, retried.
+        Read-only, nothing runs and None is returned.
         """
+        if self.read_only:
+            self.status.emit(tr("Read-only"))
+            return None
         try:
             result = action()
         except DomainError as error:
@@ -91,6 +102,8 @@ class InterviewContext(QObject):
 
     def save_later(self, key: Any, action: Callable[[], Any]) -> None:
         """Queues a save of typed text; the newest action for ``key`` wins."""
+        if self.read_only:
+            return
         self._pending[key] = action
         self.status.emit(tr("Saving…"))
         if not self._timer.isActive():
@@ -106,10 +119,13 @@ class InterviewContext(QObject):
 
     def push(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
         """Does an undoable edit (a removal or a reorder) through the undo stack."""
+        if self.read_only:
+            return
         self.undo_stack.push(_Command(self, text, do, undo))
 
     def close(self) -> None:
         self.flush()
+        self._undo_router.stop()
         self.session.close()
 
     # ------------------------------------------------------------------ clock
@@ -150,3 +166,62 @@ class _Command(QUndoCommand):
 
     def undo(self) -> None:
         self.context.save(self.undo_action)
+
+
+class _UndoRouter(QObject):
+    """Ctrl+Z in a text field of the interview window undoes the interview's last removal or
+    put-aside quote, not the field's typing, when that came after the last thing typed there,
+    or when the field has nothing of its own to undo. (A text field otherwise takes Ctrl+Z for
+    itself, and a quote put aside with Esc could not come back by keyboard.) Ctrl+Shift+Z and
+    Ctrl+Y likewise."""
+
+    def __init__(self, context: InterviewContext):
+        super().__init__(context)
+        self.context = context
+        self.command_last = False  # the interview's undo stack moved after the last typing
+        context.undo_stack.indexChanged.connect(self._stack_moved)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def stop(self) -> None:
+        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+            QApplication.instance().focusChanged.disconnect(self._focus_changed)
+
+    def _stack_moved(self, _index: int) -> None:
+        self.command_last = True
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        window = self.context.parent()
+        if (
+            isinstance(new, QLineEdit | QPlainTextEdit | QTextEdit)
+            and window is not None
+            and new.window() is window
+        ):
+            new.installEventFilter(self)  # installed again, it is still called once
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride:
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            redo = event.matches(QKeySequence.StandardKey.Redo) or (
+                event.key() == Qt.Key.Key_Z
+                and event.modifiers()
+                == (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+            )
+            if undo or redo:
+                own = _own_undo(watched, redo=redo)
+                if self.command_last or not own:
+                    event.ignore()  # not the field's: the window's Undo/Redo shortcut takes it
+                    return True
+        elif (kind == QEvent.Type.KeyPress and event.text()) or (
+            kind == QEvent.Type.InputMethod and event.commitString()
+        ):
+            self.command_last = False  # typing: Ctrl+Z is the field's again
+        return False
+
+
+def _own_undo(widget, *, redo: bool) -> bool:
+    """Whether a text field has typing of its own to undo (or redo)."""
+    if isinstance(widget, QLineEdit):
+        return widget.isRedoAvailable() if redo else widget.isUndoAvailable()
+    document = widget.document()
+    return document.isRedoAvailable() if redo else document.isUndoAvailable()

@@ -9,17 +9,24 @@ import uuid
 from datetime import datetime
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPen, QShortcut
+from PySide6.QtGui import QColor, QPen, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QStyledItemDelegate,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +38,7 @@ from interviewer.progress import interview_progress
 from interviewer.storage.database import Database
 from interviewer.storage.models import CodeKind, InterviewStatus
 from interviewer.ui import settings
+from interviewer.ui.commands import build_menus, interview_menus
 from interviewer.ui.help_overlay import HelpOverlay
 from interviewer.ui.interview_context import InterviewContext
 from interviewer.ui.pages.base import StepPage
@@ -41,6 +49,8 @@ from interviewer.ui.pages.priority_page import PriorityPage
 from interviewer.ui.pages.respondent_page import RespondentPage
 from interviewer.ui.pages.review_page import ReviewPage
 from interviewer.ui.quote_box import QuoteBox
+from interviewer.ui.read_only import keep_enabled, make_read_only
+from interviewer.ui.screen_fit import fit_to_screen, read_only_title
 from interviewer.ui.side_panel import SidePanel, clock_text
 from interviewer.ui.style import COLOURS
 
@@ -125,10 +135,12 @@ class InterviewWindow(QMainWindow):
         self.export_button = QPushButton(tr("Export Word…"))
         self.export_button.setToolTip("Ctrl+Shift+E")
         self.export_button.clicked.connect(self.export_summary)
+        keep_enabled(self.export_button)  # a read-only copy still exports
         self.panel_button = QPushButton(tr("Side panel (Ctrl+Shift+P)"))
         self.panel_button.setCheckable(True)
         self.panel_button.setChecked(True)
         self.panel_button.toggled.connect(self.side_panel.setVisible)
+        keep_enabled(self.panel_button)
         self.message = QLabel()
         self.message.setObjectName("refusal")
         self.message.setWordWrap(True)
@@ -185,47 +197,61 @@ class InterviewWindow(QMainWindow):
 
         self._current_step = 0
         self._shown_once = False
+        self._last_place: dict | None = None
         self._update_header()
         self._update_rail()
         self._fit_rail()
         self.side_panel.refresh_quotes()
         self.rail.setCurrentRow(0)  # shows the first step
-        self.resize(1280, 760)
+        fit_to_screen(self, 1280, 760)
         settings.restore_geometry(self, "interview")
+        fit_to_screen(self)  # a size remembered from a larger screen
+        self._place: dict | None = None  # where to return to, after a crash
+        if context.read_only:
+            self.panel_button.setChecked(True)
+            make_read_only(self)
+        else:
+            # remember where the interviewer is, as the focus moves, for a restart after a crash
+            QApplication.instance().focusChanged.connect(self._remember_place)
+        self._tracking_place = not context.read_only
 
     # ------------------------------------------------------------------ set-up
 
     def _add_shortcuts(self) -> None:
-        def shortcut(keys, slot):
-            item = QShortcut(QKeySequence(keys), self)
-            item.setContext(Qt.ShortcutContext.WindowShortcut)
-            item.activated.connect(slot)
-            return item
-
-        for number in range(len(self.pages)):
-            shortcut(f"Ctrl+{number}", lambda number=number: self.go_to_step(number))
-        shortcut("Ctrl+Tab", lambda: self.go_to_step((self._current_step + 1) % len(self.pages)))
-        shortcut(
-            "Ctrl+Shift+Tab", lambda: self.go_to_step((self._current_step - 1) % len(self.pages))
+        """The menu bar carries every command of the window, each with its shortcut."""
+        pages = len(self.pages)
+        slots = {
+            "export": self.export_summary,
+            "start_clock": self._start_clock,
+            "close": self.close,
+            "quote": self.open_quote_box,
+            "notes": self._focus_notes,
+            "next_step": lambda: self.go_to_step((self._current_step + 1) % pages),
+            "previous_step": lambda: self.go_to_step((self._current_step - 1) % pages),
+            "side_panel": self.panel_button.toggle,
+            "help": self.show_help,
+        }
+        for number in range(pages):
+            slots[f"step_{number}"] = lambda number=number: self.go_to_step(number)
+        undo = self.context.undo_stack.createUndoAction(self, tr("&Undo"))
+        redo = self.context.undo_stack.createRedoAction(self, tr("&Redo"))
+        self.actions_by_name = build_menus(
+            self,
+            interview_menus(self.step_names()),
+            slots.__getitem__,
+            existing={"undo": undo, "redo": redo},
         )
-        shortcut(
-            "Ctrl+Shift+Backtab",
-            lambda: self.go_to_step((self._current_step - 1) % len(self.pages)),
-        )
-        shortcut("Ctrl+G", self.open_quote_box)
-        shortcut("Ctrl+Shift+N", self._focus_notes)
-        shortcut("Ctrl+Shift+P", self.panel_button.toggle)
-        shortcut("F1", lambda: HelpOverlay(self).exec())
-        shortcut("Ctrl+W", self.close)
-        shortcut("Ctrl+Shift+E", self.export_summary)
-        undo = self.context.undo_stack.createUndoAction(self, tr("Undo"))
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.context.undo_stack.createRedoAction(self, tr("Redo"))
-        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Shift+Z")])
-        for action in (undo, redo):
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.addAction(action)
         self.undo_action, self.redo_action = undo, redo
+        keep_enabled(self.menuBar())
+        if self.context.read_only:
+            for name in ("start_clock", "quote", "undo", "redo"):
+                self.actions_by_name[name].setEnabled(False)
+
+    def step_names(self) -> list[str]:
+        return [page.title() for page in self.pages]
+
+    def show_help(self) -> None:
+        HelpOverlay(self.context.guide, self, steps=self.step_names()).exec()
 
     # ------------------------------------------------------------------ steps
 
@@ -309,10 +335,13 @@ class InterviewWindow(QMainWindow):
         area = self.context.code_label(CodeKind.SERVICE_AREA, interview.service_area)
         self.place_label.setText(f"{interview.municipality} · {area}")
         self.setWindowTitle(
-            tr(
-                "{role}, {municipality} — Interviewer",
-                role=interview.respondent_role,
-                municipality=interview.municipality,
+            read_only_title(
+                tr(
+                    "{role}, {municipality} — Interviewer",
+                    role=interview.respondent_role,
+                    municipality=interview.municipality,
+                ),
+                self.context.read_only,
             )
         )
         self._tick()
@@ -386,11 +415,106 @@ class InterviewWindow(QMainWindow):
         if not self._shown_once:  # the cursor starts in the first field, ready to type
             self._shown_once = True
             # with self as context, the call is dropped if the window is gone by then
-            QTimer.singleShot(0, self, lambda: self.go_to_step(self._current_step))
+            QTimer.singleShot(0, self, self._first_focus)
+
+    def _first_focus(self) -> None:
+        place, self._place = self._place, None
+        if place is None or not self._go_to_place(place):
+            self.go_to_step(self._current_step)
+
+    def refresh_from_file(self) -> None:
+        """Shows what the file holds now (another copy of the app wrote it)."""
+        self.context.session.expire_all()
+        self.current_page().refresh()
+        self.side_panel.refresh_quotes()
+        question = self.current_page().question
+        self.side_panel.show_notes_for(
+            question.key if question else None, self._step_title(self._current_step)
+        )
+        self._update_rail()
+        self._update_header()
+
+    # ------------------------------------------------------------------ returning after a crash
+
+    def return_to_place(self) -> None:
+        """On first showing, goes to the step and field where the interviewer last was."""
+        self._place = settings.interview_place(
+            self.context.database.path, self.context.interview_id
+        )
+
+    def _field_key(self, widget: QWidget) -> str | None:
+        """A name for a field that is the same in the next run: its kind, accessible name
+        and place among the window's fields of that kind and name."""
+        while isinstance(widget.parentWidget(), QComboBox | QAbstractSpinBox):
+            widget = widget.parentWidget()  # a combo's or date's own line edit: the field
+        if widget.window() is not self:
+            return None
+        kind, name = type(widget), widget.accessibleName()
+        same = [
+            w for w in self.findChildren(kind) if type(w) is kind and w.accessibleName() == name
+        ]
+        index = next(i for i, w in enumerate(same) if w is widget)
+        return f"{kind.__name__}|{name}|{index}"
+
+    def _field_for(self, key: str) -> QWidget | None:
+        kind_name, _, rest = key.partition("|")
+        name, _, index = rest.rpartition("|")
+        same = [
+            w
+            for w in self.findChildren(QWidget)
+            if type(w).__name__ == kind_name and w.accessibleName() == name
+        ]
+        return same[int(index)] if index.isdigit() and int(index) < len(same) else None
+
+    def _list_rows(self) -> list[int]:
+        views = self.current_page().findChildren(QAbstractItemView)
+        return [view.currentIndex().row() for view in views]
+
+    def _remember_place(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is None or not self.isVisible() or self._place is not None:
+            return
+        field = self._field_key(new)
+        if field is None:
+            return
+        place = {"step": self._current_step, "field": field, "rows": self._list_rows()}
+        if place != self._last_place:
+            self._last_place = place
+            settings.set_interview_place(
+                self.context.database.path, self.context.interview_id, place
+            )
+
+    def _go_to_place(self, place: dict) -> bool:
+        step = place.get("step")
+        if not isinstance(step, int) or not 0 <= step < len(self.pages):
+            return False
+        self.go_to_step(step)
+        views = self.current_page().findChildren(QAbstractItemView)
+        for view, row in zip(views, place.get("rows") or [], strict=False):
+            if isinstance(row, int) and 0 <= row < view.model().rowCount():
+                view.setCurrentIndex(view.model().index(row, 0))
+        field = self._field_for(str(place.get("field", "")))
+        if field is None or not field.isEnabled() or not field.isVisibleTo(self):
+            return True  # the step at least: its first field has the focus
+        if isinstance(self.side_panel, QWidget) and self.side_panel.isAncestorOf(field):
+            self.panel_button.setChecked(True)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        editor = field.lineEdit() if isinstance(field, QComboBox | QAbstractSpinBox) else field
+        if isinstance(editor, QLineEdit):
+            editor.end(False)
+        elif isinstance(editor, QPlainTextEdit | QTextEdit):
+            editor.moveCursor(QTextCursor.MoveOperation.End)
+        return True
 
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event):  # noqa: N802 - Qt's name
+        if self._tracking_place:
+            self._tracking_place = False
+            QApplication.instance().focusChanged.disconnect(self._remember_place)
+            # closed normally: the next opening starts at the top
+            settings.set_interview_place(
+                self.context.database.path, self.context.interview_id, None
+            )
         self._record_step_time()
         self.context.close()
         settings.save_geometry(self, "interview")

@@ -7,8 +7,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -28,14 +28,19 @@ from interviewer.exchange.conflicts import count_open_conflicts
 from interviewer.i18n import language, tr
 from interviewer.listing import list_interviews
 from interviewer.paths import device_label
-from interviewer.storage.database import Database
+from interviewer.storage.database import ChangeWatcher, Database
 from interviewer.storage.models import CodeKind
 from interviewer.ui import settings
+from interviewer.ui.commands import all_commands, build_menus, main_menus
 from interviewer.ui.help_overlay import HelpOverlay
 from interviewer.ui.interview_table import InterviewFilterModel, InterviewTableModel
 from interviewer.ui.interview_window import InterviewWindow
 from interviewer.ui.new_interview_dialog import NewInterviewDialog
+from interviewer.ui.screen_fit import fit_to_screen, read_only_title
 from interviewer.ui.settings_dialog import SettingsDialog
+
+# how often a read-only copy looks for the other copy's changes
+WATCH_INTERVAL_MS = 1500
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +54,13 @@ class MainWindow(QMainWindow):
         self.guide = svc.study_guide(self.study)
         self.windows: dict[uuid.UUID, InterviewWindow] = {}
         self.undo_stack = QUndoStack(self)
-        self.setWindowTitle(tr("Interviewer — {file}", file=Path(database.path).name))
+        # the file is open for writing in another copy of the app: this one only shows it
+        self.read_only = database.read_only
+        self.setWindowTitle(
+            read_only_title(
+                tr("Interviewer — {file}", file=Path(database.path).name), self.read_only
+            )
+        )
 
         self.filter_box = QLineEdit(
             placeholderText=tr("Filter: type a role, area, municipality, interviewer or date…")
@@ -92,55 +103,78 @@ class MainWindow(QMainWindow):
         self._add_actions()
 
         self.db_label = QLabel()
+        self.db_label.setWordWrap(True)
         self.statusBar().addWidget(self.db_label, 1)
         self.reload()
-        self.resize(1200, 720)
+        fit_to_screen(self, 1200, 720)
         settings.restore_geometry(self, "main")
+        fit_to_screen(self)
+        self._watcher: ChangeWatcher | None = None
+        if self.read_only:
+            # the other copy writes: show its changes within a second or two
+            self._watcher = ChangeWatcher(database.path)
+            self._watch_timer = QTimer(self, interval=WATCH_INTERVAL_MS)
+            self._watch_timer.timeout.connect(self._check_for_changes)
+            self._watch_timer.start()
+
+    def _check_for_changes(self) -> None:
+        if self._watcher is not None and self._watcher.changed():
+            self.refresh_from_file()
+
+    def refresh_from_file(self) -> None:
+        """Shows what the file holds now, here and in every open interview window."""
+        selected = self.selected_id()
+        self.session.expire_all()
+        self.reload(select=selected)
+        for window in self.windows.values():
+            window.refresh_from_file()
 
     # ------------------------------------------------------------------ actions
 
     def _add_actions(self) -> None:
+        """The menu bar carries every command (Alt+letter); the toolbar the frequent ones."""
+        slots = {
+            "new": self.new_interview,
+            "open": self.open_selected,
+            "duplicate": self.duplicate_selected,
+            "delete": self.delete_selected,
+            "export": self.export_study,
+            "settings": self.open_settings,
+            "quit": self.close,
+            "find": self.focus_filter,
+            "send": self.send_bundle,
+            "merge": self.merge_bundles,
+            "conflicts": self.show_conflicts,
+            "help": self.show_help,
+        }
+        menus = main_menus()
+        self.undo_action = self.undo_stack.createUndoAction(self, tr("&Undo"))
+        actions = build_menus(self, menus, slots.__getitem__, existing={"undo": self.undo_action})
+        for name, action in actions.items():
+            setattr(self, f"{name}_action", action)
+        for command in all_commands(menus):
+            if command.widget_only:  # Enter, Delete and Ctrl+Z belong to the table
+                self.table.addAction(actions[command.name])
         toolbar = QToolBar(tr("Interviews"))
+        toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
+        for command in all_commands(menus):
+            if command.in_toolbar:
+                toolbar.addAction(actions[command.name])
+        self.toolbar = toolbar
+        if self.read_only:
+            # everything that writes the file; reading, exporting and help stay
+            for name in ("new", "duplicate", "delete", "send", "merge", "conflicts", "undo"):
+                actions[name].setEnabled(False)
 
-        def action(text, keys, slot, *, table_only=False):
-            item = QAction(text, self)
-            if keys:
-                item.setShortcut(QKeySequence(keys))
-                item.setToolTip(f"{text} ({QKeySequence(keys).toString()})")
-            item.triggered.connect(slot)
-            if table_only:  # Delete and Enter belong to the table, not the filter box
-                item.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-                self.table.addAction(item)
-            toolbar.addAction(item)
-            return item
+    def focus_filter(self) -> None:
+        self.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_box.selectAll()
 
-        self.new_action = action(tr("New interview"), "Ctrl+N", self.new_interview)
-        self.open_action = action(tr("Open"), "Return", self.open_selected, table_only=True)
-        self.duplicate_action = action(
-            tr("Duplicate as template"), "Ctrl+D", self.duplicate_selected
-        )
-        self.delete_action = action(
-            tr("Delete"), QKeySequence.StandardKey.Delete, self.delete_selected, table_only=True
-        )
-        self.export_action = action(tr("Export…"), "Ctrl+Shift+E", self.export_study)
-        self.send_action = action(tr("Send bundle…"), None, self.send_bundle)
-        self.merge_action = action(tr("Merge bundles…"), None, self.merge_bundles)
-        self.conflicts_action = action(tr("Conflicts"), None, self.show_conflicts)
-        self.undo_action = self.undo_stack.createUndoAction(self, tr("Undo"))
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.table.addAction(self.undo_action)
-        toolbar.addAction(self.undo_action)
-        toolbar.addSeparator()
-        self.settings_action = action(tr("Settings"), "Ctrl+,", self.open_settings)
-        self.help_action = action(tr("Help"), "F1", lambda: HelpOverlay(self).exec())
-        focus_filter = QAction(self)
-        focus_filter.setShortcut(QKeySequence.StandardKey.Find)
-        focus_filter.triggered.connect(lambda: self.filter_box.setFocus())
-        self.addAction(focus_filter)
+    def show_help(self) -> None:
+        HelpOverlay(self.guide, self).exec()
 
     def _filter_enter(self) -> None:
         if self.proxy.rowCount():
@@ -154,6 +188,8 @@ class MainWindow(QMainWindow):
         return self.model.summary(self.proxy.mapToSource(rows[0]).row()).id
 
     def new_interview(self) -> None:
+        if self.read_only:
+            return
         dialog = NewInterviewDialog(self.session, self.study, self)
         if dialog.exec() and dialog.interview is not None:
             self.reload(select=dialog.interview.id)
@@ -164,13 +200,20 @@ class MainWindow(QMainWindow):
         if interview_id is not None:
             self.open_interview(interview_id)
 
-    def open_interview(self, interview_id: uuid.UUID) -> InterviewWindow:
+    def open_interview(
+        self, interview_id: uuid.UUID, *, return_to_place: bool = False
+    ) -> InterviewWindow:
+        """Shows the interview's window (opening it if needed); with ``return_to_place``, at
+        the step and field where the interviewer last was (after a crash)."""
         window = self.windows.get(interview_id)
         if window is None:
             window = InterviewWindow(self.database, interview_id)
             window.closed.connect(self._interview_closed)
             self.windows[interview_id] = window
-            settings.set_open_interviews(self.database.path, list(self.windows))
+            if not self.read_only:  # the recovery list is the writing copy's
+                settings.set_open_interviews(self.database.path, list(self.windows))
+            if return_to_place:
+                window.return_to_place()
         window.show()
         window.raise_()
         window.activateWindow()
@@ -178,13 +221,14 @@ class MainWindow(QMainWindow):
 
     def _interview_closed(self, interview_id: uuid.UUID) -> None:
         self.windows.pop(interview_id, None)
-        settings.set_open_interviews(self.database.path, list(self.windows))
+        if not self.read_only:
+            settings.set_open_interviews(self.database.path, list(self.windows))
         self.session.expire_all()
         self.reload(select=interview_id)
 
     def duplicate_selected(self) -> None:
         interview_id = self.selected_id()
-        if interview_id is None:
+        if interview_id is None or self.read_only:
             return
         copy = svc.duplicate_as_template(
             session=self.session,
@@ -197,7 +241,7 @@ class MainWindow(QMainWindow):
 
     def delete_selected(self) -> None:
         interview_id = self.selected_id()
-        if interview_id is None:
+        if interview_id is None or self.read_only:
             return
         if interview_id in self.windows:
             self.windows[interview_id].close()
@@ -254,6 +298,9 @@ class MainWindow(QMainWindow):
         before = (settings.Preferences().language, settings.Preferences().font_size)
         has_interviews = self.model.rowCount() > 0
         dialog = SettingsDialog(self.session, self.study, has_interviews, self)
+        if self.read_only:  # preferences are this computer's; the study is the file's
+            for button in (dialog.guide_button, dialog.codebook_button):
+                button.setEnabled(False)
         if dialog.exec():
             self.guide = svc.study_guide(self.study)
             after = (settings.Preferences().language, settings.Preferences().font_size)
@@ -275,9 +322,11 @@ class MainWindow(QMainWindow):
         text = tr("{file} · {count} interviews · healthy", file=self.database.path, count=len(rows))
         if open_conflicts:
             text += " · " + tr("{count} conflicts to settle", count=open_conflicts)
+        if self.read_only:
+            text = tr("Read-only: this file is open in another copy of Interviewer") + " · " + text
         self.db_label.setText(text)
         self.conflicts_action.setText(
-            tr("Conflicts ({count})", count=open_conflicts) if open_conflicts else tr("Conflicts")
+            tr("&Conflicts ({count})", count=open_conflicts) if open_conflicts else tr("&Conflicts")
         )
         row = self.model.row_of(select) if select else None
         if row is not None:
@@ -290,6 +339,10 @@ class MainWindow(QMainWindow):
         for window in list(self.windows.values()):
             window.close()
         settings.save_geometry(self, "main")
+        if self._watcher is not None:
+            self._watch_timer.stop()
+            self._watcher.close()
+            self._watcher = None
         self.session.close()
         super().closeEvent(event)
 

@@ -4,6 +4,7 @@ The file lives in the user's config folder (platformdirs), looked up on each use
 and several profiles never share it by accident.
 """
 
+import json
 import uuid
 from pathlib import Path
 
@@ -101,4 +102,32 @@ def set_open_interviews(db_path: Path, ids: list[uuid.UUID]) -> None:
         settings.setValue(_open_key(db_path), ",".join(str(i) for i in ids))
     else:
         settings.remove(_open_key(db_path))
+    settings.sync()
+
+
+# Where the interviewer was in an open interview (step, focused field, selected list rows),
+# written as the focus moves and synced at once, since a hard kill loses unsynced settings.
+def _place_key(db_path: Path, interview_id: uuid.UUID) -> str:
+    return _open_key(db_path).replace("recovery/", "recovery_place/") + "_" + interview_id.hex
+
+
+def interview_place(db_path: Path, interview_id: uuid.UUID) -> dict | None:
+    """The place last written for this interview: {"step": int, "field": str, "rows": [int]},
+    or None."""
+    value = _settings().value(_place_key(db_path, interview_id), "") or ""
+    try:
+        place = json.loads(str(value))
+    except ValueError:
+        return None
+    if not isinstance(place, dict) or not isinstance(place.get("step"), int):
+        return None
+    return place
+
+
+def set_interview_place(db_path: Path, interview_id: uuid.UUID, place: dict | None) -> None:
+    settings = _settings()
+    if place is None:
+        settings.remove(_place_key(db_path, interview_id))
+    else:
+        settings.setValue(_place_key(db_path, interview_id), json.dumps(place))
     settings.sync()

@@ -161,7 +161,7 @@ def test_switching_to_danish_rebuilds_the_windows_in_danish(qapp, demo_database)
 
     app = App(qapp, demo_database)
     first = app.show()
-    assert first.new_action.text() == "New interview"
+    assert first.new_action.iconText() == "New interview"
     interview_id = first.model.summary(0).id
     first.open_interview(interview_id)
     Preferences().language = "da"
@@ -169,7 +169,7 @@ def test_switching_to_danish_rebuilds_the_windows_in_danish(qapp, demo_database)
     first.settings_changed.emit()
     second = app.main_window
     assert second is not first
-    assert second.new_action.text() == "Nyt interview"
+    assert second.new_action.iconText() == "Nyt interview"
     assert second.model.headerData(2, Qt.Orientation.Horizontal) == "Kommune"
     assert list(second.windows) == [interview_id]  # the open interview came back
     assert second.windows[interview_id].rail.item(5).text().endswith("Gennemgang")
