@@ -232,7 +232,8 @@ class InterviewWindow(QMainWindow):
             "help": self.show_help,
         }
         for number in range(pages):
-            slots[f"step_{number}"] = lambda number=number: self.go_to_step(number)
+            # triggered passes `checked` first: it must not land in `number`
+            slots[f"step_{number}"] = lambda _=False, number=number: self.go_to_step(number)
         undo = self.context.undo_stack.createUndoAction(self, tr("&Undo"))
         redo = self.context.undo_stack.createRedoAction(self, tr("&Redo"))
         self.actions_by_name = build_menus(
