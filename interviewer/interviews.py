@@ -178,6 +178,20 @@ def interviewer_named(*, session: Session, study: Study, name: str) -> Interview
     return found
 
 
+def known_roles(*, session: Session, study: Study) -> list[str]:
+    """The respondent roles of the study's interviews, each once in its clean form (the first
+    spelling met, ignoring case), alphabetically: completions for the role field."""
+    roles: dict[str, str] = {}
+    query = select(Interview.respondent_role).where(
+        Interview.study_id == study.id, col(Interview.deleted_at).is_(None)
+    )
+    for role in session.exec(query.order_by(Interview.created_at)):
+        name = clean_name(role)
+        if name:
+            roles.setdefault(name.casefold(), name)
+    return sorted(roles.values(), key=str.casefold)
+
+
 def study_interviewers(*, session: Session, study: Study) -> list[Interviewer]:
     return list(
         session.exec(

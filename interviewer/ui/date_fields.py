@@ -225,7 +225,8 @@ class DateField(_TypedField):
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys are Alt+Down and F4
         self.button.clicked.connect(self.open_calendar)
         self.row.addWidget(self.button)
-        self.row.addWidget(self.understood, 1)
+        self.row.addWidget(self.understood)
+        self.row.addStretch()
         for keys in ("Alt+Down", "F4"):
             opener = QShortcut(QKeySequence(keys), self.edit)
             opener.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -308,7 +309,8 @@ class TimeField(_TypedField):
         placeholder: str = "",
     ):
         super().__init__(parent, optional=optional, placeholder=placeholder or tr("hh:mm"))
-        self.row.addWidget(self.understood, 1)
+        self.row.addWidget(self.understood)
+        self.row.addStretch()
         self.committed.connect(
             lambda value: self.timeChanged.emit(QTime(value) if value else QTime())
         )

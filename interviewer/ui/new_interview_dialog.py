@@ -1,16 +1,20 @@
-"""A new interview: who, where and when, with today's date and the study's interviewer filled in."""
+"""A new interview: who, where and when, with today's date, the start time and the study's
+interviewer filled in.
 
-from PySide6.QtCore import QDate, QTime
+The fields a person must fill come first, consent right after them, so role, service area,
+municipality and consent take a Tab each and Enter in any field starts the interview.
+"""
+
+from datetime import date, datetime
+
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTimeEdit,
     QVBoxLayout,
 )
 
@@ -19,10 +23,12 @@ from interviewer.errors import DomainError
 from interviewer.i18n import tr
 from interviewer.paths import device_label
 from interviewer.storage.models import CodeKind, Interview
+from interviewer.ui.date_fields import DateField, TimeField
 from interviewer.ui.fields import CodeCombo, choice_combo, municipality_edit
 from interviewer.ui.pages.base import show_refusal
-from interviewer.ui.pages.respondent_page import mode_choices
+from interviewer.ui.pages.respondent_page import mode_choices, role_completer
 from interviewer.ui.settings import Preferences
+from interviewer.ui.tab_order import keep_visual_tab_order
 
 
 class NewInterviewDialog(QDialog):
@@ -34,17 +40,20 @@ class NewInterviewDialog(QDialog):
         self.setMinimumWidth(520)
 
         self.role = QLineEdit(placeholderText=tr("e.g. Head of Child and Family Services"))
+        self.role.setCompleter(role_completer(session, study, self.role))
         self.area = CodeCombo(
             svc.study_codes(session=session, study=study, kind=CodeKind.SERVICE_AREA)
         )
         self.municipality = municipality_edit()
-        self.name = QLineEdit(placeholderText=tr("Optional: personal data"))
         self.consent = QCheckBox(tr("Consent given"))
-        self.consent_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.consent_date = DateField(date.today())
         self.consent_date.setEnabled(False)
         self.consent.toggled.connect(self.consent_date.setEnabled)
-        self.interview_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
-        self.start_time = QTimeEdit(QTime.currentTime())
+        self.name = QLineEdit(placeholderText=tr("Optional: personal data"))
+        self.interview_date = DateField(date.today())
+        # untouched, the start is the moment the interview is started, to the second
+        self.opened_at = datetime.now().replace(microsecond=0)
+        self.start_time = TimeField(self.opened_at.time())
         self.location = QLineEdit()
         self.mode = choice_combo(mode_choices())
         self.interviewer = QLineEdit(Preferences().interviewer_name)
@@ -54,12 +63,13 @@ class NewInterviewDialog(QDialog):
         consent_row.addWidget(self.consent_date)
         consent_row.addStretch()
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, field in (
             (tr("Role or title"), self.role),
             (tr("Service area"), self.area),
             (tr("Municipality"), self.municipality),
-            (tr("Name"), self.name),
             (tr("Consent"), consent_row),
+            (tr("Name"), self.name),
             (tr("Date"), self.interview_date),
             (tr("Start time"), self.start_time),
             (tr("Location"), self.location),
@@ -69,7 +79,16 @@ class NewInterviewDialog(QDialog):
             form.addRow(label, field)
             if not isinstance(field, QHBoxLayout):
                 field.setAccessibleName(label)
+                form.labelForField(field).setBuddy(field)
         self.consent_date.setAccessibleName(tr("Consent date"))
+        hint = QLabel(
+            tr(
+                "Tab moves on · type the first letters of a service area · Space gives consent"
+                " · Enter in any field starts the interview"
+            )
+        )
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
         self.refusal = QLabel()
         self.refusal.setObjectName("refusal")
         self.refusal.setWordWrap(True)
@@ -77,13 +96,17 @@ class NewInterviewDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Start interview"))
+        self.start_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.start_button.setText(tr("Start interview"))
+        self.start_button.setDefault(True)  # Enter in any field, the check box too
         buttons.accepted.connect(self._create)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(hint)
         layout.addWidget(self.refusal)
         layout.addWidget(buttons)
+        keep_visual_tab_order(self)
         self.role.setFocus()
 
     def _create(self) -> None:
@@ -93,8 +116,11 @@ class NewInterviewDialog(QDialog):
                 interviewer = svc.interviewer_named(
                     session=self.session, study=self.study, name=self.interviewer.text()
                 )
-                Preferences().interviewer_name = self.interviewer.text()
+                Preferences().interviewer_name = interviewer.name
             given = self.consent.isChecked()
+            start = self.start_time.value()
+            if start == self.opened_at.time():  # not changed by hand: now, with its seconds
+                start = datetime.now().time().replace(microsecond=0)
             self.interview = svc.create_interview(
                 session=self.session,
                 study=self.study,
@@ -103,10 +129,10 @@ class NewInterviewDialog(QDialog):
                 municipality=self.municipality.text(),
                 respondent_name=self.name.text(),
                 consent_given=given,
-                consent_date=self.consent_date.date().toPython() if given else None,
-                interview_date=self.interview_date.date().toPython(),
-                start_time=self.start_time.time().toPython().replace(second=0, microsecond=0),
-                location=self.location.text().strip(),
+                consent_date=self.consent_date.value() if given else None,
+                interview_date=self.interview_date.value(),
+                start_time=start,
+                location=self.location.text(),
                 mode=self.mode.currentData(),
                 interviewer=interviewer,
                 device=device_label(),

@@ -63,7 +63,8 @@ def in_modal(open_it: Callable[[], None], work: Callable[[QWidget], None]) -> No
 
     def drive():
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
+        # a person starts typing once the dialog is in front, not while it is still opening
+        if dialog is None or QApplication.activeWindow() is not dialog:
             QTimer.singleShot(20, drive)
             return
         try:

@@ -31,9 +31,9 @@ def start_interview(main: MainWindow) -> None:
         press(Qt.Key.Key_Tab)
         type_text("Ærø")
         press(Qt.Key.Key_Tab)
+        press(Qt.Key.Key_Space)  # consent given, right after the municipality
+        tab_to(dialog.name)
         type_text("Hanne Brøgger")
-        press(Qt.Key.Key_Tab)
-        press(Qt.Key.Key_Space)  # consent given
         tab_to(dialog.location)
         type_text("Rådhuset, lokale 114")
         tab_to(dialog.interviewer)

@@ -6,10 +6,14 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 from interviewer.guide import Question
 from interviewer.i18n import language, tr
 from interviewer.ui.interview_context import InterviewContext
+from interviewer.ui.tab_order import keep_visual_tab_order
 
 
 class StepPage(QWidget):
-    """One step of the rail. Subclasses fill ``self.body`` and implement ``refresh``."""
+    """One step of the rail. Subclasses fill ``self.body`` and implement ``refresh``.
+
+    Each time the page is shown its tab order is set from the screen (top to bottom, left to
+    right), so no page needs its own ``setTabOrder`` calls."""
 
     key = ""
     question: Question | None = None
@@ -30,6 +34,7 @@ class StepPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        keep_visual_tab_order(self)
 
     def title(self) -> str:
         raise NotImplementedError

@@ -1,22 +1,21 @@
 """Step 0: who the respondent is, and when and how the interview takes place."""
 
-from datetime import time
-
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
+    QCompleter,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QTimeEdit,
 )
 
 from interviewer import interviews as svc
 from interviewer.i18n import tr
 from interviewer.storage.models import CodeKind, InterviewMode
+from interviewer.text_rules import clean_name
+from interviewer.ui.date_fields import DateField, TimeField
 from interviewer.ui.fields import (
     CodeCombo,
     autosave_text,
@@ -27,11 +26,16 @@ from interviewer.ui.fields import (
 from interviewer.ui.pages.base import StepPage
 from interviewer.wording import mode_labels
 
-NO_TIME = QTime(0, 0)
-
 
 def mode_choices() -> list[tuple[str, InterviewMode]]:
     return [(text, mode) for mode, text in mode_labels().items()]
+
+
+def role_completer(session, study, parent) -> QCompleter:
+    """Offers the roles of the study's earlier interviews, each once, as the role is typed."""
+    completer = QCompleter(svc.known_roles(session=session, study=study), parent)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    return completer
 
 
 class RespondentPage(StepPage):
@@ -48,17 +52,17 @@ class RespondentPage(StepPage):
         self.body.addLayout(form)
 
         self.role = QLineEdit()
+        self.role.setCompleter(role_completer(context.session, context.study, self.role))
         self.area = CodeCombo(context.code_entries(CodeKind.SERVICE_AREA))
         self.municipality = municipality_edit()
+        self.consent = QCheckBox(tr("Consent given"))
+        self.consent_date = DateField()
         self.name = QLineEdit(
             placeholderText=tr("Optional: personal data, can be left out of exports")
         )
-        self.consent = QCheckBox(tr("Consent given"))
-        self.consent_date = QDateEdit(calendarPopup=True)
-        self.interview_date = QDateEdit(calendarPopup=True)
-        self.start_time = QTimeEdit()
-        self.end_time = QTimeEdit()
-        self.end_time.setSpecialValueText(tr("not yet"))
+        self.interview_date = DateField()
+        self.start_time = TimeField()
+        self.end_time = TimeField(optional=True, placeholder=tr("not yet"))
         self.location = QLineEdit()
         self.mode = choice_combo(mode_choices())
         self.interviewer = QComboBox(editable=True)
@@ -75,12 +79,13 @@ class RespondentPage(StepPage):
         times.addWidget(self.end_time)
         times.addStretch()
 
+        # the same order as the new-interview dialog: what must be filled in first
         rows = [
             (tr("Role or title"), self.role),
             (tr("Service area"), self.area),
             (tr("Municipality"), self.municipality),
-            (tr("Name"), self.name),
             (tr("Consent"), consent_row),
+            (tr("Name"), self.name),
             (tr("Date"), self.interview_date),
             (tr("Time"), times),
             (tr("Location"), self.location),
@@ -101,22 +106,23 @@ class RespondentPage(StepPage):
         self.body.addStretch()
 
         interview_key = lambda: context.interview_id  # noqa: E731
-        for widget, field, empty_is_none in (
-            (self.role, "respondent_role", False),
-            (self.municipality, "municipality", False),
-            (self.name, "respondent_name", True),
-            (self.location, "location", False),
+        for widget, field, empty_is_none, clean in (
+            (self.role, "respondent_role", False, clean_name),
+            (self.municipality, "municipality", False, svc.municipality_name),
+            (self.name, "respondent_name", True, clean_name),
+            (self.location, "location", False, clean_name),
         ):
             autosave_text(context, widget, interview_key, self._updater(field, empty_is_none))
+            widget.editingFinished.connect(
+                lambda widget=widget, clean=clean: self._text_left(widget, clean)
+            )
         self.area.activated.connect(lambda _: self._update(service_area=self.area.currentData()))
         self.mode.activated.connect(lambda _: self._update(mode=self.mode.currentData()))
         self.consent.toggled.connect(self._consent_changed)
-        self.consent_date.dateChanged.connect(self._consent_changed)
-        self.interview_date.dateChanged.connect(
-            lambda value: self._update(interview_date=value.toPython())
-        )
-        self.start_time.timeChanged.connect(lambda value: self._update(start_time=_time(value)))
-        self.end_time.timeChanged.connect(lambda value: self._update(end_time=_time(value)))
+        self.consent_date.committed.connect(self._consent_changed)
+        self.interview_date.committed.connect(lambda value: self._update(interview_date=value))
+        self.start_time.committed.connect(lambda value: self._update(start_time=value))
+        self.end_time.committed.connect(lambda value: self._update(end_time=value))
         self.interviewer.lineEdit().editingFinished.connect(self._interviewer_changed)
         self.interviewer.activated.connect(lambda _: self._interviewer_changed())
 
@@ -137,6 +143,14 @@ class RespondentPage(StepPage):
 
         return save
 
+    def _text_left(self, widget: QLineEdit, clean) -> None:
+        """On leaving a field: the name in its clean form, shown and saved at once."""
+        cleaned = clean(widget.text())
+        if cleaned != widget.text():
+            widget.setText(cleaned)
+            widget.textEdited.emit(cleaned)  # queued like typing, replacing the older text
+        self.context.flush()
+
     def _update(self, **changes) -> None:
         self.context.save(
             lambda: svc.update_interview(
@@ -148,20 +162,23 @@ class RespondentPage(StepPage):
     def _consent_changed(self, *_):
         given = self.consent.isChecked()
         self.consent_date.setEnabled(given)
-        self._update(
-            consent_given=given, consent_date=self.consent_date.date().toPython() if given else None
-        )
+        if given and self.consent_date.value() is None:
+            self.consent_date.set_value(self.context.interview.interview_date)
+        self._update(consent_given=given, consent_date=self.consent_date.value() if given else None)
 
     def _interviewer_changed(self):
-        name = self.interviewer.currentText().strip()
+        name = clean_name(self.interviewer.currentText())
         if not name:
             return
         context = self.context
         person = context.save(
             lambda: svc.interviewer_named(session=context.session, study=context.study, name=name)
         )
-        if person is not None and person.id != context.interview.interviewer_id:
-            self._update(interviewer_id=person.id)
+        if person is not None:
+            if self.interviewer.currentText() != person.name:
+                self.interviewer.setCurrentText(person.name)
+            if person.id != context.interview.interviewer_id:
+                self._update(interviewer_id=person.id)
 
     def refresh(self) -> None:
         interview = self.context.interview
@@ -172,21 +189,11 @@ class RespondentPage(StepPage):
         set_quietly(self.location, interview.location)
         set_quietly(self.mode, interview.mode)
         set_quietly(self.consent, interview.consent_given)
-        for widget, value in (
-            (self.consent_date, interview.consent_date or interview.interview_date),
-            (self.interview_date, interview.interview_date),
-        ):
-            widget.blockSignals(True)
-            widget.setDate(QDate(value))
-            widget.blockSignals(False)
+        self.consent_date.set_value(interview.consent_date or interview.interview_date)
         self.consent_date.setEnabled(interview.consent_given)
-        for widget, value in (
-            (self.start_time, interview.start_time),
-            (self.end_time, interview.end_time),
-        ):
-            widget.blockSignals(True)
-            widget.setTime(QTime(value) if value else NO_TIME)
-            widget.blockSignals(False)
+        self.interview_date.set_value(interview.interview_date)
+        self.start_time.set_value(interview.start_time)
+        self.end_time.set_value(interview.end_time)
         people = svc.study_interviewers(session=self.context.session, study=self.context.study)
         self.interviewer.blockSignals(True)
         self.interviewer.clear()
@@ -194,7 +201,3 @@ class RespondentPage(StepPage):
         current = [person.name for person in people if person.id == interview.interviewer_id]
         self.interviewer.setCurrentText(current[0] if current else "")
         self.interviewer.blockSignals(False)
-
-
-def _time(value: QTime) -> time | None:
-    return None if value == NO_TIME else value.toPython()
