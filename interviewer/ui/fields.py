@@ -208,11 +208,23 @@ def on_delete_key(widget: QWidget, slot) -> None:
 
 
 def municipality_edit() -> QLineEdit:
-    """A municipality field offering Denmark's municipalities as you type; free text allowed."""
+    """A municipality field offering Denmark's municipalities as you type; free text allowed.
+    On leaving it, a listed name typed in another case becomes the list's ("aarhus" →
+    "Aarhus"), as if typed, so an autosave sees it."""
+    from interviewer.interviews import municipality_name
+
     field = QLineEdit()
     completer = QCompleter(municipalities(), field)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     field.setCompleter(completer)
+
+    def left() -> None:
+        listed = municipality_name(field.text())
+        if listed != field.text():
+            field.setText(listed)
+            field.textEdited.emit(listed)
+
+    field.editingFinished.connect(left)
     return field
 
 

@@ -4,12 +4,13 @@ Add one with category and status in one line: ``short title #2p`` (category 2, p
 """
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
 
 from interviewer import interviews as svc
 from interviewer.i18n import language, tr
 from interviewer.quick_entry import letter_keys, parse_initiative
 from interviewer.storage.models import CodeKind, Initiative, InitiativeStatus
+from interviewer.ui.date_fields import DateField
 from interviewer.ui.fields import (
     CodeCombo,
     autosave_text,
@@ -54,7 +55,7 @@ class InitiativesPage(RecordListPage):
         self.category = CodeCombo(context.code_entries(CodeKind.INITIATIVE_CATEGORY), none_text())
         self.status = choice_combo(status_choices())
         self.started = QCheckBox(tr("Started on"))
-        self.start_date = QDateEdit(calendarPopup=True)
+        self.start_date = DateField()
         self.start_date.setAccessibleName(tr("Start date"))
         started_row = QHBoxLayout()
         started_row.setContentsMargins(0, 0, 0, 0)
