@@ -21,8 +21,10 @@ from interviewer.codebook import load_codebook
 from interviewer.errors import InterviewerError
 from interviewer.guide import load_guide
 from interviewer.i18n import LANGUAGES, tr
+from interviewer.text_rules import clean_name
 from interviewer.ui.pages.base import show_refusal
 from interviewer.ui.settings import FONT_SIZES, Preferences
+from interviewer.ui.tab_order import keep_visual_tab_order
 
 
 class SettingsDialog(QDialog):
@@ -90,6 +92,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.refusal)
         layout.addWidget(buttons)
+        keep_visual_tab_order(self)
         self._show_study()
 
     def _show_study(self) -> None:
@@ -131,7 +134,8 @@ class SettingsDialog(QDialog):
         self._show_study()
 
     def _save(self) -> None:
-        self.preferences.interviewer_name = self.name.text()
+        # the name the new-interview dialog fills in: one form for one person
+        self.preferences.interviewer_name = clean_name(self.name.text())
         self.preferences.language = self.language.currentData()
         self.preferences.font_size = self.font_size.currentData()
         self.accept()
