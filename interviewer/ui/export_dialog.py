@@ -5,12 +5,11 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -26,8 +25,10 @@ from interviewer.export.options import ExportOptions, InterviewFilter
 from interviewer.i18n import LANGUAGES, language, tr
 from interviewer.storage.models import CodebookEntry, InterviewStatus
 from interviewer.ui.background import run_in_background
+from interviewer.ui.date_fields import DateField
 from interviewer.ui.fields import CodeCombo, fit_combo
 from interviewer.ui.settings import Preferences
+from interviewer.ui.tab_order import keep_visual_tab_order
 from interviewer.wording import interview_status_labels
 
 WORKBOOK, SYNTHESIS, SUMMARY = "xlsx", "synthesis", "summary"
@@ -87,6 +88,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        keep_visual_tab_order(self)
 
     def kind(self) -> str:
         if self.one_interview:
@@ -116,8 +118,8 @@ class ExportDialog(QDialog):
         )
 
 
-def _optional_date(label: str) -> tuple[tuple[QCheckBox, QDateEdit], QWidget]:
-    check, edit = QCheckBox(label), QDateEdit(QDate.currentDate(), calendarPopup=True)
+def _optional_date(label: str) -> tuple[tuple[QCheckBox, DateField], QWidget]:
+    check, edit = QCheckBox(label), DateField(date.today())
     edit.setEnabled(False)
     edit.setAccessibleName(label)
     check.toggled.connect(edit.setEnabled)
