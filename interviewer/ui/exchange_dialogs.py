@@ -4,11 +4,9 @@ only gather choices; exchange/ does the work, in the background for merges."""
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -31,8 +29,10 @@ from interviewer.exchange.conflicts import list_conflicts, resolve_conflict, sou
 from interviewer.i18n import tr
 from interviewer.storage.database import Database
 from interviewer.ui.background import run_in_background
+from interviewer.ui.date_fields import DateField
 from interviewer.ui.pages.base import show_refusal
 from interviewer.ui.settings import Preferences
+from interviewer.ui.tab_order import keep_visual_tab_order
 
 
 class SendBundleDialog(QDialog):
@@ -51,7 +51,7 @@ class SendBundleDialog(QDialog):
         self.password.setAccessibleName(tr("Password"))
         self.repeat.setAccessibleName(tr("Password again"))
         self.only_since = QCheckBox(tr("Only interviews changed since"))
-        self.since = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.since = DateField(date.today())
         self.since.setEnabled(False)
         self.only_since.toggled.connect(self.since.setEnabled)
         self.refusal = QLabel()
@@ -79,6 +79,7 @@ class SendBundleDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.refusal)
         layout.addWidget(buttons)
+        keep_visual_tab_order(self)
 
     def _check(self) -> None:
         if self.with_password.isChecked():
@@ -202,6 +203,7 @@ class MergeSecretsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.refusal)
         layout.addWidget(buttons)
+        keep_visual_tab_order(self)
         self.private_key = None
 
     def _choose_key(self) -> None:
@@ -311,6 +313,7 @@ class ConflictsDialog(QDialog):
         layout.addWidget(explain)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        keep_visual_tab_order(self)
         self.resize(self.fontMetrics().averageCharWidth() * 110, 420)
         self.refresh()
 
