@@ -21,6 +21,7 @@ from interviewer.guide import Guide
 from interviewer.i18n import tr
 from interviewer.ui.commands import all_commands, interview_menus, key_text, main_menus, plain
 from interviewer.ui.commands import step_titles as guide_steps
+from interviewer.ui.tab_order import keep_visual_tab_order
 
 
 def field_keys() -> list[tuple[str, str]]:
@@ -99,6 +100,7 @@ class HelpOverlay(QDialog):
         layout.addWidget(table)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        keep_visual_tab_order(self)
         # as large as the rows need, never larger than the screen: the table scrolls the rest
         metrics = self.fontMetrics()
         width = metrics.averageCharWidth() * 110
