@@ -22,6 +22,7 @@ from interviewer.i18n import tr
 from interviewer.storage.models import CodeKind
 from interviewer.ui.fields import CodeCombo, none_text
 from interviewer.ui.interview_context import InterviewContext
+from interviewer.ui.tab_order import keep_visual_tab_order
 
 
 class QuoteText(QPlainTextEdit):
@@ -80,6 +81,7 @@ class QuoteBox(QDialog):
         layout.addWidget(self.text)
         layout.addLayout(row)
         layout.addWidget(hint)
+        keep_visual_tab_order(self)
         self.text.setFocus()
 
     def mark_start(self) -> None:
