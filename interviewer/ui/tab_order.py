@@ -48,28 +48,37 @@ def visual_order(widgets: Iterable[QWidget]) -> list[QWidget]:
     return [widget for row in rows for _, widget in sorted(row, key=lambda p: p[0].left())]
 
 
-def _inside_compound(widget: QWidget, container: QWidget) -> bool:
-    """True for the inner parts of a combo or spin box: they are not Tab stops of their own."""
+def _outer(widget: QWidget, container: QWidget) -> QWidget | None:
+    """The widget Tab stops at for ``widget``, as the tab order names it: the compound widget
+    it is the focus proxy of (an editable combo for its line edit, a date field for its
+    edit), itself, or None for an inner part that is no Tab stop of its own."""
+    outer = widget
     parent = widget.parentWidget()
     while parent is not None and parent is not container:
-        if isinstance(parent, (QComboBox, QAbstractSpinBox)):
-            return parent.focusProxy() is not widget  # an editable combo's line edit counts
+        if parent.focusProxy() is outer:
+            outer = parent
+        elif isinstance(parent, (QComboBox, QAbstractSpinBox)):
+            return None
         parent = parent.parentWidget()
-    return False
+    return outer
 
 
 def tab_stops(container: QWidget) -> list[QWidget]:
-    """The widgets inside ``container`` that Tab can stop at (enabled or not), shown ones only."""
-    return [
-        widget
-        for widget in container.findChildren(QWidget)
-        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-        and widget.focusProxy() is None
-        and not widget.isWindow()
-        and widget.isVisibleTo(container)
-        and not isinstance(widget, QScrollArea)
-        and not _inside_compound(widget, container)
-    ]
+    """The widgets inside ``container`` that Tab can stop at (enabled or not), shown ones only,
+    each named by its outermost compound widget."""
+    stops: list[QWidget] = []
+    for widget in container.findChildren(QWidget):
+        if (
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+            and not widget.isWindow()
+            and widget.isVisibleTo(container)
+            and not isinstance(widget, QScrollArea)
+        ):
+            outer = _outer(widget, container)
+            if outer is not None and outer not in stops:
+                stops.append(outer)
+    return stops
 
 
 def _group_key(widget: QWidget):
