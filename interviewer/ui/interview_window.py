@@ -8,7 +8,7 @@ import time
 import uuid
 from datetime import datetime
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPen, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -467,9 +467,22 @@ class InterviewWindow(QMainWindow):
         ]
         return same[int(index)] if index.isdigit() and int(index) < len(same) else None
 
-    def _list_rows(self) -> list[int]:
+    def _lists(self) -> list[QAbstractItemView]:
+        """The lists of the current step (not the pop-up lists of its combo boxes)."""
         views = self.current_page().findChildren(QAbstractItemView)
-        return [view.currentIndex().row() for view in views]
+        return [view for view in views if view.window() is self]
+
+    def _list_rows(self) -> list[list[int]]:
+        """The current item of each list, as its path of rows from the top (a tree's effect
+        under its initiative is [initiative row, effect row]); [] for none."""
+        paths = []
+        for view in self._lists():
+            path, index = [], view.currentIndex()
+            while index.isValid():
+                path.insert(0, index.row())
+                index = index.parent()
+            paths.append(path)
+        return paths
 
     def _remember_place(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is None or not self.isVisible() or self._place is not None:
@@ -489,10 +502,14 @@ class InterviewWindow(QMainWindow):
         if not isinstance(step, int) or not 0 <= step < len(self.pages):
             return False
         self.go_to_step(step)
-        views = self.current_page().findChildren(QAbstractItemView)
-        for view, row in zip(views, place.get("rows") or [], strict=False):
-            if isinstance(row, int) and 0 <= row < view.model().rowCount():
-                view.setCurrentIndex(view.model().index(row, 0))
+        for view, path in zip(self._lists(), place.get("rows") or [], strict=False):
+            model, index = view.model(), QModelIndex()
+            for row in path if isinstance(path, list) else []:
+                if not isinstance(row, int) or not 0 <= row < model.rowCount(index):
+                    break
+                index = model.index(row, 0, index)
+            if index.isValid():
+                view.setCurrentIndex(index)
         field = self._field_for(str(place.get("field", "")))
         if field is None or not field.isEnabled() or not field.isVisibleTo(self):
             return True  # the step at least: its first field has the focus

@@ -112,7 +112,8 @@ def _place_key(db_path: Path, interview_id: uuid.UUID) -> str:
 
 
 def interview_place(db_path: Path, interview_id: uuid.UUID) -> dict | None:
-    """The place last written for this interview: {"step": int, "field": str, "rows": [int]},
+    """The place last written for this interview: {"step": int, "field": str,
+    "rows": [[int]]} (each list's current item as a path of rows),
     or None."""
     value = _settings().value(_place_key(db_path, interview_id), "") or ""
     try:

@@ -1,4 +1,5 @@
-"""Never lose a word: kill the running app hard while typing, and find all but the last second."""
+"""Never lose a word: kill the running app hard while typing, and find all but the last second;
+start again and be back in the field where the typing was, the cursor at its end."""
 
 import os
 import signal
@@ -92,3 +93,8 @@ def test_a_hard_kill_loses_at_most_the_last_second(tmp_path):
     assert reopened.returncode == 0, errors
     assert "offered" in output
     assert f"reopened {interview.id}" in output
+    # back where the interviewer was: question 1, in its notes, the cursor after the last word
+    lines = output.splitlines()
+    assert "step 1" in lines, output
+    assert "focus notes" in lines, output
+    assert f"cursor {len(saved)} of {len(saved)}" in lines, output

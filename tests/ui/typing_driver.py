@@ -3,7 +3,8 @@
 type:   starts the app on DB, opens its interview at question 1, puts the cursor in the notes
         and types TEXT one key at a time, printing "typed N" after each key, until killed.
 reopen: starts the app on DB, answers the "return to your interview?" offer with Yes and
-        prints "offered" and "reopened <ids>".
+        prints "offered" and "reopened <ids>", then where the reopened window is:
+        "step <n>", "focus notes|<class> <accessible name>" and "cursor <position> of <length>".
 """
 
 import os
@@ -43,6 +44,18 @@ def main() -> int:
         QTimer.singleShot(20, answer_offer)
         reopened = app.offer_recovery()
         print("reopened", ",".join(str(i) for i in reopened), flush=True)
+        if reopened:
+            reopened_window = window.windows[reopened[0]]
+            QTest.qWait(100)  # the window puts the cursor back once it is shown
+            print("step", reopened_window.rail.currentRow(), flush=True)
+            focus = QApplication.focusWidget()
+            if focus is reopened_window.side_panel.notes:
+                print("focus notes", flush=True)
+                cursor = focus.textCursor().position()
+                print("cursor", cursor, "of", len(focus.toPlainText()), flush=True)
+            else:
+                name = focus.accessibleName() if focus is not None else ""
+                print("focus", type(focus).__name__, name, flush=True)
         return 0
 
     with database.session() as session:
