@@ -247,7 +247,12 @@ class DateField(_TypedField):
         return format_date(value, "full", locale=babel_locale())
 
     def hint_text(self):
-        return tr("Type a date such as {example} or {iso}", example="3/5/2017", iso="2017-05-03")
+        example = date(2017, 5, 3)
+        return tr(
+            "Type a date such as {example} or {iso}",
+            example=date_text(example),
+            iso=example.isoformat(),
+        )
 
     def widest_text(self):
         return "00/00/0000"
