@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 from sqlalchemy.exc import SQLAlchemyError
@@ -171,7 +171,8 @@ class _Command(QUndoCommand):
 class _UndoRouter(QObject):
     """Ctrl+Z in a text field of the interview window undoes the interview's last removal or
     put-aside quote, not the field's typing, when that came after the last thing typed there,
-    or when the field has nothing of its own to undo. (A text field otherwise takes Ctrl+Z for
+    or when the field has nothing of its own to undo; with nothing left on the interview's
+    stack, it is the field's again. (A text field otherwise takes Ctrl+Z for
     itself, and a quote put aside with Esc could not come back by keyboard.) Ctrl+Shift+Z and
     Ctrl+Y likewise."""
 
@@ -202,14 +203,13 @@ class _UndoRouter(QObject):
         kind = event.type()
         if kind == QEvent.Type.ShortcutOverride:
             undo = event.matches(QKeySequence.StandardKey.Undo)
-            redo = event.matches(QKeySequence.StandardKey.Redo) or (
-                event.key() == Qt.Key.Key_Z
-                and event.modifiers()
-                == (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-            )
+            redo = event.matches(QKeySequence.StandardKey.Redo)  # Ctrl+Y, Ctrl+Shift+Z
             if undo or redo:
+                stack = self.context.undo_stack
                 own = _own_undo(watched, redo=redo)
-                if self.command_last or not own:
+                if (self.command_last or not own) and (
+                    stack.canRedo() if redo else stack.canUndo()
+                ):
                     event.ignore()  # not the field's: the window's Undo/Redo shortcut takes it
                     return True
         elif (kind == QEvent.Type.KeyPress and event.text()) or (

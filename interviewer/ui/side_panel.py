@@ -1,4 +1,9 @@
-"""The collapsible side panel of the interview window: this step's notes and all quotes."""
+"""The collapsible side panel of the interview window: this step's notes and all quotes.
+
+What it shows is what is stored: the quote list's rows follow every save, and the quote editor
+is refilled from storage on every refresh (a field being typed into keeps its text, it is
+saved as typed). Rows are one bounded line, so a very long quote never freezes the panel.
+"""
 
 import uuid
 from datetime import UTC, datetime
@@ -11,7 +16,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -30,7 +34,11 @@ from interviewer.ui.fields import (
     fit_combo,
     none_text,
     on_delete_key,
+    one_line_edit,
+    row_text,
     set_quietly,
+    text_area,
+    wrap_anywhere,
 )
 from interviewer.ui.interview_context import InterviewContext
 
@@ -45,21 +53,31 @@ def clock_text(seconds: int | None) -> str:
     return f"{hours}:{minutes}" if hours else minutes
 
 
+def stamp_first_text(editor: QPlainTextEdit, stamp) -> None:
+    """Calls ``stamp()`` whenever the text of ``editor`` changes from an edit, whatever made
+    it: a key, a dead key or an input method's commit, a paste by keyboard or mouse, a drop.
+    (Text shown with ``set_quietly`` blocks the signal: it is no edit.) ``stamp`` decides
+    whether it is the first."""
+    editor.textChanged.connect(lambda: stamp() if editor.toPlainText() else None)
+
+
 class NotesEditor(QPlainTextEdit):
-    """The notes of one question; the first keystroke is stamped with the interview clock."""
+    """The notes of one question; the first character, however it came, is stamped with the
+    interview clock and the clock time."""
 
     def __init__(self, context: InterviewContext, parent=None):
         super().__init__(parent)
         self.context = context
         self.question_key: str | None = None
         self.setTabChangesFocus(True)
+        wrap_anywhere(self)
         self._started: dict[str, tuple[int, datetime]] = {}
+        stamp_first_text(self, self._stamp)  # before the autosave, which reads the stamp
         autosave_text(context, self, lambda: self.question_key, self._save)
 
-    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
-        if self.question_key and event.text() and self.question_key not in self._started:
+    def _stamp(self) -> None:
+        if self.question_key and self.question_key not in self._started:
             self._started[self.question_key] = (self.context.elapsed_seconds(), datetime.now(UTC))
-        super().keyPressEvent(event)
 
     def _save(self, question_key: str, text: str):
         offset, at = self._started.get(question_key, (None, None))
@@ -111,7 +129,10 @@ class SidePanel(QFrame):
         layout.addLayout(quotes_row)
         self.quotes = QListWidget()
         self.quotes.setAccessibleName(tr("Quotes"))
-        self.quotes.setWordWrap(True)
+        # one line a row, elided: a row never lays out more than ROW_CHARACTERS of a quote
+        self.quotes.setWordWrap(False)
+        self.quotes.setUniformItemSizes(True)
+        self.quotes.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.quotes.setSpacing(3)
         self.quotes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.quotes.currentItemChanged.connect(lambda *_: self._selection_changed())
@@ -121,10 +142,8 @@ class SidePanel(QFrame):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.quote_text = QPlainTextEdit()
-        self.quote_text.setTabChangesFocus(True)
-        self.quote_text.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-        self.speaker = QLineEdit()
+        self.quote_text = text_area(height=self.fontMetrics().lineSpacing() * 4 + 12)
+        self.speaker = one_line_edit()
         self.question = fit_combo(QComboBox())
         self.question.addItem(none_text(), None)
         for question in context.guide.questions:
@@ -172,6 +191,7 @@ class SidePanel(QFrame):
         self.link.activated.connect(lambda _: self._link_changed())
         self.use_in_report.toggled.connect(lambda checked: self._update(use_in_report=checked))
         self.remove_button.clicked.connect(self._remove)
+        context.changed.connect(self._rows_follow)
 
     # ------------------------------------------------------------------ notes
 
@@ -223,44 +243,67 @@ class SidePanel(QFrame):
         quote_id = self.selected_quote()
         if quote_id is None:
             return
+        ids = [self.quotes.item(row).data(ID_ROLE) for row in range(self.quotes.count())]
+        row = ids.index(quote_id)
+        neighbours = ids[row + 1 : row + 2] or ids[max(row - 1, 0) : row]
         context = self.context
         context.push(
             tr("Remove quote"),
             lambda: svc.remove_quote(session=context.session, quote_id=quote_id),
             lambda: svc.restore_quote(session=context.session, quote_id=quote_id),
         )
-        self.refresh_quotes()
+        self.refresh_quotes(select=neighbours[0] if neighbours else None)
+
+    def _quotes(self) -> list[Quote]:
+        context = self.context
+        return svc.live_quotes(session=context.session, interview_id=context.interview_id)
 
     def refresh_quotes(self, select: uuid.UUID | None = None) -> None:
-        context = self.context
-        quotes = svc.live_quotes(session=context.session, interview_id=context.interview_id)
+        """Shows the stored quotes, and the selected one (``select``, else the one selected
+        before, else the first) in the editor."""
+        self.context.flush()  # what is typed is stored first, so it is what comes back
+        quotes = self._quotes()
         keep = select or self.selected_quote()
         self.quotes_title.setText(tr("Quotes ({count})", count=len(quotes)))
-        numbers = {q.key: q.number for q in context.guide.questions}
         self.quotes.blockSignals(True)
         self.quotes.clear()
         for quote in quotes:
-            where = f" · {numbers[quote.question_key]}" if quote.question_key in numbers else ""
-            preview = quote.text if len(quote.text) < 140 else quote.text[:137] + "…"
-            item = QListWidgetItem(f"“{preview}”\n{clock_text(quote.offset_seconds)}{where}")
+            item = QListWidgetItem()
             item.setData(ID_ROLE, quote.id)
+            self._set_row(item, quote)
             self.quotes.addItem(item)
             if quote.id == keep:
                 self.quotes.setCurrentItem(item)
         if self.quotes.currentItem() is None and self.quotes.count():
             self.quotes.setCurrentRow(0)
         self.quotes.blockSignals(False)
-        if self.selected_quote() != self._shown_quote or select is not None:
-            self._show_quote({q.id: q for q in quotes}.get(self.selected_quote()))
+        self._show_quote({q.id: q for q in quotes}.get(self.selected_quote()))
+
+    def _set_row(self, item: QListWidgetItem, quote: Quote) -> None:
+        numbers = {q.key: q.number for q in self.context.guide.questions}
+        where = f" · {numbers[quote.question_key]}" if quote.question_key in numbers else ""
+        item.setText(f"{clock_text(quote.offset_seconds)}{where}  “{row_text(quote.text)}”")
+        item.setToolTip(row_text(quote.text, 600))
+
+    def _rows_follow(self) -> None:
+        """After any save: each quote's row says what is stored now (its text as typed),
+        without touching the editor being typed into."""
+        quotes = {q.id: q for q in self._quotes()}
+        self.quotes_title.setText(tr("Quotes ({count})", count=len(quotes)))
+        for row in range(self.quotes.count()):
+            item = self.quotes.item(row)
+            quote = quotes.get(item.data(ID_ROLE))
+            if quote is not None:
+                self._set_row(item, quote)
 
     def _selection_changed(self) -> None:
         self.context.flush()
-        quotes = svc.live_quotes(
-            session=self.context.session, interview_id=self.context.interview_id
-        )
-        self._show_quote({q.id: q for q in quotes}.get(self.selected_quote()))
+        self._show_quote({q.id: q for q in self._quotes()}.get(self.selected_quote()))
 
     def _show_quote(self, quote: Quote | None) -> None:
+        """Fills the editor with ``quote`` as stored; when the same quote stays shown, a
+        text field with the focus keeps what is being typed."""
+        same = quote is not None and quote.id == self._shown_quote
         self._shown_quote = quote.id if quote else None
         for widget in (
             self.quote_text,
@@ -272,6 +315,7 @@ class SidePanel(QFrame):
             self.remove_button,
         ):
             widget.setEnabled(quote is not None)
+        # the choices follow the challenges and initiatives as they are now
         self.link.blockSignals(True)
         self.link.clear()
         self.link.addItem(none_text(), None)
@@ -280,14 +324,19 @@ class SidePanel(QFrame):
             session=context.session, interview_id=context.interview_id
         ):
             self.link.addItem(
-                tr("Challenge {rank}: {title}", rank=challenge.rank, title=challenge.title),
+                tr(
+                    "Challenge {rank}: {title}",
+                    rank=challenge.rank,
+                    title=row_text(challenge.title),
+                ),
                 f"challenge:{challenge.id}",
             )
         for initiative in svc.live_initiatives(
             session=context.session, interview_id=context.interview_id
         ):
             self.link.addItem(
-                tr("Initiative: {title}", title=initiative.title), f"initiative:{initiative.id}"
+                tr("Initiative: {title}", title=row_text(initiative.title)),
+                f"initiative:{initiative.id}",
             )
         linked = None
         if quote is not None and quote.challenge_id:
@@ -296,8 +345,8 @@ class SidePanel(QFrame):
             linked = f"initiative:{quote.initiative_id}"
         self.link.setCurrentIndex(max(0, self.link.findData(linked)) if linked else 0)
         self.link.blockSignals(False)
-        set_quietly(self.quote_text, quote.text if quote else "")
-        set_quietly(self.speaker, quote.speaker_role if quote else "")
+        set_quietly(self.quote_text, quote.text if quote else "", keep_typing=same)
+        set_quietly(self.speaker, quote.speaker_role if quote else "", keep_typing=same)
         set_quietly(self.question, quote.question_key if quote else None)
         set_quietly(self.theme, quote.theme_code if quote else None)
         set_quietly(self.use_in_report, quote.use_in_report if quote else False)
