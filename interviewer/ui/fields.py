@@ -35,8 +35,9 @@ def set_quietly(widget, value, *, keep_typing: bool = False) -> None:
                 widget.setText(value)
                 widget.setCursorPosition(0)  # show the start of a long text, not its end
         elif isinstance(widget, QComboBox):
-            index = widget.findData(value)
-            widget.setCurrentIndex(max(index, 0))
+            # not findData: it compares Python objects (a UUID read again) by identity
+            index = next((i for i in range(widget.count()) if widget.itemData(i) == value), 0)
+            widget.setCurrentIndex(index)
         else:
             widget.setChecked(bool(value))
     finally:
