@@ -109,6 +109,10 @@ class InterviewContext(QObject):
         if not self._timer.isActive():
             self._timer.start(SAVE_DELAY_MS)
 
+    def discard(self, key: Any) -> None:
+        """Drops the queued save for ``key``: what was typed since is not to be saved."""
+        self._pending.pop(key, None)
+
     def flush(self) -> None:
         """Saves everything queued, now: on a timer, on leaving a field or a step, and
         before the window closes."""

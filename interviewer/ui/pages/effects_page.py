@@ -108,8 +108,8 @@ class EffectsPage(StepPage):
         self.body.addWidget(self.new_description)
         self.entry_hint = QLabel(
             tr(
-                "After #: the kind ({kinds}), then before>now, e.g. #{letter} 50>7. "
-                "Alt+↑/↓ picks the initiative.",
+                "After #: the kind ({kinds}), then before>now, e.g. #{letter} 50>7; a figure "
+                "alone is measured (#50>7). Alt+↑/↓ picks the initiative.",
                 kinds=", ".join(
                     f"{letter} = {label}" for letter, (_, label) in zip(letters, kinds, strict=True)
                 ),
@@ -291,6 +291,7 @@ class EffectsPage(StepPage):
         try:
             value = parse_figure(getattr(self, field).text())
         except FigureError as error:  # a quiet hint; nothing typed is saved or logged
+            self.context.discard((field, effect_id))  # nor a number it passed through
             self._unparsed.add(field)
             self.understood[field].setText("")
             show_refusal(self.figure_refusal, error.reason)
