@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QStyledItemDelegate,
     QTextEdit,
@@ -61,6 +62,8 @@ PAGE_FOR_ANSWER = {
     AnswerType.EFFECTS: EffectsPage,
 }
 SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 1
+# the side panel's width in characters: at least, and at most (as the window allows)
+SIDE_PANEL_CHARS = (28, 46)
 # time on a step is written down at least this often, so a crash loses little of it
 STEP_TIME_FLUSH_MS = 60_000
 
@@ -115,8 +118,7 @@ class InterviewWindow(QMainWindow):
         self.rail.currentRowChanged.connect(self._step_changed)
 
         self.side_panel = SidePanel(context)
-        # the panel grows with the text size, so larger text wraps instead of being cut
-        self.side_panel.setFixedWidth(self.fontMetrics().averageCharWidth() * 46)
+        self._fit_side_panel()
         self.side_panel.new_quote_button.clicked.connect(self.open_quote_box)
 
         self.role_label = QLabel()
@@ -203,7 +205,7 @@ class InterviewWindow(QMainWindow):
         self._fit_rail()
         self.side_panel.refresh_quotes()
         self.rail.setCurrentRow(0)  # shows the first step
-        fit_to_screen(self, 1280, 760)
+        fit_to_screen(self, 1366, 800)  # a small laptop's whole screen, at most
         settings.restore_geometry(self, "interview")
         fit_to_screen(self)  # a size remembered from a larger screen
         self._place: dict | None = None  # where to return to, after a crash
@@ -381,6 +383,28 @@ class InterviewWindow(QMainWindow):
         )
         self.rail.setFixedWidth(widest + 56)
 
+    def _fit_side_panel(self) -> None:
+        """The panel grows with the text size, so larger text wraps instead of being cut,
+        but takes at most a quarter of the window, so the question keeps its room."""
+        char = self.fontMetrics().averageCharWidth()
+        least = max(char * SIDE_PANEL_CHARS[0], self._side_panel_content_width())
+        width = max(least, min(char * SIDE_PANEL_CHARS[1], self.width() // 4))
+        if self.side_panel.width() != width:
+            self.side_panel.setFixedWidth(width)
+
+    def _side_panel_content_width(self) -> int:
+        """The width the panel's fields need, with room for its scroll bar."""
+        needed = 0
+        for area in self.side_panel.findChildren(QScrollArea):
+            if area.widget() is not None:
+                bar = area.verticalScrollBar().sizeHint().width()
+                needed = max(needed, area.widget().minimumSizeHint().width() + bar + 8)
+        return needed
+
+    def resizeEvent(self, event):  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_side_panel()
+
     def _after_change(self) -> None:
         self._update_rail()
         self._update_header()
@@ -413,6 +437,7 @@ class InterviewWindow(QMainWindow):
 
     def showEvent(self, event):  # noqa: N802 - Qt's name
         super().showEvent(event)
+        self._fit_side_panel()  # its fields know their size once shown in the chosen font
         if not self._shown_once:  # the cursor starts in the first field, ready to type
             self._shown_once = True
             # with self as context, the call is dropped if the window is gone by then

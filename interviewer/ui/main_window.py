@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -80,13 +80,13 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # role and area share what is left, so the table never needs a sideways scroll bar
-        for column in (0, 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setResizeContentsPrecision(200)  # widths from a sample of rows
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self._natural_widths: list[int] = []
+        self.table.viewport().installEventFilter(self)  # columns follow the table's width
         self.table.doubleClicked.connect(lambda _: self.open_selected())
         self.filter_box.textChanged.connect(self.proxy.set_filter_text)
         self.filter_box.returnPressed.connect(self._filter_enter)
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.db_label.setWordWrap(True)
         self.statusBar().addWidget(self.db_label, 1)
         self.reload()
-        fit_to_screen(self, 1200, 720)
+        fit_to_screen(self, 1280, 720)
         settings.restore_geometry(self, "main")
         fit_to_screen(self)
         self._watcher: ChangeWatcher | None = None
@@ -315,8 +315,10 @@ class MainWindow(QMainWindow):
         )
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column) + 16, 320))
+        self._natural_widths = [
+            self.table.columnWidth(column) + 16 for column in range(self.model.columnCount())
+        ]
+        self._fit_columns()
         self.empty_hint.setVisible(not rows)
         open_conflicts = count_open_conflicts(session=self.session)
         text = tr("{file} · {count} interviews · healthy", file=self.database.path, count=len(rows))
@@ -334,6 +336,58 @@ class MainWindow(QMainWindow):
             if index.isValid():
                 self.table.selectRow(index.row())
                 self.table.scrollTo(index)
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as its text where the table's width allows; else the role and
+        the service area wrap onto two lines (never "Head of …"), and only when even that
+        is too narrow does the table scroll sideways."""
+        natural = self._natural_widths
+        if not natural:
+            return
+        metrics = self.table.fontMetrics()
+        one_line = metrics.lineSpacing() + 10
+        room = self.table.viewport().width()
+        fixed = sum(natural[2:])
+        for column in range(2, len(natural)):
+            self.table.setColumnWidth(column, natural[column])
+        role, area = natural[0], natural[1]
+        rest = room - fixed
+        lines = 1
+        if rest < role + area:
+            lines = 2
+            role, area = (self._two_line_width(column) for column in (0, 1))
+        spare = max(0, rest - role - area)
+        self.table.setColumnWidth(0, role + spare * 2 // 3)
+        self.table.setColumnWidth(1, area + spare - spare * 2 // 3)
+        self.table.verticalHeader().setDefaultSectionSize(
+            one_line + (lines - 1) * metrics.lineSpacing()
+        )
+
+    def _two_line_width(self, column: int) -> int:
+        """The width at which the column's texts (a sample of rows) wrap onto two lines."""
+        metrics = self.table.fontMetrics()
+        widest = metrics.horizontalAdvance(
+            str(self.model.headerData(column, Qt.Orientation.Horizontal))
+        )
+        for row in range(min(self.model.rowCount(), 200)):
+            text = str(self.model.index(row, column).data() or "")
+            words = text.split(" ")
+            widest = max(
+                widest,
+                min(
+                    max(
+                        metrics.horizontalAdvance(" ".join(words[:cut])),
+                        metrics.horizontalAdvance(" ".join(words[cut:])),
+                    )
+                    for cut in range(len(words) + 1)
+                ),
+            )
+        return widest + 16
 
     def closeEvent(self, event):  # noqa: N802 - Qt's name
         for window in list(self.windows.values()):
