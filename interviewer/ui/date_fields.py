@@ -114,6 +114,32 @@ def time_text(value: time | None, lang: str | None = None) -> str:
     return "" if value is None else format_time(value, "short", locale=babel_locale(lang))
 
 
+class _WhenLeft(QObject):
+    def __init__(self, widget: QLineEdit, callback):
+        super().__init__(widget)
+        self.callback = callback
+        widget.returnPressed.connect(callback)
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        # a completer's popup takes the focus for a moment; the field is not left then
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and event.reason() != Qt.FocusReason.PopupFocusReason
+        ):
+            self.callback()
+        return False
+
+
+def when_left(widget: QLineEdit, callback, *, focus_holder: QWidget | None = None) -> None:
+    """Calls ``callback()`` when the focus leaves ``widget`` or Enter is pressed in it.
+    ``focus_holder`` is the widget that really holds the focus, when another does (an
+    editable combo box for its line edit).
+
+    Unlike ``editingFinished`` it also fires for a field emptied while a completer is set
+    (Qt then stays silent), so a rule applied on leaving is applied every time."""
+    (focus_holder or widget).installEventFilter(_WhenLeft(widget, callback))
+
+
 class _TypedField(QWidget):
     """A line edit holding one value, taken when the field is left or Enter is pressed."""
 
@@ -139,7 +165,7 @@ class _TypedField(QWidget):
         self.edit.setMinimumWidth(width)
         self.edit.setMaximumWidth(width * 2)
         self.edit.textEdited.connect(self._typed)
-        self.edit.editingFinished.connect(self.commit_text)
+        when_left(self.edit, self.commit_text)
 
     # for subclasses
     def parse(self, text: str):

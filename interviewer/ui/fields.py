@@ -213,6 +213,7 @@ def municipality_edit() -> QLineEdit:
     On leaving it, a listed name typed in another case becomes the list's ("aarhus" →
     "Aarhus"), as if typed, so an autosave sees it."""
     from interviewer.interviews import municipality_name
+    from interviewer.ui.date_fields import when_left
 
     field = QLineEdit()
     completer = QCompleter(municipalities(), field)
@@ -225,7 +226,7 @@ def municipality_edit() -> QLineEdit:
             field.setText(listed)
             field.textEdited.emit(listed)
 
-    field.editingFinished.connect(left)
+    when_left(field, left)
     return field
 
 

@@ -15,7 +15,7 @@ from interviewer import interviews as svc
 from interviewer.i18n import tr
 from interviewer.storage.models import CodeKind, InterviewMode
 from interviewer.text_rules import clean_name
-from interviewer.ui.date_fields import DateField, TimeField
+from interviewer.ui.date_fields import DateField, TimeField, when_left
 from interviewer.ui.fields import (
     CodeCombo,
     autosave_text,
@@ -113,8 +113,11 @@ class RespondentPage(StepPage):
             (self.location, "location", False, clean_name),
         ):
             autosave_text(context, widget, interview_key, self._updater(field, empty_is_none))
-            widget.editingFinished.connect(
-                lambda widget=widget, clean=clean: self._text_left(widget, clean)
+            when_left(
+                widget,
+                lambda widget=widget, field=field, clean=clean: self._text_left(
+                    widget, field, clean
+                ),
             )
         self.area.activated.connect(lambda _: self._update(service_area=self.area.currentData()))
         self.mode.activated.connect(lambda _: self._update(mode=self.mode.currentData()))
@@ -123,7 +126,9 @@ class RespondentPage(StepPage):
         self.interview_date.committed.connect(lambda value: self._update(interview_date=value))
         self.start_time.committed.connect(lambda value: self._update(start_time=value))
         self.end_time.committed.connect(lambda value: self._update(end_time=value))
-        self.interviewer.lineEdit().editingFinished.connect(self._interviewer_changed)
+        when_left(
+            self.interviewer.lineEdit(), self._interviewer_changed, focus_holder=self.interviewer
+        )
         self.interviewer.activated.connect(lambda _: self._interviewer_changed())
 
     def title(self) -> str:
@@ -143,13 +148,18 @@ class RespondentPage(StepPage):
 
         return save
 
-    def _text_left(self, widget: QLineEdit, clean) -> None:
-        """On leaving a field: the name in its clean form, shown and saved at once."""
+    def _text_left(self, widget: QLineEdit, field: str, clean) -> None:
+        """On leaving a field: the name in its clean form, saved at once; and the field shows
+        what is stored (a refused edit, such as an emptied role, shows the stored text
+        again, beside the refusal)."""
         cleaned = clean(widget.text())
         if cleaned != widget.text():
             widget.setText(cleaned)
             widget.textEdited.emit(cleaned)  # queued like typing, replacing the older text
         self.context.flush()
+        stored = getattr(self.context.interview, field) or ""
+        if widget.text() != stored:
+            set_quietly(widget, stored)
 
     def _update(self, **changes) -> None:
         self.context.save(
@@ -168,9 +178,11 @@ class RespondentPage(StepPage):
 
     def _interviewer_changed(self):
         name = clean_name(self.interviewer.currentText())
-        if not name:
-            return
         context = self.context
+        if not name:  # an emptied field: no interviewer recorded
+            if context.interview.interviewer_id is not None:
+                self._update(interviewer_id=None)
+            return
         person = context.save(
             lambda: svc.interviewer_named(session=context.session, study=context.study, name=name)
         )
