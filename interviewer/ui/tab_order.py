@@ -68,8 +68,13 @@ def tab_stops(container: QWidget) -> list[QWidget]:
     each named by its outermost compound widget."""
     stops: list[QWidget] = []
     for widget in container.findChildren(QWidget):
+        # every button of an exclusive group, even those a page takes out of Tab (a
+        # roving Tab stop on the chosen point), so the group stays together in the chain
+        tab = widget.focusPolicy() & Qt.FocusPolicy.TabFocus or (
+            _group_key(widget) is not None and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+        )
         if (
-            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            tab
             and widget.focusProxy() is None
             and not widget.isWindow()
             and widget.isVisibleTo(container)

@@ -73,6 +73,14 @@ def interview_id(database):
             current=12,
         )
         svc.add_quote(session=session, interview_id=interview.id, text="We meet first now.")
+        # a chosen point: the scale's Tab stop is that point, not the first
+        svc.set_rating(
+            session=session,
+            interview_id=interview.id,
+            question_key="priority",
+            scale_key="department",
+            value=4,
+        )
         return interview.id
 
 
@@ -86,9 +94,18 @@ def same_row(a: QRect, b: QRect) -> bool:
     return overlap * 2 >= min(a.height(), b.height())
 
 
+def place(widget: QWidget) -> QRect:
+    """Where a Tab stop is on the screen; a button of an exclusive group (a rating scale) is
+    one stop, where the group starts."""
+    group = widget.group() if isinstance(widget, QAbstractButton) else None
+    if group is None or not group.exclusive():
+        return rect(widget)
+    return min((rect(b) for b in group.buttons()), key=lambda r: (r.top(), r.left()))
+
+
 def comes_after(a: QWidget, b: QWidget) -> bool:
     """True when a person reading the screen meets ``b`` after ``a``."""
-    ra, rb = rect(a), rect(b)
+    ra, rb = place(a), place(b)
     if same_row(ra, rb):
         return rb.left() > ra.left()
     return rb.top() > ra.top()
@@ -132,7 +149,7 @@ def walk_tab(container: QWidget, qtbot) -> list[QWidget]:
     until the focus leaves the container or comes back to where it started."""
     stops = reachable(container)
     assert stops, f"nothing to tab through in {container}"
-    first = min(stops, key=lambda w: (rect(w).top(), rect(w).left()))
+    first = min(stops, key=lambda w: (place(w).top(), place(w).left()))
     first.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
     visited = [first]
