@@ -167,7 +167,9 @@ def build_menus(
                     sequences.extend(QKeySequence.keyBindings(keys))
                 else:
                     sequences.append(QKeySequence(keys))
-            action.setShortcuts(sequences)
+            # a key given twice (Redo is Ctrl+Shift+Z on some systems) would be ambiguous
+            unique = {sequence.toString(): sequence for sequence in sequences}
+            action.setShortcuts(list(unique.values()))
             if command.widget_only:
                 action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             else:

@@ -91,12 +91,15 @@ def test_every_command_has_a_shortcut_that_f1_lists_and_no_key_does_two_things(w
         for action in menu_actions(window):
             keys = shown_keys(action)
             assert keys, f"{action.text()} has no shortcut"
+            # one key twice on one action is ambiguous to Qt, and then neither works
+            assert len(keys) == len(action.shortcuts()), f"{action.text()}: a key twice"
             assert keys & listed_keys, f"F1 does not list {keys} ({action.text()})"
             for key in keys:
                 assert key not in seen, f"{key}: {seen.get(key)} and {action.text()}"
                 seen[key] = action.text()
     for missing_before in ("Ctrl+,", "Ctrl+D", "Ctrl+F", "Ctrl+Shift+B", "Ctrl+Shift+M"):
-        assert missing_before in listed_keys
+        native = QKeySequence(missing_before).toString(QKeySequence.SequenceFormat.NativeText)
+        assert native in listed_keys  # in the words of Qt's catalog: Danish says Skift
 
 
 def test_every_toolbar_and_window_action_is_in_the_menu_bar(windows):
