@@ -1,0 +1,191 @@
+"""A real app process for the exit tests: `python exit_driver.py MODE DB EXPORT_TO BUNDLE…`.
+
+Runs the app as `interviewer` runs it (run_app) and drives it through its actions as a person
+would, answering each dialog the action opens (file dialogs by typing the file name):
+
+exchange:        opens the Conflicts dialog and closes it, merges BUNDLE… through the main
+                 window's Merge action (file dialog, secrets dialog, report), closes the window.
+export-exchange: first starts an Excel export to EXPORT_TO through the Export action, then as
+                 exchange; the "Export finished" box is closed whenever it comes.
+export-close:    starts the export and closes the main window at once, while it runs.
+
+Prints each step as it is done ("step open_conflicts", …) and "exited N steps left M" at the
+end; the process's exit code is the app's.
+"""
+
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+)
+
+POLL_MS = 20
+
+
+def main_window():
+    from interviewer.ui.main_window import MainWindow
+
+    found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    return next((w for w in found if w.isVisible()), None)
+
+
+def say(text: str) -> None:
+    print("step", text, flush=True)
+
+
+def answer_file_dialog(dialog: QFileDialog, paths: list[Path]) -> None:
+    """Types the chosen files into the dialog's file name field and accepts, as a person
+    would; several files are written the way the dialog itself writes them ("a" "b")."""
+    names = " ".join(f'"{path.name}"' for path in paths) if len(paths) > 1 else paths[0].name
+    dialog.setDirectory(str(paths[0].parent))
+    dialog.findChild(QLineEdit, "fileNameEdit").setText(names)
+    dialog.accept()
+
+
+def ok_button(dialog: QDialog):
+    box = dialog.findChild(QDialogButtonBox)
+    return box.button(QDialogButtonBox.StandardButton.Ok)
+
+
+class Script:
+    """Steps run one after another; a step waits (polling) until the app shows what it needs."""
+
+    def __init__(self, mode: str, export_to: Path, bundles: list[Path]):
+        self.export_to, self.bundles = export_to, bundles
+        self.steps = []
+        if mode.startswith("export"):
+            self.steps += [self.start_export, self.answer_export, self.answer_export_file]
+        if mode.endswith("exchange"):
+            self.steps += [
+                self.open_conflicts,
+                self.close_conflicts,
+                self.start_merge,
+                self.answer_bundles,
+                self.answer_secrets,
+                self.answer_report,
+            ]
+        self.steps.append(self.close_main_window)
+        QTimer.singleShot(POLL_MS, self.tick)
+
+    def tick(self) -> None:
+        if not self.steps:
+            return
+        self.close_export_finished()  # it comes whenever the export is done
+        if self.steps[0]() is not False:  # False: not ready yet, try again soon
+            say(self.steps.pop(0).__name__)
+        if self.steps:
+            QTimer.singleShot(POLL_MS, self.tick)
+
+    def close_export_finished(self) -> None:
+        from interviewer.i18n import tr
+
+        title = tr("Export finished")
+        for widget in QApplication.topLevelWidgets():
+            shown = isinstance(widget, QMessageBox) and widget.isVisible()
+            if shown and widget.windowTitle() == title:
+                say("export_finished")
+                widget.reject()
+
+    def modal(self, kind, title: str | None = None):
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and (title is None or widget.windowTitle() == title):
+            return widget
+        return None
+
+    # each step returns False while what it needs is not on the screen yet
+
+    def start_export(self):
+        window = main_window()
+        if window is None:
+            return False
+        QTimer.singleShot(0, window.export_action.trigger)  # exec() would block this step
+
+    def answer_export(self):
+        from interviewer.ui.export_dialog import ExportDialog
+
+        dialog = self.modal(ExportDialog)
+        if dialog is None:
+            return False
+        ok_button(dialog).click()
+
+    def answer_export_file(self):
+        dialog = self.modal(QFileDialog)
+        if dialog is None:
+            return False
+        answer_file_dialog(dialog, [self.export_to])
+
+    def open_conflicts(self):
+        window = main_window()
+        if window is None or QApplication.activeModalWidget() is not None:
+            return False
+        QTimer.singleShot(0, window.conflicts_action.trigger)
+
+    def close_conflicts(self):
+        from interviewer.ui.exchange_dialogs import ConflictsDialog
+
+        dialog = self.modal(ConflictsDialog)
+        if dialog is None:
+            return False
+        dialog.reject()  # what Esc does
+
+    def start_merge(self):
+        window = main_window()
+        if window is None or QApplication.activeModalWidget() is not None:
+            return False
+        QTimer.singleShot(0, window.merge_action.trigger)
+
+    def answer_bundles(self):
+        dialog = self.modal(QFileDialog)
+        if dialog is None:
+            return False
+        answer_file_dialog(dialog, self.bundles)
+
+    def answer_secrets(self):
+        from interviewer.ui.exchange_dialogs import MergeSecretsDialog
+
+        dialog = self.modal(MergeSecretsDialog)
+        if dialog is None:
+            return False
+        ok_button(dialog).click()
+
+    def answer_report(self):
+        from interviewer.i18n import tr
+
+        box = self.modal(QMessageBox, tr("Merge finished"))
+        if box is None:
+            return False
+        box.accept()
+
+    def close_main_window(self):
+        window = main_window()
+        if window is None or QApplication.activeModalWidget() is not None:
+            return False
+        window.close()
+
+
+def main() -> int:
+    mode, db_path, export_to = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    bundles = [Path(name) for name in sys.argv[4:]]
+    qt_app = QApplication(sys.argv)  # run_app takes this one, so the script can start first
+    from interviewer.ui.app import run_app
+
+    script = Script(mode, export_to, bundles)
+    code = run_app(db_path)
+    print("exited", code, "steps left", len(script.steps), flush=True)
+    del qt_app  # as run_app's own reference goes when it returns
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
