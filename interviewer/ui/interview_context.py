@@ -49,6 +49,7 @@ class InterviewContext(QObject):
             for kind in CodeKind
         }
         self.undo_stack = QUndoStack(self)
+        self._closed = False
         # a quote typed and put aside with Esc (a quote_box.QuoteDraft): the box reopens with it
         self.quote_draft = None
         self._undo_router = _UndoRouter(self)
@@ -116,6 +117,8 @@ class InterviewContext(QObject):
     def flush(self) -> None:
         """Saves everything queued, now: on a timer, on leaving a field or a step, and
         before the window closes."""
+        if self._closed:  # a field losing the focus as the closed window goes away
+            return
         self._timer.stop()
         pending, self._pending = self._pending, {}
         for key, action in pending.items():
@@ -129,6 +132,7 @@ class InterviewContext(QObject):
 
     def close(self) -> None:
         self.flush()
+        self._closed = True
         self._undo_router.stop()
         self.session.close()
 

@@ -396,6 +396,17 @@ class EffectsPage(StepPage):
             while first is not None and first.childCount() == 0:
                 first = self.tree.itemBelow(first)
             current = first.child(0) if first is not None else None
+        if current is None:
+            # no effect: the row of "New effect of", so that the tree taking the focus (which
+            # makes its first row current) does not move "New effect of" by itself
+            current = next(
+                (
+                    self.tree.topLevelItem(n)
+                    for n in range(self.tree.topLevelItemCount())
+                    if self.tree.topLevelItem(n).data(0, ID_ROLE) == self._new_for
+                ),
+                None,
+            )
         if current is not None:
             self.tree.setCurrentItem(current)
         self._current = self._key_of(current)
