@@ -183,6 +183,9 @@ class InterviewWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._add_shortcuts()
+        # a scroll area is no place to type and shows no focus: Tab goes to the fields in it
+        for area in self.findChildren(QScrollArea):
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         context.status.connect(self._show_status)
         context.refused.connect(self._show_refusal)
         context.changed.connect(self._after_change)
@@ -479,8 +482,8 @@ class InterviewWindow(QMainWindow):
         same = [
             w for w in self.findChildren(kind) if type(w) is kind and w.accessibleName() == name
         ]
-        index = next(i for i, w in enumerate(same) if w is widget)
-        return f"{kind.__name__}|{name}|{index}"
+        index = next((i for i, w in enumerate(same) if w is widget), None)
+        return None if index is None else f"{kind.__name__}|{name}|{index}"
 
     def _field_for(self, key: str) -> QWidget | None:
         kind_name, _, rest = key.partition("|")
