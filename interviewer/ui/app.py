@@ -2,6 +2,7 @@
 
 import logging
 import sys
+import threading
 import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
@@ -16,6 +17,7 @@ from interviewer.storage.backup import start_background_backup
 from interviewer.storage.database import Database, open_database, open_database_read_only
 from interviewer.storage.file_lock import WriterLock, try_writer_lock
 from interviewer.storage.models import Interview
+from interviewer.ui.lifetime import shut_down
 from interviewer.ui.main_window import MainWindow
 from interviewer.ui.settings import Preferences, open_interviews, set_open_interviews
 from interviewer.ui.style import apply_style
@@ -59,6 +61,13 @@ def _report_unexpected_error(kind, value, tb) -> None:
             "working.\n\nWhere it happened is in the log (without anything you typed): {log}",
             log=log_file(),
         ),
+    )
+
+
+def _log_thread_error(args) -> None:
+    # a background task (a backup, say) has no window to report to: the log alone, no content
+    log.error(
+        "unexpected error in a background task: %s", error_frames(args.exc_type, args.exc_traceback)
     )
 
 
@@ -187,6 +196,7 @@ def run_app(db_path: Path) -> int:
         )
         return 1
     sys.excepthook = _report_unexpected_error
+    threading.excepthook = _log_thread_error
     app = App(qt_app, database)
     app.show()
     if not database.read_only:
@@ -195,6 +205,7 @@ def run_app(db_path: Path) -> int:
     try:
         return qt_app.exec()
     finally:
+        shut_down()  # threads joined and windows deleted while Python and Qt are whole
         database.close()
         if lock is not None:
             lock.release()
