@@ -8,6 +8,7 @@ from benchmarks import (
     bench_demo,
     bench_export,
     bench_list,
+    bench_long_text,
     bench_merge,
     bench_startup,
     bench_storage,
@@ -22,6 +23,7 @@ def main() -> int:
     results += bench_storage.run()
     results += bench_startup.run()
     results += bench_list.run()
+    results += bench_long_text.run()
     results += bench_export.run()
     results += bench_merge.run()
     results += bench_demo.run(sizes=(10_000,) if args.quick else (10_000, 100_000))

@@ -1,8 +1,12 @@
-"""Review: the whole interview on one page, what is missing flagged, and "mark complete"."""
+"""Review: the whole interview on one page, what is missing flagged, and "mark complete".
+
+Each text shows its first PREVIEW_CHARACTERS characters and a "Show all" link for the rest, so
+a very long text (one unbroken 300,000-character word) never freezes the page.
+"""
 
 from html import escape
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QUrl
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser
 
 from interviewer import interviews as svc
@@ -11,8 +15,12 @@ from interviewer.guide import AnswerType
 from interviewer.i18n import language, tr
 from interviewer.progress import interview_progress
 from interviewer.storage.models import CodeKind, InterviewStatus
+from interviewer.ui.fields import wrap_anywhere
 from interviewer.ui.pages.base import StepPage
-from interviewer.wording import effect_summary, initiative_status_labels, mode_labels
+from interviewer.wording import effect_summary, format_number, initiative_status_labels, mode_labels
+
+PREVIEW_CHARACTERS = 2000
+SHOW_ALL = "show-all"  # the scheme of a "Show all" link: show-all:<record id>
 
 
 def _paragraphs(text: str) -> str:
@@ -42,6 +50,10 @@ class ReviewPage(StepPage):
         self.body.addLayout(buttons)
         self.summary = QTextBrowser()
         self.summary.setAccessibleName(tr("The whole interview"))
+        self.summary.setOpenLinks(False)  # a "Show all" link shows the rest here
+        self.summary.anchorClicked.connect(self._show_all)
+        wrap_anywhere(self.summary)
+        self._expanded: set[str] = set()
         self.summary.setMinimumHeight(300)
         self.body.addWidget(self.summary, 1)
 
@@ -85,8 +97,27 @@ class ReviewPage(StepPage):
             self.state.setText(self.state.text() + "\n" + origin)
         self.summary.setHtml(self._summary_html())
 
+    def _show_all(self, url: QUrl) -> None:
+        if url.scheme() == SHOW_ALL:
+            self._expanded.add(url.path())
+            position = self.summary.verticalScrollBar().value()
+            self.summary.setHtml(self._summary_html())
+            self.summary.verticalScrollBar().setValue(position)
+
+    def _text(self, key: object, text: str) -> str:
+        """``text`` as HTML paragraphs: its first PREVIEW_CHARACTERS characters and a link
+        that shows all of it, unless shown all already; ``key`` names the text."""
+        if len(text) <= PREVIEW_CHARACTERS or str(key) in self._expanded:
+            return _paragraphs(text)
+        more = tr("Show all ({count} characters)", count=format_number(len(text)))
+        return (
+            f"{_paragraphs(text[:PREVIEW_CHARACTERS])}… "
+            f'<a href="{SHOW_ALL}:{escape(str(key))}">{escape(more)}</a>'
+        )
+
     def _summary_html(self) -> str:
         context, lang = self.context, language()
+        text = self._text
         session, interview = context.session, context.interview
         answers = svc.answers_by_question(session=session, interview_id=interview.id)
         ratings = svc.ratings_by_scale(session=session, interview_id=interview.id)
@@ -96,7 +127,7 @@ class ReviewPage(StepPage):
             return escape(context.code_label(kind, code))
 
         parts = [
-            f"<h3>{escape(interview.respondent_role)}</h3>",
+            f"<h3>{text('role', interview.respondent_role)}</h3>",
             "<p>"
             + escape(
                 " · ".join(
@@ -136,9 +167,9 @@ class ReviewPage(StepPage):
                 parts.append(
                     "<ol>"
                     + "".join(
-                        f"<li><b>{escape(c.title)}</b> — "
+                        f"<li><b>{text(f'title-{c.id}', c.title)}</b> — "
                         f"<i>{label(CodeKind.CHALLENGE_THEME, c.theme_code)}</i>"
-                        f"<br>{_paragraphs(c.description)}</li>"
+                        f"<br>{text(c.id, c.description)}</li>"
                         for c in items
                     )
                     + "</ol>"
@@ -148,9 +179,9 @@ class ReviewPage(StepPage):
                 parts.append(
                     "<ul>"
                     + "".join(
-                        f"<li><b>{escape(i.title)}</b> — "
+                        f"<li><b>{text(f'title-{i.id}', i.title)}</b> — "
                         f"{label(CodeKind.INITIATIVE_CATEGORY, i.category_code)}"
-                        f" · {escape(statuses[i.status])}<br>{_paragraphs(i.description)}</li>"
+                        f" · {escape(statuses[i.status])}<br>{text(i.id, i.description)}</li>"
                         for i in items
                     )
                     + "</ul>"
@@ -164,20 +195,22 @@ class ReviewPage(StepPage):
                 parts.append(
                     "<ul>"
                     + "".join(
-                        f"<li>{escape(titles.get(e.initiative_id, ''))}: "
-                        f"{escape(effect_summary(e))}</li>"
+                        f"<li>{text(f'of-{e.id}', titles.get(e.initiative_id, ''))}: "
+                        f"{text(e.id, effect_summary(e))}</li>"
                         for e in effects
                     )
                     + "</ul>"
                 )
             notes = answers.get(question.key)
             if notes is not None and notes.notes.strip():
-                parts.append(f"<p><i>{tr('Notes')}:</i> {_paragraphs(notes.notes)}</p>")
+                notes_html = text(f"notes-{question.key}", notes.notes)
+                parts.append(f"<p><i>{tr('Notes')}:</i> {notes_html}</p>")
         quotes = svc.live_quotes(session=session, interview_id=interview.id)
         if quotes:
             parts.append(f"<h4>{tr('Quotes')}</h4>")
             parts += [
-                f"<blockquote>“{_paragraphs(q.text)}” — {escape(q.speaker_role)}</blockquote>"
+                f"<blockquote>“{text(q.id, q.text)}” — "
+                f"{text(f'speaker-{q.id}', q.speaker_role)}</blockquote>"
                 for q in quotes
             ]
         return "".join(parts)

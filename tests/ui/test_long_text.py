@@ -1,0 +1,85 @@
+"""Long text never freezes the window: a quote and an effect description that are one
+unbroken 300,000-character word are shown as bounded rows in the side panel and on question 4,
+in part (with a way to see the rest) on the review page, and every text editor wraps anywhere.
+(How long it takes is measured by benchmarks/bench_long_text.py, not here.)"""
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit
+
+from interviewer import interviews as svc
+from interviewer.ui.fields import ROW_CHARACTERS
+from tests.ui.effects_windows import blank_interview, open_window
+
+WORD = "abcdefghij" * 30_000  # one word, 300,000 characters
+WRAPPING = (QTextOption.WrapMode.WrapAnywhere, QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+
+
+@pytest.fixture
+def window(qtbot, database):
+    interview_id = blank_interview(database, initiatives=("Night shifts shared",))
+    with database.session() as session:
+        [initiative] = svc.live_initiatives(session=session, interview_id=interview_id)
+        svc.add_effect(session=session, initiative_id=initiative.id, description=WORD)
+        svc.add_quote(session=session, interview_id=interview_id, text=WORD, question_key="effects")
+        svc.set_notes(
+            session=session, interview_id=interview_id, question_key="effects", notes=WORD
+        )
+    return open_window(qtbot, database, interview_id)
+
+
+def step(window, key):
+    window.go_to_step(next(n for n, page in enumerate(window.pages) if page.key == key))
+
+
+def test_list_rows_are_one_bounded_line(window):
+    step(window, "effects")
+    quotes = window.side_panel.quotes
+    assert quotes.count() == 1
+    row = quotes.item(0)
+    assert len(row.text()) < ROW_CHARACTERS + 40 and "\n" not in row.text()
+    assert len(row.toolTip()) < 1000
+    tree = next(page for page in window.pages if page.key == "effects").tree
+    effect_row = tree.topLevelItem(0).child(0)
+    assert len(effect_row.text(0)) < ROW_CHARACTERS + 40 and len(effect_row.toolTip(0)) < 1000
+
+
+def test_every_text_editor_wraps_anywhere_and_no_label_holds_the_word(window):
+    for key in ("effects", "review"):
+        step(window, key)
+        editors = window.findChildren(QPlainTextEdit) + window.findChildren(QTextEdit)
+        assert editors
+        for editor in editors:
+            assert editor.wordWrapMode() in WRAPPING, editor.accessibleName()
+            if len(editor.toPlainText()) >= len(WORD):  # the word itself: wrapped anywhere
+                assert editor.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere
+        for label in window.findChildren(QLabel):
+            assert len(label.text()) < 5000, label.objectName()
+    step(window, "effects")
+    side = window.side_panel
+    assert side.quote_text.toPlainText() == WORD  # the editors hold all of it
+    assert side.notes.toPlainText() == WORD
+
+
+def test_the_review_page_shows_a_part_and_the_rest_on_request(window):
+    step(window, "review")
+    review = window.pages[-1]
+    shown = review.summary.toPlainText()
+    assert len(shown) < 20_000
+    assert "Show all (300,000 characters)" in shown
+    context = window.context
+    [quote] = svc.live_quotes(session=context.session, interview_id=context.interview_id)
+    review.summary.anchorClicked.emit(QUrl(f"show-all:{quote.id}"))  # as Enter on the link
+    assert WORD in review.summary.toPlainText()
+    assert review.summary.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere
+
+
+def test_a_long_word_pasted_into_an_editor_switches_it_to_wrap_anywhere(window):
+    notes = window.side_panel.notes
+    notes.setPlainText("short words only")
+    assert notes.wordWrapMode() == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    notes.insertPlainText(" " + "x" * 5000)
+    assert notes.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere
+    notes.setPlainText("short again")
+    assert notes.wordWrapMode() == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
