@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.db_label.setWordWrap(True)
         self.statusBar().addWidget(self.db_label, 1)
         self.reload()
-        fit_to_screen(self, 1280, 720)
+        fit_to_screen(self, 1366, 768)  # a small laptop's whole screen, at most
         settings.restore_geometry(self, "main")
         fit_to_screen(self)
         self._watcher: ChangeWatcher | None = None
@@ -315,8 +315,9 @@ class MainWindow(QMainWindow):
         )
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
+        # the header's own widths have room for its padding and sort mark; a little more
         self._natural_widths = [
-            self.table.columnWidth(column) + 16 for column in range(self.model.columnCount())
+            self.table.columnWidth(column) + 8 for column in range(self.model.columnCount())
         ]
         self._fit_columns()
         self.empty_hint.setVisible(not rows)

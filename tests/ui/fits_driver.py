@@ -51,6 +51,9 @@ def check(window: QWidget, name: str) -> None:
     for widget in window.findChildren(QWidget):
         if not widget.isVisible() or widget.isWindow():
             continue
+        if isinstance(widget, QAbstractScrollArea) and widget.horizontalScrollBar().isVisible():
+            name_of = widget.accessibleName() or widget.objectName() or type(widget).__name__
+            problems.append(f"{name}: {name_of} hides part of its content sideways")
         label = widget.accessibleName() or widget.objectName() or type(widget).__name__
         if isinstance(widget, QLabel):
             label = widget.text()[:40] or label
