@@ -196,3 +196,15 @@ def test_a_figure_that_is_not_a_number_shows_a_quiet_hint_and_is_not_saved(
     type_text("12")
     window.context.flush()
     assert stored(window)[0][4] == 12 and not page.figure_refusal.isVisible()
+
+
+def test_without_initiatives_the_line_keeps_the_focus_and_enter_says_why(qtbot, database):
+    window = open_window(qtbot, database, blank_interview(database))
+    shortcut("Ctrl+4")
+    page = page_of(window)
+    assert focused() is page.new_description and page.note.isVisible()
+    type_text("Fewer placements #50>7")
+    press(Qt.Key.Key_Return)
+    assert stored(window) == [] and page.new_description.text() == "Fewer placements #50>7"
+    assert page.entry_refusal.isVisible() and "question 3" in page.entry_refusal.text()
+    assert focused() is page.new_description

@@ -217,7 +217,7 @@ class EffectsPage(StepPage):
         return self.question.title.in_language(language())
 
     def first_field(self):
-        return self.new_description if self.new_description.isEnabled() else self.tree
+        return self.new_description
 
     def selected_id(self) -> uuid.UUID | None:
         """The effect selected in the tree; None when nothing or an initiative is."""
@@ -351,8 +351,8 @@ class EffectsPage(StepPage):
             self._current = ("effect", select)
         self._fill_tree(initiatives, effects)
         has_initiatives = bool(initiatives)
+        # without initiatives the line stays focusable: the note says why, and so does Enter
         self.note.setVisible(not has_initiatives)
-        self.new_description.setEnabled(has_initiatives)
         self.for_initiative.setEnabled(has_initiatives)
         if has_initiatives and self.entry_refusal.text() == f"⚠ {self.note.text()}":
             show_refusal(self.entry_refusal, "")
