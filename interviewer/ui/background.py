@@ -1,15 +1,17 @@
-"""Long work (exports, later merges and backups) off the UI thread, with progress and cancel.
+"""Long work (exports, merges, bundles) off the UI thread, with progress and cancel.
 
 The work is a plain function ``work(progress)``; ``progress(done, total)`` reports and raises
 Cancelled once the person has pressed Cancel. A progress dialog appears only when the work
 lasts (after PROGRESS_DELAY_MS), and results come back on the UI thread by a signal.
+
+The work gets paths and values, never a session or a widget: those belong to the UI thread.
 """
 
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
@@ -50,11 +52,13 @@ class _Worker(QThread):
 
 
 class BackgroundTask(QObject):
-    """One run of ``work``; ``done(result)`` or ``failed(message)`` is called on the UI thread.
+    """One run of ``work``; ``done(result)`` or ``failed(message)`` is called on the UI thread,
+    and only while the parent window still exists.
 
     The task and its thread belong to no window: closing the window while the work runs
     must not destroy a running thread (Qt aborts on that). They are kept in RUNNING until
-    the work ends, and the app waits for them when it quits.
+    the work ends and its slot has returned (an object deleted inside its own slot is a
+    crash), and ``stop_all`` stops and joins those left when the app quits.
     """
 
     def __init__(
@@ -74,6 +78,7 @@ class BackgroundTask(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.done, self.failed = done, failed
+        self.finished = False
         self.worker = _Worker(work)
         # methods of this object, which lives on the UI thread: Qt queues the calls there
         # (a lambda would run on the worker's thread, where widgets must not be touched)
@@ -110,14 +115,31 @@ class BackgroundTask(QObject):
 
     def _finish(self, then, value) -> None:
         self.worker.wait()
-        if isValid(self.dialog):
-            self.dialog.close()
-            if then is not None:
-                then(value)
-        RUNNING.discard(self)
+        try:
+            if isValid(self.dialog):
+                self.dialog.close()
+                self.dialog.deleteLater()  # not left hidden under its window until the end
+                if then is not None:
+                    then(value)
+        finally:
+            self.finished = True
+            QTimer.singleShot(0, _forget_finished)  # dropped after this slot has returned
 
 
 RUNNING: set[BackgroundTask] = set()
+
+
+def _forget_finished() -> None:
+    for task in [task for task in RUNNING if task.finished]:
+        RUNNING.discard(task)
+
+
+def stop_all() -> None:
+    """Asks every running task to stop and waits for its thread: called when the app quits,
+    before its windows and the QApplication go. Their results are not delivered."""
+    for task in list(RUNNING):
+        task.stop_and_wait()
+    RUNNING.clear()
 
 
 def run_in_background(parent: QWidget, title: str, work, *, done, failed) -> BackgroundTask:

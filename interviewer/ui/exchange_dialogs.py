@@ -4,6 +4,7 @@ only gather choices; exchange/ does the work, in the background for merges."""
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,6 +31,7 @@ from interviewer.i18n import tr
 from interviewer.storage.database import Database
 from interviewer.ui.background import run_in_background
 from interviewer.ui.date_fields import DateField
+from interviewer.ui.lifetime import deleted_after
 from interviewer.ui.pages.base import show_refusal
 from interviewer.ui.settings import Preferences
 from interviewer.ui.tab_order import keep_visual_tab_order
@@ -101,10 +103,10 @@ class SendBundleDialog(QDialog):
 
 
 def send_bundle(parent: QWidget, database: Database, study_has_key: bool) -> None:
-    dialog = SendBundleDialog(parent, study_has_key=study_has_key)
-    if not dialog.exec():
-        return
-    choices = dialog.choices()
+    with deleted_after(SendBundleDialog(parent, study_has_key=study_has_key)) as dialog:
+        if not dialog.exec():
+            return
+        choices = dialog.choices()
     preferences = Preferences()
     folder = Path(preferences.last_folder("bundles"))
     name = f"interviews-{preferences.interviewer_name or 'field'}-{date.today().isoformat()}"
@@ -239,12 +241,12 @@ def merge_from_files(parent: QWidget, database: Database, when_done) -> None:
     if not chosen:
         return
     preferences.set_last_folder("bundles", str(Path(chosen[0]).parent))
-    secrets = MergeSecretsDialog(parent)
-    if not secrets.exec():
-        return
+    with deleted_after(MergeSecretsDialog(parent)) as secrets:
+        if not secrets.exec():
+            return
+        password = secrets.password.text() or None
+        key = secrets.private_key
     paths = [Path(path) for path in chosen]
-    password = secrets.password.text() or None
-    key = secrets.private_key
     start_merge(parent, database, paths, password, key, when_done)
 
 
@@ -262,8 +264,9 @@ def start_merge(
         when_done(report)
         if show_report:
             icon = QMessageBox.Icon.Warning if report.refused else QMessageBox.Icon.Information
-            box = QMessageBox(icon, tr("Merge finished"), "\n".join(report.lines()), parent=parent)
-            box.exec()
+            text = "\n".join(report.lines())
+            with deleted_after(QMessageBox(icon, tr("Merge finished"), text, parent=parent)) as box:
+                box.exec()
 
     def failed(message):
         QMessageBox.warning(
@@ -279,6 +282,7 @@ class ConflictsDialog(QDialog):
     def __init__(self, database: Database, parent=None):
         super().__init__(parent)
         self.database = database
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # nothing is read after it
         self.setWindowTitle(tr("Conflicts"))
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
@@ -300,8 +304,9 @@ class ConflictsDialog(QDialog):
         explain.setWordWrap(True)
         self.keep_shown = QPushButton(tr("Keep the version shown"))
         self.keep_other = QPushButton(tr("Keep the other version"))
-        self.keep_shown.clicked.connect(lambda: self._resolve("shown"))
-        self.keep_other.clicked.connect(lambda: self._resolve("other"))
+        # methods, not lambdas: a lambda naming the dialog would keep it alive after use
+        self.keep_shown.clicked.connect(self._keep_shown)
+        self.keep_other.clicked.connect(self._keep_other)
         close = QPushButton(tr("Close"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -338,6 +343,12 @@ class ConflictsDialog(QDialog):
             self.table.selectRow(0)
         for button in (self.keep_shown, self.keep_other):
             button.setEnabled(bool(self.lines))
+
+    def _keep_shown(self) -> None:
+        self._resolve("shown")
+
+    def _keep_other(self) -> None:
+        self._resolve("other")
 
     def _resolve(self, keep: str) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -27,6 +27,7 @@ from interviewer.storage.models import CodebookEntry, InterviewStatus
 from interviewer.ui.background import run_in_background
 from interviewer.ui.date_fields import DateField
 from interviewer.ui.fields import CodeCombo, fit_combo
+from interviewer.ui.lifetime import deleted_after
 from interviewer.ui.settings import Preferences
 from interviewer.ui.tab_order import keep_visual_tab_order
 from interviewer.wording import interview_status_labels
@@ -189,10 +190,12 @@ def start_export(
             tr("Written to {path}", path=out_path),
             parent=parent,
         )
-        open_button = box.addButton(tr("Open the file"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.exec()
-        if box.clickedButton() is open_button:
+        with deleted_after(box):
+            open_button = box.addButton(tr("Open the file"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Close)
+            box.exec()
+            chosen = box.clickedButton() is open_button
+        if chosen:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(out_path)))
 
     def failed(message):
@@ -219,10 +222,12 @@ def ask_and_export(
     suggested: str,
     interview_id: uuid.UUID | None = None,
 ):
-    """Shows the dialog, asks where to save (remembering the folder), and starts the export."""
-    if not dialog.exec():
-        return None
-    kind = dialog.kind()
+    """Shows the dialog, asks where to save (remembering the folder), and starts the export.
+    The dialog is deleted afterwards."""
+    with deleted_after(dialog):
+        if not dialog.exec():
+            return None
+        kind, options = dialog.kind(), dialog.options(interview_id)
     preferences = Preferences()
     folder = Path(preferences.last_folder("export"))
     filters = tr("Excel workbook (*.xlsx)") if kind == WORKBOOK else tr("Word document (*.docx)")
@@ -235,4 +240,4 @@ def ask_and_export(
     if out_path.suffix.lower() != SUFFIX[kind]:
         out_path = out_path.with_name(out_path.name + SUFFIX[kind])
     preferences.set_last_folder("export", str(out_path.parent))
-    return start_export(parent, kind, db_path, out_path, dialog.options(interview_id), interview_id)
+    return start_export(parent, kind, db_path, out_path, options, interview_id)

@@ -1,16 +1,18 @@
-"""A real app process for the exit tests: `python exit_driver.py MODE DB EXPORT_TO BUNDLE…`.
+"""A real app process for the exit tests: `python exit_driver.py PARTS DB OUT BUNDLE…`.
 
 Runs the app as `interviewer` runs it (run_app) and drives it through its actions as a person
-would, answering each dialog the action opens (file dialogs by typing the file name):
+would, answering each dialog an action opens (file dialogs by typing the file name). PARTS
+are joined by "+", done in this order:
 
-exchange:        opens the Conflicts dialog and closes it, merges BUNDLE… through the main
-                 window's Merge action (file dialog, secrets dialog, report), closes the window.
-export-exchange: first starts an Excel export to EXPORT_TO through the Export action, then as
-                 exchange; the "Export finished" box is closed whenever it comes.
-export-close:    starts the export and closes the main window at once, while it runs.
+export:   starts an Excel export to OUT (.xlsx) with the Export action; the "Export finished"
+          box is closed whenever it comes.
+send:     sends an unencrypted bundle to OUT with .bundle, answering the report.
+exchange: opens the Conflicts dialog and closes it, then merges BUNDLE… with the Merge action
+          (file dialog, secrets dialog, report).
+close:    closes the main window, while any export may still be running.
 
 Prints each step as it is done ("step open_conflicts", …) and "exited N steps left M" at the
-end; the process's exit code is the app's.
+end; the process's exit code is the app's. ``Script`` drives a window in a test as well.
 """
 
 import os
@@ -61,21 +63,28 @@ def ok_button(dialog: QDialog):
 class Script:
     """Steps run one after another; a step waits (polling) until the app shows what it needs."""
 
-    def __init__(self, mode: str, export_to: Path, bundles: list[Path]):
-        self.export_to, self.bundles = export_to, bundles
+    def __init__(self, parts: str, out: Path, bundles: list[Path]):
+        self.out, self.bundles = out, bundles
         self.steps = []
-        if mode.startswith("export"):
-            self.steps += [self.start_export, self.answer_export, self.answer_export_file]
-        if mode.endswith("exchange"):
-            self.steps += [
-                self.open_conflicts,
-                self.close_conflicts,
-                self.start_merge,
-                self.answer_bundles,
-                self.answer_secrets,
-                self.answer_report,
-            ]
-        self.steps.append(self.close_main_window)
+        for part in parts.split("+"):
+            self.steps += {
+                "export": [self.start_export, self.answer_export, self.answer_export_file],
+                "send": [
+                    self.start_send,
+                    self.answer_send,
+                    self.answer_send_file,
+                    self.answer_bundle_saved,
+                ],
+                "exchange": [
+                    self.open_conflicts,
+                    self.close_conflicts,
+                    self.start_merge,
+                    self.answer_bundles,
+                    self.answer_secrets,
+                    self.answer_report,
+                ],
+                "close": [self.close_main_window],
+            }[part]
         QTimer.singleShot(POLL_MS, self.tick)
 
     def tick(self) -> None:
@@ -123,7 +132,36 @@ class Script:
         dialog = self.modal(QFileDialog)
         if dialog is None:
             return False
-        answer_file_dialog(dialog, [self.export_to])
+        answer_file_dialog(dialog, [self.out.with_suffix(".xlsx")])
+
+    def start_send(self):
+        window = main_window()
+        if window is None or QApplication.activeModalWidget() is not None:
+            return False
+        QTimer.singleShot(0, window.send_action.trigger)
+
+    def answer_send(self):
+        from interviewer.ui.exchange_dialogs import SendBundleDialog
+
+        dialog = self.modal(SendBundleDialog)
+        if dialog is None:
+            return False
+        dialog.plain.setChecked(True)
+        ok_button(dialog).click()
+
+    def answer_send_file(self):
+        dialog = self.modal(QFileDialog)
+        if dialog is None:
+            return False
+        answer_file_dialog(dialog, [self.out.with_suffix(".bundle")])
+
+    def answer_bundle_saved(self):
+        from interviewer.i18n import tr
+
+        box = self.modal(QMessageBox, tr("Bundle saved"))
+        if box is None:
+            return False
+        box.accept()
 
     def open_conflicts(self):
         window = main_window()
@@ -174,15 +212,35 @@ class Script:
         window.close()
 
 
+def python_owned_under_a_parent() -> list[str]:
+    """Qt objects whose Python side owns them while a Qt parent holds them too: both would
+    destroy them when the process ends."""
+    import gc
+
+    from PySide6.QtCore import QObject
+    from shiboken6 import isValid, ownedByPython
+
+    gc.collect()
+    return [
+        type(thing).__name__
+        for thing in gc.get_objects()
+        if isinstance(thing, QObject)
+        and isValid(thing)
+        and ownedByPython(thing)
+        and thing.parent() is not None
+    ]
+
+
 def main() -> int:
-    mode, db_path, export_to = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    parts, db_path, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     bundles = [Path(name) for name in sys.argv[4:]]
     qt_app = QApplication(sys.argv)  # run_app takes this one, so the script can start first
     from interviewer.ui.app import run_app
 
-    script = Script(mode, export_to, bundles)
+    script = Script(parts, out, bundles)
     code = run_app(db_path)
     print("exited", code, "steps left", len(script.steps), flush=True)
+    print("left behind:", ", ".join(python_owned_under_a_parent()) or "none", flush=True)
     del qt_app  # as run_app's own reference goes when it returns
     return code
 

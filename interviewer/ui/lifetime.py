@@ -1,0 +1,46 @@
+"""When Qt objects go: dialogs once they are done with, windows and threads before the app.
+
+PySide hands a dialog to Python when ``exec()`` runs, while its parent window still holds it
+in Qt. If anything keeps the dialog's Python side alive (a lambda that names the dialog, a
+closure), it outlives its use; when the process ends, Python's clean-up and Qt's parent then
+both destroy it, in no fixed order: a crash on exit (seen as exit 139 and "Fatal Python
+error" after Conflicts and a merge). Hence two rules:
+
+- a dialog is deleted when its flow ends (``deleted_after``), or deletes itself on close;
+- when the event loop has returned, ``shut_down`` joins the background threads and deletes
+  every window while Python and Qt are both whole, so nothing is left for the end.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
+
+from interviewer.ui.background import stop_all
+
+Q = TypeVar("Q", bound=QObject)
+
+
+@contextmanager
+def deleted_after(dialog: Q) -> Iterator[Q]:
+    """``with deleted_after(SomeDialog(parent)) as dialog: ...``: the dialog is deleted when
+    the block ends, however it ends; read its values inside the block."""
+    try:
+        yield dialog
+    finally:
+        if isValid(dialog):
+            dialog.deleteLater()
+
+
+def shut_down() -> None:
+    """Called once the app's event loop has returned, before the database closes: stops and
+    joins the background work, then deletes every window (and with it each dialog under
+    it) and the objects waiting for deletion."""
+    stop_all()
+    for widget in QApplication.topLevelWidgets():
+        if widget.parent() is None:
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
