@@ -1,5 +1,6 @@
 """Input widgets that save themselves: text saved as typed, choices saved at once."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,12 @@ from interviewer.ui.interview_context import InterviewContext
 # 300,000-character word laid out in full would freeze the page.
 ROW_CHARACTERS = 160
 TOOLTIP_CHARACTERS = 600
+MAX_LINE = 2**31 - 1  # QLineEdit's maxLength: no limit
+# A word this long is laid out slowly by Qt's word-or-anywhere wrapping: see wrap_anywhere.
+LONG_WORD = 2000
+_LONG_WORD = re.compile(rf"\S{{{LONG_WORD}}}")
+# The property wrap_anywhere sets, so a test can find a text field that missed it.
+WRAPS_ANYWHERE = "wrapsAnywhere"
 
 
 def set_quietly(widget, value, *, keep_typing: bool = False) -> None:
@@ -60,46 +67,72 @@ class OneLineValidator(QValidator):
 def one_line_edit(widget: QLineEdit | None = None) -> QLineEdit:
     """Makes ``widget`` (a new QLineEdit when None) a one-line field: see OneLineValidator.
     Call it for every QLineEdit whose text is saved; a field that already has a validator
-    (a number) keeps its own. Returns the widget."""
+    (a number) keeps its own. It holds any length of text (Qt's default cuts at 32,767).
+    Returns the widget."""
     widget = widget if widget is not None else QLineEdit()
+    # Qt cuts a line edit's text at 32,767 characters: a longer stored title would be shown
+    # cut, and saved cut at the next keystroke
+    widget.setMaxLength(MAX_LINE)
     if widget.validator() is None:
         widget.setValidator(OneLineValidator(widget))
     return widget
 
 
 def wrap_anywhere(widget: QPlainTextEdit) -> QPlainTextEdit:
-    """Lets ``widget`` wrap inside a word when the word is wider than the field: a very long
-    unbroken word otherwise takes seconds to lay out. Returns the widget.
+    """Lets ``widget`` wrap inside a word when the word is wider than the field, not only at
+    word boundaries (WrapAtWordBoundaryOrAnywhere), and switches it to WrapAnywhere once its
+    text holds a word of LONG_WORD characters or more: Qt lays such a word out in time that
+    grows with its square (3 s for 300,000 characters). Returns the widget.
 
-    Qt's word-boundary-or-anywhere wrapping is quadratic in a word's length (13 s for one
-    300,000-character word), so while the text holds a word longer than 1,000 characters the
-    field wraps anywhere (0.2 s); the switch happens as the text changes, before it is laid
-    out, whether it was typed, pasted or set."""
-    words = QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
-    anywhere = QTextOption.WrapMode.WrapAnywhere
-    widget.setWordWrapMode(words)
-    document = widget.document()
+    A ``TextArea`` (see ``text_area``) also picks the mode before a text is set or pasted, so
+    even the first layout is quick; a plain QPlainTextEdit switches after it."""
+    widget.setWordWrapMode(wrap_mode_for(widget.toPlainText()))
+    widget.setProperty(WRAPS_ANYWHERE, True)
 
-    def has_long_word(text: str) -> bool:
-        return len(text) > 1000 and max(map(len, text.split()), default=0) > 1000
+    def check() -> None:
+        mode = wrap_mode_for(widget.toPlainText())
+        if widget.wordWrapMode() != mode:
+            widget.setWordWrapMode(mode)
 
-    def changed(position: int, removed: int, added: int) -> None:
-        if widget.wordWrapMode() == anywhere:
-            if removed and not has_long_word(document.toPlainText()):
-                widget.setWordWrapMode(words)
-        elif added:
-            near = document.toPlainText()[max(0, position - 1000) : position + added + 1000]
-            if has_long_word(near):
-                widget.setWordWrapMode(anywhere)
-
-    document.contentsChange.connect(changed)
+    widget.textChanged.connect(check)
     return widget
 
 
-def text_area(*, height: int | None = None, tab_changes_focus: bool = True) -> QPlainTextEdit:
-    """A QPlainTextEdit as every page uses one: wraps anywhere (see wrap_anywhere), Tab
-    leaves it, ``height`` pixels high when given."""
-    widget = wrap_anywhere(QPlainTextEdit())
+def wrap_mode_for(text: str) -> QTextOption.WrapMode:
+    """The wrap mode that lays ``text`` out quickly and still wraps at word boundaries when
+    it can (see wrap_anywhere)."""
+    if _LONG_WORD.search(text):
+        return QTextOption.WrapMode.WrapAnywhere
+    return QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+
+
+class TextArea(QPlainTextEdit):
+    """A QPlainTextEdit that wraps anywhere (see wrap_anywhere), choosing its wrap mode
+    before a text is set or pasted."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        wrap_anywhere(self)
+
+    def _fit(self, text: str) -> None:
+        mode = wrap_mode_for(text)
+        if self.wordWrapMode() != mode:
+            self.setWordWrapMode(mode)
+
+    def setPlainText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._fit(text)
+        super().setPlainText(text)
+
+    def insertFromMimeData(self, source) -> None:  # noqa: N802 - Qt's name
+        if source.hasText():
+            self._fit(source.text())
+        super().insertFromMimeData(source)
+
+
+def text_area(*, height: int | None = None, tab_changes_focus: bool = True) -> TextArea:
+    """A multi-line text field as every page uses one: wraps anywhere (TextArea), Tab
+    leaves it (``tab_changes_focus``), ``height`` pixels high when given."""
+    widget = TextArea()
     widget.setTabChangesFocus(tab_changes_focus)
     if height is not None:
         widget.setFixedHeight(height)
