@@ -4,6 +4,8 @@ The window commands come from the table that builds the menus (ui/commands.py), 
 cannot drift from the keys; the keys that belong to fields and lists are listed below them.
 """
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -36,9 +38,17 @@ def field_keys() -> list[tuple[str, str]]:
     ]
 
 
-# Rows a part of the app adds to the help for its own keys (a step page's quick entry, say):
-# (keys, what they do), each translated by tr() where it is added.
-EXTRA_ROWS: list[tuple[str, str]] = []
+# Parts of the app that add rows for their own keys (a step page's quick entry, say): each a
+# function giving (keys, what they do), called when the help opens, so tr() uses the language
+# of that moment. See add_help_rows.
+_extra_rows: list[Callable[[], list[tuple[str, str]]]] = []
+
+
+def add_help_rows(rows: Callable[[], list[tuple[str, str]]]) -> None:
+    """Lists more keys under "In fields and lists": ``rows()`` gives (keys, what they do),
+    translated. Call it once, at import of the module whose keys they are."""
+    if rows not in _extra_rows:
+        _extra_rows.append(rows)
 
 
 def shortcuts(guide: Guide, steps: list[str] | None = None) -> list[tuple[str, str, str]]:
@@ -53,7 +63,8 @@ def shortcuts(guide: Guide, steps: list[str] | None = None) -> list[tuple[str, s
             if keys:
                 rows.append((keys, command.help or plain(command.text).rstrip("…"), where))
     fields = tr("In fields and lists")
-    rows += [(keys, meaning, fields) for keys, meaning in [*field_keys(), *EXTRA_ROWS]]
+    extra = [row for rows_of in _extra_rows for row in rows_of()]
+    rows += [(keys, meaning, fields) for keys, meaning in [*field_keys(), *extra]]
     return rows
 
 

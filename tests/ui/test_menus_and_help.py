@@ -158,3 +158,23 @@ def test_the_toolbar_hides_nothing_at_1366_px_and_16_pt(qtbot, demo, language, l
     for action in main.toolbar.actions():
         button = main.toolbar.widgetForAction(action)
         assert button is None or button.isVisible(), action.text()
+
+
+def test_a_page_adds_its_own_keys_to_f1_in_the_language_of_the_moment(demo):
+    from interviewer.ui import help_overlay
+    from interviewer.ui.commands import step_titles
+
+    def rows():
+        return [("#3", "tema 3" if help_overlay.tr("Where") == "Hvor" else "theme 3")]
+
+    help_overlay.add_help_rows(rows)
+    try:
+        with demo.session() as session:
+            from interviewer import interviews as svc
+
+            guide = svc.study_guide(svc.current_study(session=session))
+        assert ("#3", "theme 3") in [(k, m) for k, m, _ in shortcuts(guide)]
+        set_language("da")
+        assert ("#3", "tema 3") in [(k, m) for k, m, _ in shortcuts(guide, step_titles(guide))]
+    finally:
+        help_overlay._extra_rows.remove(rows)
