@@ -123,6 +123,7 @@ def test_a_whole_interview_by_keyboard_alone(qtbot, database):
     shortcut("Ctrl+4")
     effects = pages["effects"]
     assert focused() is effects.new_description
+    shortcut("Alt+Up")  # "New effect of" starts on the initiative added last: the first
     type_text("Fewer children placed outside the home")
     press(Qt.Key.Key_Return)
     tab_to(effects.kind)
