@@ -31,5 +31,3 @@ def open_window(qtbot, database, interview_id) -> InterviewWindow:
     with qtbot.waitActive(window):
         window.activateWindow()
     return window
-
-
