@@ -96,10 +96,11 @@ def test_a_whole_interview_by_keyboard_alone(qtbot, database):
         assert focused() is challenges.new_title
         type_text(title)
         press(Qt.Key.Key_Return)
-    assert not challenges.new_title.isEnabled()
+    # full: the line keeps the focus (typing goes on there, never into the editor) and says why
+    assert challenges.new_title.isEnabled()
     assert challenges.note.isVisible() and "Remove one" in challenges.note.text()
-    assert focused() is challenges.list
-    shortcut("Alt+Up")  # "Blame culture" moves from 3 to 2
+    assert focused() is challenges.new_title
+    shortcut("Alt+Up")  # the challenge just added, "Blame culture", moves from 3 to 2
     tab_to(challenges.theme)
     choose("Blame")
     tab_to(challenges.description)
