@@ -7,6 +7,7 @@ lasts (after PROGRESS_DELAY_MS), and results come back on the UI thread by a sig
 The work gets paths and values, never a session or a widget: those belong to the UI thread.
 """
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,8 @@ from shiboken6 import isValid
 from interviewer.errors import InterviewerError
 from interviewer.export.options import Cancelled
 from interviewer.i18n import tr
+
+log = logging.getLogger(__name__)
 
 PROGRESS_DELAY_MS = 600
 
@@ -46,7 +49,20 @@ class _Worker(QThread):
         except (InterviewerError, OSError) as error:  # a message a person can act on
             self.failed.emit(str(error))
         except Exception as error:  # noqa: BLE001 - shown, not swallowed: the app must not vanish
-            self.failed.emit(tr("Unexpected error: {error}", error=repr(error)))
+            # its message and frames can carry content (SQL parameters, typed text): the log
+            # gets its type and where it happened, the person its type
+            from interviewer.ui.app import error_frames
+
+            log.error(
+                "unexpected error in background work: %s",
+                error_frames(type(error), error.__traceback__),
+            )
+            self.failed.emit(
+                tr(
+                    "An unexpected error ({kind}) stopped it. Where it happened is in the log.",
+                    kind=type(error).__name__,
+                )
+            )
         else:
             self.succeeded.emit(result)
 
