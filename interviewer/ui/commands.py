@@ -26,7 +26,6 @@ class Command:
     keys: tuple[str | QKeySequence.StandardKey, ...] = ()
     # WidgetShortcut: the key belongs to one widget (Enter and Delete to the table)
     widget_only: bool = False
-    in_toolbar: bool = False
     help: str = ""  # what F1 says, when the menu text alone does not say it
 
 
@@ -36,12 +35,12 @@ def main_menus() -> list[tuple[str, list[Command | str]]]:
         (
             tr("&File"),
             [
-                Command("new", tr("&New interview"), ("Ctrl+N",), in_toolbar=True),
-                Command("open", tr("&Open"), ("Return",), widget_only=True, in_toolbar=True),
+                Command("new", tr("&New interview"), ("Ctrl+N",)),
+                Command("open", tr("&Open"), ("Return",), widget_only=True),
                 Command("duplicate", tr("&Duplicate as template"), ("Ctrl+D",)),
                 Command("delete", tr("De&lete"), (QKeySequence.StandardKey.Delete,), True),
                 SEPARATOR,
-                Command("export", tr("&Export…"), ("Ctrl+Shift+E",), in_toolbar=True),
+                Command("export", tr("&Export…"), ("Ctrl+Shift+E",)),
                 SEPARATOR,
                 Command("settings", tr("&Settings"), ("Ctrl+,",)),
                 SEPARATOR,
@@ -51,19 +50,24 @@ def main_menus() -> list[tuple[str, list[Command | str]]]:
         (
             tr("&Edit"),
             [
-                Command("undo", tr("&Undo"), (QKeySequence.StandardKey.Undo,), widget_only=True),
+                Command(
+                    "undo",
+                    tr("&Undo"),
+                    (QKeySequence.StandardKey.Undo,),
+                    widget_only=True,
+                ),
                 Command("find", tr("&Filter the interviews"), (QKeySequence.StandardKey.Find,)),
             ],
         ),
         (
             tr("E&xchange"),
             [
-                Command("send", tr("&Send bundle…"), ("Ctrl+Shift+B",), in_toolbar=True),
-                Command("merge", tr("&Merge bundles…"), ("Ctrl+Shift+M",), in_toolbar=True),
-                Command("conflicts", tr("&Conflicts"), ("Ctrl+Shift+K",), in_toolbar=True),
+                Command("send", tr("&Send bundle…"), ("Ctrl+Shift+B",)),
+                Command("merge", tr("&Merge bundles…"), ("Ctrl+Shift+M",)),
+                Command("conflicts", tr("&Conflicts"), ("Ctrl+Shift+K",)),
             ],
         ),
-        (tr("&Help"), [Command("help", tr("&Keyboard shortcuts"), ("F1",), in_toolbar=True)]),
+        (tr("&Help"), [Command("help", tr("&Keyboard shortcuts"), ("F1",))]),
     ]
 
 
@@ -175,6 +179,8 @@ def build_menus(
             else:
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
                 window.addAction(action)  # works with the menu bar hidden too
+            # a toolbar shows the short word, also when the text grows (Undo "Delete …")
+            action.setIconText(plain(command.text))
             shown = key_text(command)
             action.setToolTip(f"{plain(command.text)} ({shown})" if shown else plain(command.text))
             menu.addAction(action)

@@ -31,7 +31,7 @@ from interviewer.paths import device_label
 from interviewer.storage.database import ChangeWatcher, Database
 from interviewer.storage.models import CodeKind
 from interviewer.ui import settings
-from interviewer.ui.commands import all_commands, build_menus, main_menus
+from interviewer.ui.commands import SEPARATOR, all_commands, build_menus, main_menus, plain
 from interviewer.ui.help_overlay import HelpOverlay
 from interviewer.ui.interview_table import InterviewFilterModel, InterviewTableModel
 from interviewer.ui.interview_window import InterviewWindow
@@ -39,6 +39,9 @@ from interviewer.ui.new_interview_dialog import NewInterviewDialog
 from interviewer.ui.screen_fit import fit_to_screen, read_only_title
 from interviewer.ui.settings_dialog import SettingsDialog
 
+# the frequent commands, in the toolbar's order (the menu bar has them all)
+TOOLBAR = ("new", "open", "export", "-", "send", "merge", "conflicts", "-", "undo", "-")
+TOOLBAR += ("settings", "help")
 # how often a read-only copy looks for the other copy's changes
 WATCH_INTERVAL_MS = 1500
 
@@ -160,9 +163,11 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
-        for command in all_commands(menus):
-            if command.in_toolbar:
-                toolbar.addAction(actions[command.name])
+        for name in TOOLBAR:
+            if name == SEPARATOR:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(actions[name])
         self.toolbar = toolbar
         if self.read_only:
             # everything that writes the file; reading, exporting and help stay
@@ -331,6 +336,7 @@ class MainWindow(QMainWindow):
         self.conflicts_action.setText(
             tr("&Conflicts ({count})", count=open_conflicts) if open_conflicts else tr("&Conflicts")
         )
+        self.conflicts_action.setIconText(plain(self.conflicts_action.text()))
         row = self.model.row_of(select) if select else None
         if row is not None:
             index = self.proxy.mapFromSource(self.model.index(row, 0))
