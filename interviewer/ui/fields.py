@@ -1,6 +1,5 @@
 """Input widgets that save themselves: text saved as typed, choices saved at once."""
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,11 +19,9 @@ from interviewer.ui.interview_context import InterviewContext
 ROW_CHARACTERS = 160
 TOOLTIP_CHARACTERS = 600
 MAX_LINE = 2**31 - 1  # QLineEdit's maxLength: no limit
-# A word this long is laid out slowly by Qt's word-or-anywhere wrapping: see wrap_anywhere.
-LONG_WORD = 2000
-_LONG_WORD = re.compile(rf"\S{{{LONG_WORD}}}")
-# The property wrap_anywhere sets, so a test can find a text field that missed it.
-WRAPS_ANYWHERE = "wrapsAnywhere"
+# A word longer than this is laid out slowly by Qt's word-or-anywhere wrapping: see
+# wrap_anywhere.
+LONG_WORD = 1000
 
 
 def set_quietly(widget, value, *, keep_typing: bool = False) -> None:
@@ -79,36 +76,48 @@ def one_line_edit(widget: QLineEdit | None = None) -> QLineEdit:
 
 
 def wrap_anywhere(widget: QPlainTextEdit) -> QPlainTextEdit:
-    """Lets ``widget`` wrap inside a word when the word is wider than the field, not only at
-    word boundaries (WrapAtWordBoundaryOrAnywhere), and switches it to WrapAnywhere once its
-    text holds a word of LONG_WORD characters or more: Qt lays such a word out in time that
-    grows with its square (3 s for 300,000 characters). Returns the widget.
+    """Lets ``widget`` wrap inside a word when the word is wider than the field: a very long
+    unbroken word otherwise takes seconds to lay out. Returns the widget.
 
-    A ``TextArea`` (see ``text_area``) also picks the mode before a text is set or pasted, so
-    even the first layout is quick; a plain QPlainTextEdit switches after it."""
-    widget.setWordWrapMode(wrap_mode_for(widget.toPlainText()))
-    widget.setProperty(WRAPS_ANYWHERE, True)
+    Qt's word-boundary-or-anywhere wrapping is quadratic in a word's length (13 s for one
+    300,000-character word), so while the text holds a word longer than LONG_WORD characters
+    the field wraps anywhere (0.2 s); the switch happens as the text changes, before it is
+    laid out, whether it was typed, pasted or set."""
+    words = QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+    anywhere = QTextOption.WrapMode.WrapAnywhere
+    widget.setWordWrapMode(words)
+    document = widget.document()
 
-    def check() -> None:
-        mode = wrap_mode_for(widget.toPlainText())
-        if widget.wordWrapMode() != mode:
-            widget.setWordWrapMode(mode)
+    def changed(position: int, removed: int, added: int) -> None:
+        if widget.wordWrapMode() == anywhere:
+            if removed and not has_long_word(document.toPlainText()):
+                widget.setWordWrapMode(words)
+        elif added:
+            near = document.toPlainText()[
+                max(0, position - LONG_WORD) : position + added + LONG_WORD
+            ]
+            if has_long_word(near):
+                widget.setWordWrapMode(anywhere)
 
-    widget.textChanged.connect(check)
+    document.contentsChange.connect(changed)
     return widget
 
 
+def has_long_word(text: str) -> bool:
+    """Whether ``text`` holds a word (a run without white space) over LONG_WORD characters."""
+    return len(text) > LONG_WORD and max(map(len, text.split()), default=0) > LONG_WORD
+
+
 def wrap_mode_for(text: str) -> QTextOption.WrapMode:
-    """The wrap mode that lays ``text`` out quickly and still wraps at word boundaries when
-    it can (see wrap_anywhere)."""
-    if _LONG_WORD.search(text):
+    """The wrap mode wrap_anywhere gives a field holding ``text``."""
+    if has_long_word(text):
         return QTextOption.WrapMode.WrapAnywhere
     return QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
 
 
 class TextArea(QPlainTextEdit):
-    """A QPlainTextEdit that wraps anywhere (see wrap_anywhere), choosing its wrap mode
-    before a text is set or pasted."""
+    """A QPlainTextEdit that wraps anywhere (see wrap_anywhere), and picks its wrap mode
+    before a whole text is set or pasted, so that text is laid out once, in the quick mode."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
