@@ -340,3 +340,13 @@ def test_a_text_area_wraps_at_words_until_a_word_is_very_long(qtbot):
     assert area.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere
     area.setPlainText("short again")
     assert area.wordWrapMode() == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+
+
+def test_f1_lists_the_quick_entry_of_questions_1_to_3(window):
+    from interviewer.ui.help_overlay import shortcuts
+
+    listed = {keys: meaning for keys, meaning, _ in shortcuts(window.context.guide)}
+    assert "theme's number" in listed["title #3  or  title #blame"]
+    assert "p planned, u underway, c completed, s stopped" in listed["title #2p"]
+    assert "0 or ? don't know" in listed["1–5, 0, ?"]
+    assert "numbered codes" in listed["#"]

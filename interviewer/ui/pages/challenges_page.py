@@ -15,7 +15,22 @@ from interviewer.i18n import language, tr
 from interviewer.quick_entry import parse_challenge
 from interviewer.storage.models import Challenge, CodeKind
 from interviewer.ui.fields import CodeCombo, autosave_text, none_text, row_text, text_area
+from interviewer.ui.help_overlay import add_help_rows
 from interviewer.ui.pages.record_list import TITLE_CHARACTERS, RecordListPage
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """The quick-entry keys of question 2, for F1."""
+    return [
+        (
+            tr("title #3  or  title #blame"),
+            tr("New challenge with its theme: the theme's number or first letters"),
+        ),
+        ("#", tr("In a new-item line: lists the numbered codes to choose from")),
+    ]
+
+
+add_help_rows(help_rows)
 
 
 class ChallengesPage(RecordListPage):

@@ -19,6 +19,7 @@ from interviewer.ui.fields import (
     row_text,
     text_area,
 )
+from interviewer.ui.help_overlay import add_help_rows
 from interviewer.ui.pages.record_list import TITLE_CHARACTERS, RecordListPage
 from interviewer.wording import initiative_status_labels
 
@@ -34,6 +35,23 @@ def status_letters() -> str:
     return ", ".join(
         f"{key} {label.lower()}" for key, label in zip(letter_keys(labels), labels, strict=True)
     )
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """The quick-entry keys of question 3, for F1."""
+    return [
+        (
+            tr("title #2p"),
+            tr(
+                "New initiative with category 2 and a status letter ({letters}); without a "
+                "letter the status is underway",
+                letters=status_letters(),
+            ),
+        )
+    ]
+
+
+add_help_rows(help_rows)
 
 
 class InitiativesPage(RecordListPage):

@@ -10,10 +10,24 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLabel, QRadioButton
 from interviewer import interviews as svc
 from interviewer.guide import Question
 from interviewer.i18n import language, tr
+from interviewer.ui.help_overlay import add_help_rows
 from interviewer.ui.pages.base import StepPage
 
 DONT_KNOW = 0  # the button id of "don't know"; 1-5 are the points of the scale
 RATING_KEYS = {**{str(value): value for value in range(1, 6)}, "0": DONT_KNOW, "?": DONT_KNOW}
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """The rating keys of question 1, for F1."""
+    return [
+        (
+            "1–5, 0, ?",
+            tr("On a rating scale: that point, 0 or ? don't know; the next scale follows"),
+        )
+    ]
+
+
+add_help_rows(help_rows)
 
 
 class _DigitRates(QObject):
