@@ -81,15 +81,29 @@ class _Guard(QObject):
 
 
 _guard: _Guard | None = None
+_locked_windows = 0
+
+
+def _window_gone(*_args) -> None:
+    # the app-wide filter stays only while a locked window lives: none is left at exit
+    global _guard, _locked_windows
+    _locked_windows -= 1
+    if _locked_windows <= 0 and _guard is not None:
+        application = QApplication.instance()
+        if application is not None:
+            application.removeEventFilter(_guard)
+        _guard, _locked_windows = None, 0
 
 
 def make_read_only(window: QWidget) -> None:
     """Locks every input widget of ``window`` now and whenever one appears or is re-enabled."""
-    global _guard
+    global _guard, _locked_windows
     if _guard is None:
         _guard = _Guard()
         QApplication.instance().installEventFilter(_guard)
     window.setProperty(_LOCKED_WINDOW, True)
+    _locked_windows += 1
+    window.destroyed.connect(_window_gone)
     for widget in window.findChildren(QWidget):
         lock_widget(widget)
 

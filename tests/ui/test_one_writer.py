@@ -10,12 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from interviewer import interviews as svc
 from interviewer.demo import generate_demo
 from interviewer.storage.database import open_database
 from interviewer.storage.file_lock import try_writer_lock
+from interviewer.ui import read_only
 from interviewer.ui.app import App, open_for_app
 from interviewer.ui.interview_window import InterviewWindow
 from interviewer.ui.main_window import MainWindow
@@ -165,6 +167,8 @@ def test_every_editor_of_every_step_is_locked_in_a_read_only_copy(qtbot, read_on
     assert not window.actions_by_name["quote"].isEnabled()
     assert window.context.save(lambda: 1 / 0) is None  # refused before it runs
     window.close()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert read_only._guard is None, "no app-wide filter outlives the locked windows"
 
 
 def test_a_read_only_copy_shows_the_other_copys_changes(qtbot, read_only_copy):
