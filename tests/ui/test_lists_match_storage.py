@@ -322,6 +322,8 @@ class ListPagesMachine(RuleBasedStateMachine):
             if selected is not None:
                 assert page.status.currentData() == selected.status
                 assert page.started.isChecked() == (selected.start_date is not None)
+                if selected.start_date is not None:
+                    assert page.start_date.date().toPython() == selected.start_date
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
