@@ -350,3 +350,49 @@ def test_f1_lists_the_quick_entry_of_questions_1_to_3(window):
     assert "p planned, u underway, c completed, s stopped" in listed["title #2p"]
     assert "0 or ? don't know" in listed["1–5, 0, ?"]
     assert "numbered codes" in listed["#"]
+
+
+def test_the_key_budget_of_questions_1_to_3(window, capsys):
+    """Types question 1-3 of an interview and counts the keys beyond the words per field."""
+    table = []
+    shortcut("Ctrl+1")
+    keys = KeyCount()
+    keys.syntax("4")
+    table.append(("a rating", keys.keys, 1))
+    keys = KeyCount()
+    keys.syntax("0")
+    table.append(("a rating: don't know", keys.keys, 1))
+    shortcut("Ctrl+2")
+    for title, token in (("Budgets in silos", " #1"), ("Blame between departments", " #7")):
+        keys = KeyCount()
+        keys.words(title)
+        keys.syntax(token)
+        keys.press(Qt.Key.Key_Return)
+        table.append(("a challenge with its theme", keys.keys, 3))
+    keys = KeyCount()
+    keys.syntax("")
+    shortcut("Alt+Up")  # the challenge just added moves up
+    keys.keys += 1
+    table.append(("a reorder", keys.keys, 1))
+    shortcut("Ctrl+3")
+    keys = KeyCount()
+    keys.words("Joint budget for families")
+    keys.syntax(" #4c")
+    keys.press(Qt.Key.Key_Return)
+    table.append(("an initiative with category and status", keys.keys, 4))
+    with capsys.disabled():
+        print("\nfield                                    keys  goal")
+        for field, count, goal in table:
+            print(f"{field:<40} {count:>4}  ≤ {goal}")
+    assert all(count <= goal for _, count, goal in table)
+    context = window.context
+    ranked = svc.live_challenges(session=context.session, interview_id=context.interview_id)
+    assert [(c.title, c.theme_code) for c in ranked] == [
+        ("Blame between departments", "blame_culture"),
+        ("Budgets in silos", "separate_budgets"),
+    ]
+    [initiative] = stored_initiatives(window)
+    assert (initiative.category_code, initiative.status) == ("common_budget", "completed")
+    ratings = svc.ratings_by_scale(session=context.session, interview_id=context.interview_id)
+    assert ratings["priority", "department"].value == 4
+    assert ratings["priority", "municipality"].dont_know
