@@ -109,9 +109,10 @@ class App:
         return self.database.read_only
 
     def show(self) -> MainWindow:
-        reopen = []
+        reopen = {}
         if self.main_window is not None:  # rebuilding after a change of language or text size
-            reopen = list(self.main_window.windows)
+            # each interview comes back where the interviewer was in it
+            reopen = {i: window.place() for i, window in self.main_window.windows.items()}
             self.main_window.close()
             self.main_window.deleteLater()
             # gone before the new style is applied: restyling a closing window crashes Qt
@@ -121,8 +122,8 @@ class App:
         window.settings_changed.connect(self.show)
         window.show()
         self.main_window = window
-        for interview_id in reopen:
-            window.open_interview(interview_id)
+        for interview_id, place in reopen.items():
+            window.open_interview(interview_id, place=place)
         return window
 
     def offer_recovery(self) -> list:

@@ -465,34 +465,36 @@ class InterviewWindow(QMainWindow):
 
     # ------------------------------------------------------------------ returning after a crash
 
-    def return_to_place(self) -> None:
-        """On first showing, goes to the step and field where the interviewer last was."""
-        self._place = settings.interview_place(
+    def return_to_place(self, place: dict | None = None) -> None:
+        """On first showing, goes to ``place`` (as ``place()`` gave it), by default the step
+        and field where the interviewer last was before a crash."""
+        self._place = place or settings.interview_place(
             self.context.database.path, self.context.interview_id
         )
 
+    def place(self) -> dict:
+        """Where the interviewer is now: the step, the focused field, the lists' items."""
+        focus = QApplication.focusWidget()
+        field = self._field_key(focus) if focus is not None else None
+        if field is None and self._last_place is not None:
+            field = self._last_place.get("field")
+        return {"step": self._current_step, "field": field or "", "rows": self._list_rows()}
+
     def _field_key(self, widget: QWidget) -> str | None:
-        """A name for a field that is the same in the next run: its kind, accessible name
-        and place among the window's fields of that kind and name."""
+        """A name for a field that is the same in the next run and in another language: its
+        kind and its place among the window's widgets of that kind."""
         while isinstance(widget.parentWidget(), QComboBox | QAbstractSpinBox):
             widget = widget.parentWidget()  # a combo's or date's own line edit: the field
         if widget.window() is not self:
             return None
-        kind, name = type(widget), widget.accessibleName()
-        same = [
-            w for w in self.findChildren(kind) if type(w) is kind and w.accessibleName() == name
-        ]
+        kind = type(widget)
+        same = [w for w in self.findChildren(kind) if type(w) is kind]
         index = next((i for i, w in enumerate(same) if w is widget), None)
-        return None if index is None else f"{kind.__name__}|{name}|{index}"
+        return None if index is None else f"{kind.__name__}|{index}"
 
     def _field_for(self, key: str) -> QWidget | None:
-        kind_name, _, rest = key.partition("|")
-        name, _, index = rest.rpartition("|")
-        same = [
-            w
-            for w in self.findChildren(QWidget)
-            if type(w).__name__ == kind_name and w.accessibleName() == name
-        ]
+        kind_name, _, index = key.partition("|")
+        same = [w for w in self.findChildren(QWidget) if type(w).__name__ == kind_name]
         return same[int(index)] if index.isdigit() and int(index) < len(same) else None
 
     def _lists(self) -> list[QAbstractItemView]:

@@ -206,10 +206,11 @@ class MainWindow(QMainWindow):
             self.open_interview(interview_id)
 
     def open_interview(
-        self, interview_id: uuid.UUID, *, return_to_place: bool = False
+        self, interview_id: uuid.UUID, *, return_to_place: bool = False, place: dict | None = None
     ) -> InterviewWindow:
         """Shows the interview's window (opening it if needed); with ``return_to_place``, at
-        the step and field where the interviewer last was (after a crash)."""
+        the step and field where the interviewer last was (after a crash), or at ``place``
+        (an InterviewWindow.place(), when the windows are rebuilt)."""
         window = self.windows.get(interview_id)
         if window is None:
             window = InterviewWindow(self.database, interview_id)
@@ -217,8 +218,8 @@ class MainWindow(QMainWindow):
             self.windows[interview_id] = window
             if not self.read_only:  # the recovery list is the writing copy's
                 settings.set_open_interviews(self.database.path, list(self.windows))
-            if return_to_place:
-                window.return_to_place()
+            if return_to_place or place is not None:
+                window.return_to_place(place)
         window.show()
         window.raise_()
         window.activateWindow()

@@ -127,3 +127,28 @@ def test_the_selected_record_comes_back_before_its_field(qtbot, demo):
         first.close()
         return
     pytest.fail("no demo interview has a list of two records")
+
+
+def test_a_new_language_or_text_size_keeps_each_interview_where_it_was(qtbot, qapp, demo):
+    from interviewer.ui.app import App
+    from interviewer.ui.settings import Preferences
+
+    app = App(qapp, demo)
+    main = app.show()
+    window = main.open_interview(main.model.summary(0).id)
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.go_to_step(3)
+    field = editable_fields(window)[-1]
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    expected = window._field_key(field)
+    Preferences().language = "da"
+    main.settings_changed.emit()
+    [again] = app.main_window.windows.values()
+    qtbot.waitExposed(again)
+    qtbot.waitUntil(lambda: again._place is None)
+    assert again.rail.currentRow() == 3
+    assert again._field_key(QApplication.focusWidget()) == expected
+    app.main_window.close()
