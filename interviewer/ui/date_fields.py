@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.i18n import language, tr
+from interviewer.ui.fields import one_line_edit
 
 _SEPARATOR = r"\s*[./\-]\s*"
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -149,7 +150,7 @@ class _TypedField(QWidget):
         super().__init__(parent)
         self.optional = optional
         self._value = None
-        self.edit = QLineEdit(placeholderText=placeholder)
+        self.edit = one_line_edit(QLineEdit(placeholderText=placeholder))
         self.understood = QLabel()
         self.understood.setObjectName("hint")
         self.understood.hide()

@@ -396,3 +396,25 @@ def test_the_key_budget_of_questions_1_to_3(window, capsys):
     ratings = svc.ratings_by_scale(session=context.session, interview_id=context.interview_id)
     assert ratings["priority", "department"].value == 4
     assert ratings["priority", "municipality"].dont_know
+
+
+def test_no_line_edit_of_the_interview_window_takes_a_line_break(qtbot, database):
+    """Every one-line field on every step and in the side panel, whatever kind it is."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit
+
+    with database.session() as session:
+        interview_id = add_sample_interview(session).id
+    window = open_window(qtbot, database, interview_id)
+    checked = 0
+    for number in range(len(window.pages)):
+        window.go_to_step(number)
+        for field in window.findChildren(QLineEdit):
+            parent = field.parentWidget()
+            if field.isReadOnly() or isinstance(parent, QComboBox | QAbstractSpinBox):
+                continue
+            field.insert("one\ntwo\u2028three")
+            assert "\n" not in field.text() and "\u2028" not in field.text(), (
+                field.accessibleName() or field.placeholderText()
+            )
+            checked += 1
+    assert checked > 10
