@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep", choices=["shown", "other"], help="with --resolve: the version to keep"
     )
     conflicts.add_argument("--by", default="", metavar="NAME", help="who decided")
+    conflicts.add_argument(
+        "--show", type=uuid.UUID, metavar="CONFLICT_ID", help="what differs, field by field"
+    )
     conflicts.set_defaults(run=run_conflicts)
 
     keys = commands.add_parser("keys", help="the study's key pair for encrypted bundles")
@@ -382,6 +385,12 @@ def run_conflicts(args: argparse.Namespace) -> int:
                     session=session, conflict_id=args.resolve, keep=args.keep, by=args.by
                 )
                 print(f"conflict {args.resolve}: kept the {args.keep} version")
+                return 0
+            if args.show is not None:  # the same rows as the app's Conflicts dialog
+                from interviewer.exchange.conflicts import conflict_differences
+
+                for row in conflict_differences(session=session, conflict_id=args.show, lang="en"):
+                    print(f"{row.record} · {row.field}\n  shown: {row.shown}\n  other: {row.other}")
                 return 0
             lines = list_conflicts(session=session, include_resolved=args.all)
     finally:
