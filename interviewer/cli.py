@@ -13,7 +13,6 @@ from interviewer.errors import InterviewerError
 from interviewer.export.options import ExportOptions, InterviewFilter
 from interviewer.i18n import LANGUAGES
 from interviewer.paths import DB_ENV_VAR, default_db_path
-from interviewer.storage.file_lock import writing
 
 
 def _add_db_option(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
@@ -450,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(args.db)
     try:
         if writes_database(args):
+            from interviewer.storage.file_lock import writing
+
             # one writer per file: refused at once while the app (or a command) has it open
             with writing(args.db):
                 return args.run(args)
