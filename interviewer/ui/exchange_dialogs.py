@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,13 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.errors import InterviewerError
-from interviewer.exchange.conflicts import list_conflicts, resolve_conflict, source_text
+from interviewer.exchange.conflicts import (
+    conflict_differences,
+    list_conflicts,
+    resolve_conflict,
+    source_text,
+)
 from interviewer.i18n import tr
 from interviewer.storage.database import Database
 from interviewer.ui.background import run_in_background
 from interviewer.ui.date_fields import DateField
 from interviewer.ui.lifetime import deleted_after
 from interviewer.ui.pages.base import show_refusal
+from interviewer.ui.screen_fit import fit_to_screen
 from interviewer.ui.settings import Preferences
 from interviewer.ui.tab_order import keep_visual_tab_order
 
@@ -277,23 +284,31 @@ def start_merge(
 
 
 class ConflictsDialog(QDialog):
-    """The interviews changed in two places, and a choice for each."""
+    """The interviews changed in two places; beside them, what differs between the version
+    shown and the other, field by field; and a choice for each, made with its own button
+    (Enter closes, it never chooses)."""
 
     def __init__(self, database: Database, parent=None):
         super().__init__(parent)
         self.database = database
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # nothing is read after it
         self.setWindowTitle(tr("Conflicts"))
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(
-            [tr("Interview"), tr("Municipality"), tr("The other version came from"), tr("Found")]
-        )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = _read_only_table([tr("Interview"), tr("Municipality"), tr("Found")])
         self.table.setAccessibleName(tr("Conflicts"))
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._show_differences)
+        self.source = QLabel()
+        self.source.setWordWrap(True)
+        self.differences = _read_only_table(
+            [tr("Record"), tr("Field"), tr("Version shown"), tr("Other version")]
+        )
+        self.differences.setAccessibleName(tr("What differs"))
+        self.differences.setWordWrap(True)
+        self.differences.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.differences.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrows scroll it
+        header = self.differences.horizontalHeader()
+        for column in range(4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         explain = QLabel(
             tr(
                 "Each interview below was changed in two places. The newer "
@@ -302,24 +317,39 @@ class ConflictsDialog(QDialog):
             )
         )
         explain.setWordWrap(True)
-        self.keep_shown = QPushButton(tr("Keep the version shown"))
-        self.keep_other = QPushButton(tr("Keep the other version"))
+        self.keep_shown = QPushButton(tr("Keep the &version shown"))
+        self.keep_other = QPushButton(tr("Keep the &other version"))
         # methods, not lambdas: a lambda naming the dialog would keep it alive after use
         self.keep_shown.clicked.connect(self._keep_shown)
         self.keep_other.clicked.connect(self._keep_other)
         close = QPushButton(tr("Close"))
         close.clicked.connect(self.accept)
+        for button in (self.keep_shown, self.keep_other):
+            button.setAutoDefault(False)  # a choice is pressed, never Enter's
+        close.setDefault(True)
         buttons = QHBoxLayout()
         for button in (self.keep_shown, self.keep_other):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(close)
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.source)
+        detail_layout.addWidget(self.differences, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 5)
         layout = QVBoxLayout(self)
         layout.addWidget(explain)
-        layout.addWidget(self.table)
+        layout.addWidget(split, 1)
         layout.addLayout(buttons)
         keep_visual_tab_order(self)
-        self.resize(self.fontMetrics().averageCharWidth() * 110, 420)
+        letter = self.fontMetrics().averageCharWidth()
+        fit_to_screen(self, letter * 170, self.fontMetrics().lineSpacing() * 34)
         self.refresh()
 
     def refresh(self) -> None:
@@ -330,19 +360,40 @@ class ConflictsDialog(QDialog):
             values = (
                 line.respondent_role,
                 line.municipality,
-                source_text(line.other_source),
                 line.detected_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.table.setItem(row, column, item)
-        for column in (0, 1, 3):  # the source column takes the rest of the width
+        for column in (1, 2):  # the interview's role takes the rest of the width
             self.table.resizeColumnToContents(column)
-        if self.lines:
-            self.table.selectRow(0)
         for button in (self.keep_shown, self.keep_other):
             button.setEnabled(bool(self.lines))
+        if self.lines:
+            self.table.selectRow(0)
+        self._show_differences()
+
+    def selected(self):
+        rows = self.table.selectionModel().selectedRows()
+        return self.lines[rows[0].row()] if rows else None
+
+    def _show_differences(self) -> None:
+        line = self.selected()
+        rows = []
+        if line is not None:
+            with self.database.session() as session:
+                rows = conflict_differences(session=session, conflict_id=line.id)
+        self.source.setText(
+            tr("The other version came from: {source}", source=source_text(line.other_source))
+            if line is not None
+            else tr("No conflicts to settle.")
+        )
+        self.differences.setRowCount(len(rows))
+        for number, row in enumerate(rows):
+            for column, value in enumerate((row.record, row.field, row.shown, row.other)):
+                self.differences.setItem(number, column, QTableWidgetItem(value))
+        self.differences.resizeRowsToContents()
 
     def _keep_shown(self) -> None:
         self._resolve("shown")
@@ -351,10 +402,9 @@ class ConflictsDialog(QDialog):
         self._resolve("other")
 
     def _resolve(self, keep: str) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        line = self.selected()
+        if line is None:
             return
-        line = self.lines[rows[0].row()]
         try:
             with self.database.session() as session:
                 resolve_conflict(
@@ -366,3 +416,14 @@ class ConflictsDialog(QDialog):
         except InterviewerError as error:  # settled meanwhile, say, in another window
             QMessageBox.warning(self, tr("Conflicts"), str(error))
         self.refresh()
+
+
+def _read_only_table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move within it
+    table.verticalHeader().hide()
+    return table

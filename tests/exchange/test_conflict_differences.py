@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from interviewer import interviews as svc
 from interviewer.exchange.bundle import write_bundle
@@ -23,6 +25,8 @@ from interviewer.i18n import tr
 from interviewer.storage.database import open_database
 from tests.exchange.conftest import field_database
 from tests.exchange.test_merge import first_interview
+from tests.ui.keyboard import press
+from tests.ui.test_tab_order import assert_tab_follows_the_screen, shown, walk_tab
 
 
 def edit(path, change) -> None:
@@ -202,3 +206,57 @@ def test_the_command_prints_the_same_rows(conflicted):
     for row in rows[1:]:
         assert row.field in shown.stdout and row.record in shown.stdout
         assert row.shown in shown.stdout and row.other in shown.stdout
+
+
+def open_dialog(qtbot, central):
+    from interviewer.ui.exchange_dialogs import ConflictsDialog
+
+    database = open_database(central, backup=False)
+    dialog = ConflictsDialog(database)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)  # looked at after closing
+    return shown(qtbot, dialog), database
+
+
+def test_the_dialog_shows_the_rows_beside_the_conflicts(qtbot, conflicted):
+    central, _, _ = conflicted
+    _, rows = differences(central)
+    dialog, database = open_dialog(qtbot, central)
+    table = dialog.differences
+    shown = [
+        tuple(table.item(row, column).text() for column in range(4))
+        for row in range(table.rowCount())
+    ]
+    assert shown == [(r.record, r.field, r.shown, r.other) for r in rows]
+    beside = dialog.differences.mapTo(dialog, dialog.differences.rect().topLeft())
+    assert beside.x() > dialog.table.mapTo(dialog, dialog.table.rect().topRight()).x()
+    assert dialog.source.text().startswith("The other version came from: ")
+    database.close()
+
+
+def test_enter_and_escape_close_the_dialog_and_choose_nothing(qtbot, conflicted):
+    central, _, _ = conflicted
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):
+        dialog, database = open_dialog(qtbot, central)
+        dialog.table.setFocus()
+        qtbot.waitUntil(lambda dialog=dialog: dialog.table.hasFocus())
+        press(key)
+        assert not dialog.isVisible()
+        with database.session() as session:
+            assert len(list_conflicts(session=session)) == 1, "still open: nothing was chosen"
+        database.close()
+
+
+def test_tab_reaches_every_control_and_a_choice_is_its_own_button(qtbot, conflicted):
+    central, _, _ = conflicted
+    dialog, database = open_dialog(qtbot, central)
+    assert_tab_follows_the_screen(dialog, qtbot, "conflicts, one to settle")
+    close = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Close")
+    controls = [dialog.table, dialog.differences, dialog.keep_shown, dialog.keep_other, close]
+    assert walk_tab(dialog, qtbot) == controls
+    assert close.isDefault() and not dialog.keep_shown.autoDefault()
+    dialog.keep_other.setFocus()
+    press(Qt.Key.Key_Space)  # pressed, the choice is made
+    with database.session() as session:
+        assert list_conflicts(session=session) == []
+    assert dialog.differences.rowCount() == 0 and "No conflicts" in dialog.source.text()
+    database.close()
