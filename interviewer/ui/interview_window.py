@@ -213,7 +213,7 @@ class InterviewWindow(QMainWindow):
         fit_to_screen(self)  # a size remembered from a larger screen
         self._place: dict | None = None  # where to return to, after a crash
         if context.read_only:
-            self.panel_button.setChecked(True)
+            self.saved_mark.setText(tr("Read-only"))  # nothing is saved from this copy
             make_read_only(self)
         else:
             # remember where the interviewer is, as the focus moves, for a restart after a crash

@@ -164,6 +164,7 @@ def test_every_editor_of_every_step_is_locked_in_a_read_only_copy(qtbot, read_on
         ]
         assert not unlocked, f"step {step}: {unlocked}"
     assert window.export_button.isEnabled() and window.panel_button.isEnabled()
+    assert window.saved_mark.text() == "Read-only"
     assert not window.actions_by_name["quote"].isEnabled()
     assert window.context.save(lambda: 1 / 0) is None  # refused before it runs
     window.close()
