@@ -79,8 +79,14 @@ def step_titles(guide: Guide) -> list[str]:
 
 def interview_menus(steps: list[str]) -> list[tuple[str, list[Command | str]]]:
     """The interview window's menus for a rail of ``steps`` (Ctrl+0 … Ctrl+9)."""
+    # Ctrl+0 … Ctrl+9: a guide of more questions reaches the later steps by Ctrl+Tab
     go = [
-        Command(f"step_{n}", f"&{n}  {title}", (f"Ctrl+{n}",), help=tr("Go to {step}", step=title))
+        Command(
+            f"step_{n}",
+            f"&{n}  {title}" if n <= 9 else title,
+            (f"Ctrl+{n}",) if n <= 9 else (),
+            help=tr("Go to {step}", step=title),
+        )
         for n, title in enumerate(steps)
     ]
     return [

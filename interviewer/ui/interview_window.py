@@ -112,7 +112,7 @@ class InterviewWindow(QMainWindow):
         self.stack = QStackedWidget()
         for number, page in enumerate(self.pages):
             item = QListWidgetItem()
-            item.setData(SHORTCUT_ROLE, f"Ctrl+{number}")
+            item.setData(SHORTCUT_ROLE, f"Ctrl+{number}" if number <= 9 else "")
             self.rail.addItem(item)
             self.stack.addWidget(page)
         self.rail.currentRowChanged.connect(self._step_changed)
