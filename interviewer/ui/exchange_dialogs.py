@@ -59,6 +59,9 @@ class SendBundleDialog(QDialog):
         self.repeat = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
         self.password.setAccessibleName(tr("Password"))
         self.repeat.setAccessibleName(tr("Password again"))
+        for field in (self.password, self.repeat):  # a Tab stop only when a password locks it
+            field.setEnabled(self.with_password.isChecked())
+            self.with_password.toggled.connect(field.setEnabled)
         self.only_since = QCheckBox(tr("Only interviews changed since"))
         self.since = DateField(date.today())
         self.since.setEnabled(False)
@@ -295,6 +298,7 @@ class ConflictsDialog(QDialog):
         self.setWindowTitle(tr("Conflicts"))
         self.table = _read_only_table([tr("Interview"), tr("Municipality"), tr("Found")])
         self.table.setAccessibleName(tr("Conflicts"))
+        self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_differences)
         self.source = QLabel()
@@ -337,7 +341,7 @@ class ConflictsDialog(QDialog):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addWidget(self.source)
         detail_layout.addWidget(self.differences, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = self.split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         split.addWidget(self.table)
         split.addWidget(detail)
@@ -366,13 +370,34 @@ class ConflictsDialog(QDialog):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.table.setItem(row, column, item)
-        for column in (1, 2):  # the interview's role takes the rest of the width
+        for column in (1, 2):  # the interview's role takes the rest of the width, wrapped
             self.table.resizeColumnToContents(column)
+        self.table.resizeRowsToContents()
         for button in (self.keep_shown, self.keep_other):
             button.setEnabled(bool(self.lines))
         if self.lines:
             self.table.selectRow(0)
         self._show_differences()
+
+    def showEvent(self, event):  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._share_the_width()  # the splitter knows its width once shown
+
+    def _share_the_width(self) -> None:
+        """The list as wide as its municipality and date columns and a short role need (so
+        it never scrolls sideways); the differences take the rest."""
+        letter = self.fontMetrics().averageCharWidth()
+        header = self.table.horizontalHeader()
+        needed = (
+            sum(max(header.sectionSize(c), header.sectionSizeHint(c)) for c in (1, 2))
+            + letter * 16  # the role, wrapped
+            + self.table.verticalScrollBar().sizeHint().width()
+            + 2 * self.table.frameWidth()
+        )
+        self.table.setMinimumWidth(needed)
+        self.split.setSizes([needed, max(self.split.width() - needed, letter * 50)])
+        self.table.resizeRowsToContents()  # wrapped at the new widths
+        self.differences.resizeRowsToContents()
 
     def selected(self):
         rows = self.table.selectionModel().selectedRows()
