@@ -293,7 +293,7 @@ class EffectsPage(StepPage):
         except FigureError as error:  # a quiet hint; nothing typed is saved or logged
             self.context.discard((field, effect_id))  # nor a number it passed through
             self._unparsed.add(field)
-            self.understood[field].setText("")
+            self.understood[field].setText("⚠ " + tr("not a number yet"))  # the reason: below
             show_refusal(self.figure_refusal, error.reason)
             return
         self._unparsed.discard(field)
