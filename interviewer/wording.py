@@ -52,16 +52,16 @@ def format_number(value: float | None, lang: str | None = None) -> str:
 
 def figure_text(effect: Effect, lang: str | None = None) -> str:
     """An effect's figure in ``lang``, e.g. "children placed outside the home: 48 → 11
-    children (2015–2017)"; "" when it has none."""
+    children (2015–2017)", "— → 7" with only the value now; "" when it has none."""
     if effect.baseline is None and effect.current is None:
         return ""
     metric = f"{effect.metric}: " if effect.metric else ""
     unit = f" {effect.unit}" if effect.unit else ""
     period = f" ({effect.period})" if effect.period else ""
-    return (
-        f"{metric}{format_number(effect.baseline, lang)} → "
-        f"{format_number(effect.current, lang)}{unit}{period}"
-    )
+    # one side not given yet: a dash, so "50 → —" does not read as "50 → (nothing)"
+    before = format_number(effect.baseline, lang) or "—"
+    now = format_number(effect.current, lang) or "—"
+    return f"{metric}{before} → {now}{unit}{period}"
 
 
 def effect_summary(effect: Effect, lang: str | None = None) -> str:
