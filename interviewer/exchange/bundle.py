@@ -33,6 +33,7 @@ from interviewer.storage.models import (
     InterviewRevision,
     Study,
 )
+from interviewer.text_rules import clean_name
 
 FORMAT, DATA_FORMAT, VERSION = "interviewer-bundle", "interviewer-bundle-data", 1
 ANCESTRY_KEPT = 1000
@@ -174,7 +175,7 @@ def write_bundle(
         "format_version": VERSION,
         "bundle_id": str(uuid.uuid4()),
         "created_at": datetime.now(UTC).isoformat(),
-        "interviewer": interviewer,
+        "interviewer": clean_name(interviewer),  # one person, one name at the centre
         "device": device_label(),
         "study_id": data["study"]["id"],
         "guide_id": data["study"]["guide_id"],
