@@ -266,6 +266,25 @@ class EffectsPage(StepPage):
         if initiative_id is not None:
             self._new_for = initiative_id
         set_quietly(self.for_initiative, self._new_for)
+        item = self.tree.currentItem()
+        if item is None or item.parent() is None:
+            # an initiative row selected in the tree is always the one new effects go to
+            row = self._initiative_row(self._new_for)
+            if row is not None and row is not item:
+                self.tree.blockSignals(True)
+                self.tree.setCurrentItem(row)
+                self.tree.blockSignals(False)
+                self._current = ("initiative", self._new_for)
+
+    def _initiative_row(self, initiative_id: uuid.UUID | None) -> QTreeWidgetItem | None:
+        return next(
+            (
+                self.tree.topLevelItem(n)
+                for n in range(self.tree.topLevelItemCount())
+                if self.tree.topLevelItem(n).data(0, ID_ROLE) == initiative_id
+            ),
+            None,
+        )
 
     def _step_new_for(self, step: int) -> None:
         """Alt+↑ / Alt+↓ in the new-effect line: the previous or next initiative."""
@@ -396,17 +415,11 @@ class EffectsPage(StepPage):
             while first is not None and first.childCount() == 0:
                 first = self.tree.itemBelow(first)
             current = first.child(0) if first is not None else None
-        if current is None:
-            # no effect: the row of "New effect of", so that the tree taking the focus (which
-            # makes its first row current) does not move "New effect of" by itself
-            current = next(
-                (
-                    self.tree.topLevelItem(n)
-                    for n in range(self.tree.topLevelItemCount())
-                    if self.tree.topLevelItem(n).data(0, ID_ROLE) == self._new_for
-                ),
-                None,
-            )
+        if current is None or current.parent() is None:
+            # no effect selected: the row of "New effect of" (an initiative row selected is
+            # always the one new effects go to), so that the tree taking the focus, which
+            # makes its first row current, does not move "New effect of" by itself
+            current = self._initiative_row(self._new_for)
         if current is not None:
             self.tree.setCurrentItem(current)
         self._current = self._key_of(current)
