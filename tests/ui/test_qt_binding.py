@@ -16,8 +16,10 @@ def test_emitting_a_signal_leaves_the_reference_count_of_true_alone():
     # the app emits on every save, so a few hundred keystrokes were enough to crash at exit.
     sender = _Sender()
     sender.said.connect(lambda _text: None)
+    emits = 400
     before = sys.getrefcount(True)
-    for _ in range(200):
+    for _ in range(emits // 2):
         sender.happened.emit()
         sender.said.emit("x")
-    assert sys.getrefcount(True) - before == 0
+    # a stray reference held elsewhere may come or go; one lost per emit would be -400
+    assert abs(sys.getrefcount(True) - before) < 10
