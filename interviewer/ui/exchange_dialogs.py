@@ -373,8 +373,8 @@ class ConflictsDialog(QDialog):
         for column in (1, 2):  # the interview's role takes the rest of the width, wrapped
             self.table.resizeColumnToContents(column)
         self.table.resizeRowsToContents()
-        for button in (self.keep_shown, self.keep_other):
-            button.setEnabled(bool(self.lines))
+        for button in (self.keep_shown, self.keep_other):  # a read-only copy only shows
+            button.setEnabled(bool(self.lines) and not self.database.read_only)
         if self.lines:
             self.table.selectRow(0)
         self._show_differences()
