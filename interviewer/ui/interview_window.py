@@ -257,7 +257,9 @@ class InterviewWindow(QMainWindow):
         return [page.title() for page in self.pages]
 
     def show_help(self) -> None:
-        HelpOverlay(self.context.guide, self, steps=self.step_names()).exec()
+        overlay = HelpOverlay(self.context.guide, self, steps=self.step_names())
+        overlay.exec()
+        overlay.deleteLater()  # not left under the window when done (see ui/lifetime.py)
 
     # ------------------------------------------------------------------ steps
 
@@ -332,6 +334,7 @@ class InterviewWindow(QMainWindow):
         )
         if box.exec() and box.saved_quote is not None:
             self.side_panel.refresh_quotes(select=box.saved_quote.id)
+        box.deleteLater()  # not left under the window when done (see ui/lifetime.py)
 
     # ------------------------------------------------------------------ showing
 

@@ -179,7 +179,9 @@ class MainWindow(QMainWindow):
         self.filter_box.selectAll()
 
     def show_help(self) -> None:
-        HelpOverlay(self.guide, self).exec()
+        overlay = HelpOverlay(self.guide, self)
+        overlay.exec()
+        overlay.deleteLater()  # not left under the window when done (see ui/lifetime.py)
 
     def _filter_enter(self) -> None:
         if self.proxy.rowCount():
@@ -199,6 +201,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.interview is not None:
             self.reload(select=dialog.interview.id)
             self.open_interview(dialog.interview.id)
+        dialog.deleteLater()  # not left under the window when done (see ui/lifetime.py)
 
     def open_selected(self) -> None:
         interview_id = self.selected_id()
@@ -307,7 +310,9 @@ class MainWindow(QMainWindow):
         if self.read_only:  # preferences are this computer's; the study is the file's
             for button in (dialog.guide_button, dialog.codebook_button):
                 button.setEnabled(False)
-        if dialog.exec():
+        accepted = dialog.exec()
+        dialog.deleteLater()  # not left under the window when done (see ui/lifetime.py)
+        if accepted:
             self.guide = svc.study_guide(self.study)
             after = (settings.Preferences().language, settings.Preferences().font_size)
             if after != before:

@@ -6,8 +6,8 @@ import gc
 import logging
 import threading
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from shiboken6 import isValid, ownedByPython
 
 from interviewer.storage.database import open_database
@@ -105,3 +105,48 @@ def test_shut_down_stops_and_joins_running_work_and_deletes_the_windows(qtbot):
     assert stopped.is_set() and task.worker.isFinished()
     assert not RUNNING
     assert not isValid(window)
+
+
+def close_the_dialog_when_it_comes() -> None:
+    def close():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, close)
+        else:
+            dialog.reject()  # as Esc does
+
+    QTimer.singleShot(20, close)
+
+
+def test_the_windows_own_dialogs_leave_nothing_behind(qtbot, tmp_path):
+    from datetime import date
+
+    from interviewer import interviews as svc
+
+    database = open_database(tmp_path / "study.sqlite")
+    with database.session() as session:
+        interview = svc.create_interview(
+            session=session,
+            study=svc.current_study(session=session),
+            respondent_role="Head of Family Services",
+            service_area="employment",
+            municipality="Vejle",
+            interview_date=date(2026, 3, 5),
+        )
+    window = MainWindow(database)
+    qtbot.addWidget(window)
+    window.show()
+    for action in (window.help_action, window.new_action, window.settings_action):
+        close_the_dialog_when_it_comes()
+        action.trigger()
+        deleted_later_ones_gone()
+        assert window.findChildren(QDialog) == [], action.text()
+    interview_window = window.open_interview(interview.id)
+    for opens in (interview_window.show_help, interview_window.open_quote_box):
+        close_the_dialog_when_it_comes()
+        opens()
+        deleted_later_ones_gone()
+        assert interview_window.findChildren(QDialog) == [], opens.__name__
+    interview_window.close()
+    window.close()
+    database.close()
