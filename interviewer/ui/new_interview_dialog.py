@@ -8,6 +8,7 @@ municipality and consent take a Tab each and Enter in any field starts the inter
 from datetime import date, datetime
 
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
 )
 
@@ -107,7 +109,13 @@ class NewInterviewDialog(QDialog):
         layout.addWidget(self.refusal)
         layout.addWidget(buttons)
         keep_visual_tab_order(self)
+        QApplication.instance().focusChanged.connect(self._focus_moved)
         self.role.setFocus()
+
+    def _focus_moved(self, _old, now) -> None:
+        # Qt leaves a button passed by Tab as the default; back in a field, Enter starts
+        if now is not None and self.isAncestorOf(now) and not isinstance(now, QPushButton):
+            self.start_button.setDefault(True)
 
     def _create(self) -> None:
         try:

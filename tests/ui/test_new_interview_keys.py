@@ -144,3 +144,33 @@ def test_the_dialog_says_how_to_go_fast(qtbot, database):
         texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
         assert "Enter in any field starts the interview" in texts
         assert "Space gives consent" in texts
+
+
+FIELDS = ["role", "area", "municipality", "consent", "name", "interview_date", "start_time"]
+FIELDS += ["location", "mode", "interviewer"]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_enter_in_any_field_starts_the_interview(qtbot, database, field):
+    session = database.session()
+    study = svc.current_study(session=session)
+
+    def fill(dialog):
+        type_text("Head of Elderly Services")
+        press(Qt.Key.Key_Tab)
+        press(Qt.Key.Key_Tab)
+        type_text("Ærø")
+        target = getattr(dialog, field)
+        target = getattr(target, "edit", target)  # a date or time field: its line edit
+        for _ in range(20):
+            if focused() is target:
+                break
+            press(Qt.Key.Key_Tab)
+        assert focused() is target
+        press(Qt.Key.Key_Return)
+
+    dialog = NewInterviewDialog(session, study)
+    in_modal(dialog.exec, fill)
+    assert dialog.result() == NewInterviewDialog.DialogCode.Accepted, (field, dialog.refusal.text())
+    assert dialog.interview.municipality == "Ærø"
+    session.close()
