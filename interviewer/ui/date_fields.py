@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from interviewer.i18n import language, tr
 from interviewer.ui.fields import one_line_edit
@@ -118,10 +119,12 @@ def time_text(value: time | None, lang: str | None = None) -> str:
 class _WhenLeft(QObject):
     def __init__(self, widget: QLineEdit, callback):
         super().__init__(widget)
-        self.callback = callback
+        self.widget, self.callback = widget, callback
         widget.returnPressed.connect(callback)
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if not isValid(self.widget):  # a window closing takes the focus from a field it deletes
+            return False
         # a completer's popup takes the focus for a moment; the field is not left then
         if (
             event.type() == QEvent.Type.FocusOut
