@@ -110,12 +110,19 @@ class NewInterviewDialog(QDialog):
         layout.addWidget(buttons)
         keep_visual_tab_order(self)
         QApplication.instance().focusChanged.connect(self._focus_moved)
+        self._watching_focus = True
         self.role.setFocus()
 
     def _focus_moved(self, _old, now) -> None:
         # Qt leaves a button passed by Tab as the default; back in a field, Enter starts
         if now is not None and self.isAncestorOf(now) and not isinstance(now, QPushButton):
             self.start_button.setDefault(True)
+
+    def done(self, result: int) -> None:
+        if self._watching_focus:
+            self._watching_focus = False
+            QApplication.instance().focusChanged.disconnect(self._focus_moved)
+        super().done(result)
 
     def _create(self) -> None:
         try:
