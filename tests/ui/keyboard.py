@@ -26,7 +26,7 @@ def type_text(text: str) -> None:
     for character in text:
         if character == "\n":
             press(Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-        elif ord(character) > 0xFF:  # beyond QTest's key table: as a compose key sends it
+        elif not character.isascii():  # past QTest's ASCII key table: as a compose key sends it
             for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
                 QApplication.sendEvent(
                     focused(), QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, character)
