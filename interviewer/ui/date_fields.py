@@ -18,6 +18,7 @@ from babel.dates import format_date, format_time, get_month_names
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCalendarWidget,
     QHBoxLayout,
     QLabel,
@@ -117,21 +118,41 @@ def time_text(value: time | None, lang: str | None = None) -> str:
 
 
 class _WhenLeft(QObject):
-    def __init__(self, widget: QLineEdit, callback):
+    def __init__(self, widget: QLineEdit, holder: QWidget, callback):
         super().__init__(widget)
-        self.widget, self.callback = widget, callback
+        self.widget, self.holder, self.callback = widget, holder, callback
+        self.watching = False
         widget.returnPressed.connect(callback)
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
         if not isValid(self.widget):  # a window closing takes the focus from a field it deletes
             return False
-        # a completer's popup takes the focus for a moment; the field is not left then
-        if (
-            event.type() == QEvent.Type.FocusOut
-            and event.reason() != Qt.FocusReason.PopupFocusReason
-        ):
-            self.callback()
+        if event.type() == QEvent.Type.FocusOut:
+            if event.reason() == Qt.FocusReason.PopupFocusReason:
+                # a completer's list took the focus: the field is left only if the focus
+                # then goes on elsewhere (Tab while the list shows) rather than back
+                self._watch(True)
+            else:
+                self.callback()
         return False
+
+    def _watch(self, on: bool) -> None:
+        if on != self.watching:
+            self.watching = on
+            focus_changed = QApplication.instance().focusChanged
+            if on:
+                focus_changed.connect(self._focus_changed)
+            else:
+                focus_changed.disconnect(self._focus_changed)
+
+    def _focus_changed(self, _old, now) -> None:
+        if not isValid(self.widget):
+            self._watch(False)
+        elif now is self.holder or now is self.widget:
+            self._watch(False)  # back in the field
+        elif now is not None and not now.window().windowFlags() & Qt.WindowType.Popup:
+            self._watch(False)
+            self.callback()
 
 
 def when_left(widget: QLineEdit, callback, *, focus_holder: QWidget | None = None) -> None:
@@ -141,7 +162,8 @@ def when_left(widget: QLineEdit, callback, *, focus_holder: QWidget | None = Non
 
     Unlike ``editingFinished`` it also fires for a field emptied while a completer is set
     (Qt then stays silent), so a rule applied on leaving is applied every time."""
-    (focus_holder or widget).installEventFilter(_WhenLeft(widget, callback))
+    holder = focus_holder or widget
+    holder.installEventFilter(_WhenLeft(widget, holder, callback))
 
 
 class _TypedField(QWidget):

@@ -174,3 +174,24 @@ def test_enter_in_any_field_starts_the_interview(qtbot, database, field):
     assert dialog.result() == NewInterviewDialog.DialogCode.Accepted, (field, dialog.refusal.text())
     assert dialog.interview.municipality == "Ærø"
     session.close()
+
+
+def test_one_tab_leaves_the_municipality_while_its_completions_show(qtbot, database):
+    session = database.session()
+    result = {}
+
+    def fill(dialog):
+        type_text("Head of Elderly Services")
+        press(Qt.Key.Key_Tab)
+        press(Qt.Key.Key_Tab)
+        type_text("Aa")  # Aabenraa, Aalborg, Aarhus: the list shows
+        result["list shown"] = dialog.municipality.completer().popup().isVisible()
+        press(Qt.Key.Key_Tab)
+        result["then"] = focused()
+        dialog.reject()
+
+    dialog = NewInterviewDialog(session, svc.current_study(session=session))
+    in_modal(dialog.exec, fill)
+    assert result["list shown"]
+    assert result["then"] is dialog.consent
+    session.close()

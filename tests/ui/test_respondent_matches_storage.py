@@ -47,6 +47,15 @@ def database(tmp_path):
     database.close()
 
 
+def typed(text: str, window) -> None:
+    """Types ``text``; a completer's list that closes by itself stays the active window on
+    the offscreen platform, where a desktop gives the window back its activation."""
+    type_text(text)
+    if QApplication.activeWindow() is not window:
+        window.activateWindow()
+        QApplication.processEvents()
+
+
 def focus_by_tab(target) -> None:
     """Presses Tab until ``target`` has the focus, as a person moves through the page."""
     for _ in range(MAX_TABS):
@@ -106,7 +115,7 @@ class RespondentStep(RuleBasedStateMachine):
         focus_by_tab(widget)
         press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         press(Qt.Key.Key_Delete)
-        type_text(text)
+        typed(text, self.window)
         press(Qt.Key.Key_Tab)
 
     @rule(field=st.sampled_from(TEXT_FIELDS))
@@ -134,7 +143,7 @@ class RespondentStep(RuleBasedStateMachine):
         focus_by_tab(self.page.interviewer)
         press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         press(Qt.Key.Key_Delete)
-        type_text(text)
+        typed(text, self.window)
         press(Qt.Key.Key_Tab)
 
     @rule(field=st.sampled_from(["interview_date", "consent_date"]), text=dates)
@@ -154,7 +163,7 @@ class RespondentStep(RuleBasedStateMachine):
         focus_by_tab(self.field(field).edit)
         press(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         press(Qt.Key.Key_Delete)
-        type_text(text)
+        typed(text, self.window)
         press(Qt.Key.Key_Tab)
 
     @rule()
