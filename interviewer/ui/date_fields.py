@@ -31,6 +31,7 @@ from shiboken6 import isValid
 
 from interviewer.i18n import language, tr
 from interviewer.ui.fields import one_line_edit
+from interviewer.ui.help_overlay import add_help_rows
 
 _SEPARATOR = r"\s*[./\-]\s*"
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -115,6 +116,22 @@ def date_text(value: date | None, lang: str | None = None) -> str:
 def time_text(value: time | None, lang: str | None = None) -> str:
     """A time as the field shows it: "09:05" in English, "09.05" in Danish."""
     return "" if value is None else format_time(value, "short", locale=babel_locale(lang))
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """The keys of date and time fields, for F1."""
+    example = date(2017, 5, 3)
+    return [
+        (
+            f"{date_text(example)} · 3/5/17 · {example.isoformat()}",
+            tr("In a date field: day first, or year first with dashes; one Tab leaves it"),
+        ),
+        ("9:05 · 09.05 · 0905", tr("In a time field: hours and minutes, as you write them")),
+        ("Alt+↓ / F4", tr("In a date field: the calendar (Enter takes the day, Esc goes back)")),
+    ]
+
+
+add_help_rows(help_rows)
 
 
 class _WhenLeft(QObject):

@@ -27,10 +27,25 @@ from interviewer.paths import device_label
 from interviewer.storage.models import CodeKind, Interview
 from interviewer.ui.date_fields import DateField, TimeField
 from interviewer.ui.fields import CodeCombo, choice_combo, municipality_edit
+from interviewer.ui.help_overlay import add_help_rows
 from interviewer.ui.pages.base import show_refusal
 from interviewer.ui.pages.respondent_page import mode_choices, role_completer
 from interviewer.ui.settings import Preferences
 from interviewer.ui.tab_order import keep_visual_tab_order
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """The keys of the new-interview dialog, for F1."""
+    return [
+        ("Enter", tr("In the new-interview dialog: start the interview, from any field")),
+        (
+            tr("First letters"),
+            tr("In a list of choices (service area, mode): the entry that starts so"),
+        ),
+    ]
+
+
+add_help_rows(help_rows)
 
 
 class NewInterviewDialog(QDialog):

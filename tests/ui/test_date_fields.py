@@ -172,3 +172,13 @@ def test_what_is_not_a_date_is_refused(text):
 def test_what_is_not_a_time_is_refused(text):
     with pytest.raises(ValueError):
         parse_time(text)
+
+
+def test_f1_lists_the_date_and_time_keys(qtbot, lang):
+    from interviewer.guide import load_guide
+    from interviewer.ui.help_overlay import shortcuts
+
+    keys = [row[0] for row in shortcuts(load_guide())]
+    assert "Alt+↓ / F4" in keys
+    assert any("2017-05-03" in row and "03" in row for row in keys)
+    assert any(row.startswith("9:05") for row in keys)
