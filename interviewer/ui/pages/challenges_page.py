@@ -35,7 +35,7 @@ add_help_rows(help_rows)
 
 class ChallengesPage(RecordListPage):
     def __init__(self, context, question, parent=None):
-        self.new_placeholder = tr("New challenge: a short title, then #3 for theme 3, Enter")
+        self.new_placeholder = tr("New challenge: a short title #3, Enter")
         self.new_hint = tr(
             "After # a theme's number or first letters (#blame); typing # lists the themes. "
             "Alt+↑/↓ moves the selected challenge."

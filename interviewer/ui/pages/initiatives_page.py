@@ -56,9 +56,7 @@ add_help_rows(help_rows)
 
 class InitiativesPage(RecordListPage):
     def __init__(self, context, question, parent=None):
-        self.new_placeholder = tr(
-            "New initiative: a short title, then #2p for category 2 and its status, Enter"
-        )
+        self.new_placeholder = tr("New initiative: a short title #2p, Enter")
         self.new_hint = tr(
             "After # a category's number or first letters, then a status letter: {letters}. "
             "Without one the status is underway. Typing # lists the categories.",
