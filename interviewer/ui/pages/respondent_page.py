@@ -57,9 +57,9 @@ class RespondentPage(StepPage):
         self.municipality = municipality_edit()
         self.consent = QCheckBox(tr("Consent given"))
         self.consent_date = DateField()
-        self.name = QLineEdit(
-            placeholderText=tr("Optional: personal data, can be left out of exports")
-        )
+        self.name = QLineEdit(placeholderText=tr("Optional: personal data"))
+        # the whole sentence does not fit the field at large text; it lives in the tooltip
+        self.name.setToolTip(tr("Optional: personal data, can be left out of exports"))
         self.interview_date = DateField()
         self.start_time = TimeField()
         self.end_time = TimeField(optional=True, placeholder=tr("not yet"))
