@@ -257,7 +257,7 @@ def run_demo(args: argparse.Namespace) -> int:
     finally:
         database.close()
     seconds = time.perf_counter() - started
-    print(f"{args.db}: added {count} demo interviews in {seconds:.1f} s")
+    print(f"{args.db}: added {counted(count, 'demo interview')} in {seconds:.1f} s")
     return 0
 
 
@@ -298,6 +298,11 @@ def export_options(args: argparse.Namespace) -> ExportOptions:
     )
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and the English ``noun`` in the form it takes: "1 interview", "2 interviews"."""
+    return f"{count} {noun if count == 1 else noun + 's'}"
+
+
 def run_export(args: argparse.Namespace) -> int:
     options = export_options(args)
     started = time.perf_counter()
@@ -305,7 +310,7 @@ def run_export(args: argparse.Namespace) -> int:
         from interviewer.export.xlsx_workbook import write_workbook
 
         counts = write_workbook(args.db, args.output, options)
-        what = ", ".join(f"{count} {sheet}" for sheet, count in counts.items())
+        what = ", ".join(f"{count} {sheet}" for sheet, count in counts.items())  # sheet names
     elif args.interview is not None:
         from interviewer.export.docx_interview import write_interview_docx
 
@@ -315,7 +320,7 @@ def run_export(args: argparse.Namespace) -> int:
         from interviewer.export.docx_synthesis import write_synthesis_docx
 
         covered = write_synthesis_docx(args.db, args.output, options)
-        what = f"synthesis of {covered} interviews"
+        what = f"synthesis of {counted(covered, 'interview')}"
     print(f"{args.output}: {what} ({time.perf_counter() - started:.1f} s)")
     return 0
 
@@ -345,7 +350,7 @@ def run_export_bundle(args: argparse.Namespace) -> int:
         interviewer=args.interviewer,
         encrypt_to_study_key=not args.plain,
     )
-    print(f"{args.output}: a bundle of {count} interviews")
+    print(f"{args.output}: a bundle of {counted(count, 'interview')}")
     return 0
 
 
@@ -365,7 +370,7 @@ def run_merge(args: argparse.Namespace) -> int:
         password=_secret(args.password_file, "password"),
         private_key=private_key,
     )
-    for line in report.lines():
+    for line in report.lines(lang="en"):
         print(line)
     return 1 if report.refused else 0
 
@@ -401,7 +406,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
             f"(interview {line.interview_id}; shown {line.shown_revision[:8]}, other "
             f"{line.other_revision[:8]} from {source_text(line.other_source, 'en')}; {state})"
         )
-    print(f"{len(lines)} conflict(s)")
+    print(counted(len(lines), "conflict"))
     return 0
 
 

@@ -59,3 +59,10 @@ def tr(text: str, /, *, lang: str | None = None, **values: object) -> str:
     positional-only, so a field may itself be called ``text``."""
     translated = catalog(lang or _language).get(text, text)
     return translated.format(**values) if values else translated
+
+
+def tr_n(one: str, many: str, /, count: int, *, lang: str | None = None, **values: object) -> str:
+    """A count said right: ``one`` (the text for exactly 1) or ``many`` (every other count),
+    translated as ``tr`` does, with ``{count}`` and ``values`` filled. English and Danish both
+    use the singular for 1 alone; a language with more forms would add its rule here."""
+    return tr(one if count == 1 else many, lang=lang, count=count, **values)

@@ -24,6 +24,12 @@ def marked_strings() -> set[str]:
                 and isinstance(node.args[0], ast.Constant)
             ):
                 found.add(node.args[0].value)
+            if (  # tr_n(one, many, count): both forms are shown
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "tr_n"
+                and len(node.args) >= 2
+            ):
+                found.update(a.value for a in node.args[:2] if isinstance(a, ast.Constant))
     return found
 
 

@@ -39,6 +39,7 @@ from interviewer.exchange.documents import (
 )
 from interviewer.exchange.study_file import install_study
 from interviewer.export.options import no_progress
+from interviewer.i18n import tr, tr_n
 from interviewer.storage.database import open_database
 from interviewer.storage.models import (
     Conflict,
@@ -63,13 +64,21 @@ class BundleReport:
     interviewer: str = ""
     device: str = ""
 
-    def line(self) -> str:
+    def line(self, lang: str | None = None) -> str:
+        """One line on this bundle, in ``lang`` (default: the app's language)."""
         if self.refused:
-            return f"{self.path.name}: refused: {self.refused}"
-        before = " (merged before)" if self.merged_before else ""
-        return (
-            f"{self.path.name}{before}: {self.added} added, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.conflicts} conflicts"
+            return tr(
+                "{name}: refused: {reason}", lang=lang, name=self.path.name, reason=self.refused
+            )
+        return tr(
+            "{name}{before}: {added} added, {updated} updated, {unchanged} unchanged, {conflicts}",
+            lang=lang,
+            name=self.path.name,
+            before=tr(" (merged before)", lang=lang) if self.merged_before else "",
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            conflicts=tr_n("{count} conflict", "{count} conflicts", self.conflicts, lang=lang),
         )
 
 
@@ -84,11 +93,21 @@ class MergeReport:
     def refused(self) -> list[BundleReport]:
         return [report for report in self.bundles if report.refused]
 
-    def lines(self) -> list[str]:
-        return [report.line() for report in self.bundles] + [
-            f"total: {self.total('added')} added, {self.total('updated')} updated, "
-            f"{self.total('unchanged')} unchanged, {self.total('conflicts')} conflicts, "
-            f"{len(self.refused)} refused"
+    def lines(self, lang: str | None = None) -> list[str]:
+        """A line per bundle and one of totals, in ``lang`` (default: the app's language)."""
+        return [report.line(lang) for report in self.bundles] + [
+            tr(
+                "total: {added} added, {updated} updated, {unchanged} unchanged, {conflicts}, "
+                "{refused} refused",
+                lang=lang,
+                added=self.total("added"),
+                updated=self.total("updated"),
+                unchanged=self.total("unchanged"),
+                conflicts=tr_n(
+                    "{count} conflict", "{count} conflicts", self.total("conflicts"), lang=lang
+                ),
+                refused=len(self.refused),
+            )
         ]
 
 

@@ -33,7 +33,7 @@ from interviewer.exchange.conflicts import (
     resolve_conflict,
     source_text,
 )
-from interviewer.i18n import tr
+from interviewer.i18n import tr, tr_n
 from interviewer.storage.database import Database
 from interviewer.ui.background import run_in_background
 from interviewer.ui.date_fields import DateField
@@ -159,9 +159,10 @@ def start_sending(
             QMessageBox.information(
                 parent,
                 tr("Bundle saved"),
-                tr(
+                tr_n(
+                    "{count} interview in {path}. Send this file to the central team.",
                     "{count} interviews in {path}. Send this file to the central team.",
-                    count=count,
+                    count,
                     path=out,
                 ),
             )
@@ -243,7 +244,7 @@ class MergeSecretsDialog(QDialog):
         self.accept()
 
 
-def merge_from_files(parent: QWidget, database: Database, when_done) -> None:
+def merge_from_files(parent: QWidget, database: Database, when_done, before_merge=None) -> None:
     preferences = Preferences()
     chosen, _ = QFileDialog.getOpenFileNames(
         parent, tr("Bundles to merge"), preferences.last_folder("bundles"), tr("Bundles (*.bundle)")
@@ -257,6 +258,8 @@ def merge_from_files(parent: QWidget, database: Database, when_done) -> None:
         password = secrets.password.text() or None
         key = secrets.private_key
     paths = [Path(path) for path in chosen]
+    if before_merge is not None:  # the files are chosen: the merge really starts now
+        before_merge()
     start_merge(parent, database, paths, password, key, when_done)
 
 
@@ -291,9 +294,10 @@ class ConflictsDialog(QDialog):
     shown and the other, field by field; and a choice for each, made with its own button
     (Enter closes, it never chooses)."""
 
-    def __init__(self, database: Database, parent=None):
+    def __init__(self, database: Database, parent=None, before_settle=None):
         super().__init__(parent)
         self.database = database
+        self.before_settle = before_settle  # called just before a choice rewrites an interview
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # nothing is read after it
         self.setWindowTitle(tr("Conflicts"))
         self.table = _read_only_table([tr("Interview"), tr("Municipality"), tr("Found")])
@@ -430,6 +434,8 @@ class ConflictsDialog(QDialog):
         line = self.selected()
         if line is None:
             return
+        if self.before_settle is not None:
+            self.before_settle()
         try:
             with self.database.session() as session:
                 resolve_conflict(

@@ -4,6 +4,7 @@ Everything typed is saved within a second, without a save button; closing the wi
 switching to another interview, first saves whatever is still queued.
 """
 
+import contextlib
 import time
 import uuid
 from datetime import datetime
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from interviewer import interviews as svc
 from interviewer.guide import AnswerType
-from interviewer.i18n import tr
+from interviewer.i18n import LANGUAGES, tr
 from interviewer.progress import interview_progress
 from interviewer.storage.database import Database
 from interviewer.storage.models import CodeKind, InterviewStatus
@@ -66,6 +67,58 @@ SHORTCUT_ROLE = Qt.ItemDataRole.UserRole + 1
 SIDE_PANEL_CHARS = (28, 46)
 # time on a step is written down at least this often, so a crash loses little of it
 STEP_TIME_FLUSH_MS = 60_000
+# the refusal bar lies over the top of the page: it never moves what is below it
+REFUSAL_MARGIN = 16
+
+
+def saved_mark_texts() -> list[str]:
+    """Every text the saved mark shows, in every language (a time as its widest)."""
+    texts = []
+    for lang in LANGUAGES:
+        texts += [
+            tr("Saved", lang=lang),
+            tr("Saved {time}", lang=lang, time="00:00:00"),
+            tr("Saving…", lang=lang),
+            tr("Not saved", lang=lang),
+            tr("Read-only", lang=lang),
+        ]
+    return texts
+
+
+def header_width(label: QLabel, texts) -> int:
+    """The width ``label`` needs for the longest of ``texts`` in its own (styled) font,
+    every digit taken as the font's widest, with its margins."""
+    label.ensurePolished()
+    metrics = label.fontMetrics()
+    widest = max("0123456789", key=metrics.horizontalAdvance)
+    margins = label.contentsMargins()
+    return (
+        max(
+            metrics.horizontalAdvance("".join(widest if c.isdigit() else c for c in text))
+            for text in texts
+        )
+        + margins.left()
+        + margins.right()
+        + 2 * label.margin()
+        + 4
+    )
+
+
+def step_clock() -> float:
+    """Seconds, monotonic: how time on a step is measured (a test may replace it)."""
+    return time.monotonic()
+
+
+def focus_at_end(widget: QWidget, reason=Qt.FocusReason.OtherFocusReason) -> None:
+    """Gives ``widget`` the focus with the cursor at the end of its text, nothing selected:
+    every "go to this field" does this, so what is typed next goes after what is there."""
+    widget.setFocus(reason)
+    editor = widget.lineEdit() if isinstance(widget, QComboBox | QAbstractSpinBox) else widget
+    if isinstance(editor, QLineEdit) and editor is not None:
+        editor.deselect()
+        editor.end(False)
+    elif isinstance(editor, QPlainTextEdit | QTextEdit):
+        editor.moveCursor(QTextCursor.MoveOperation.End)
 
 
 class RailDelegate(QStyledItemDelegate):
@@ -133,7 +186,8 @@ class InterviewWindow(QMainWindow):
         self.clock_button.clicked.connect(self._start_clock)
         self.saved_mark = QLabel(tr("Saved"))
         self.saved_mark.setObjectName("savedMark")
-        self.saved_mark.setMinimumWidth(110)
+        self.saved_mark.setMinimumWidth(header_width(self.saved_mark, saved_mark_texts()))
+        self.clock.setMinimumWidth(header_width(self.clock, (clock_text(10 * 3600 - 1),)))
         self.export_button = QPushButton(tr("Export Word…"))
         self.export_button.setToolTip("Ctrl+Shift+E")
         self.export_button.clicked.connect(self.export_summary)
@@ -146,7 +200,9 @@ class InterviewWindow(QMainWindow):
         self.message = QLabel()
         self.message.setObjectName("refusal")
         self.message.setWordWrap(True)
+        self.message.setAutoFillBackground(True)
         self.message.hide()
+        self._refused_field: QWidget | None = None
 
         header = QFrame()
         header.setObjectName("header")
@@ -175,12 +231,10 @@ class InterviewWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(header)
-        message_holder = QHBoxLayout()
-        message_holder.setContentsMargins(16, 4, 16, 4)
-        message_holder.addWidget(self.message)
-        column.addLayout(message_holder)
         column.addLayout(body, 1)
         self.setCentralWidget(central)
+        self.header = header
+        self.message.setParent(central)  # over the page, not in the layout: nothing moves
 
         self._add_shortcuts()
         # a scroll area is no place to type and shows no focus: Tab goes to the fields in it
@@ -195,7 +249,7 @@ class InterviewWindow(QMainWindow):
         self._clock_timer.start()
         self._message_timer = QTimer(self, singleShot=True, interval=10_000)
         self._message_timer.timeout.connect(self.message.hide)
-        self._step_started = time.monotonic()
+        self._step_started = step_clock()
         self._step_timer = QTimer(self, interval=STEP_TIME_FLUSH_MS)
         self._step_timer.timeout.connect(self._record_step_time)
         self._step_timer.start()
@@ -219,6 +273,8 @@ class InterviewWindow(QMainWindow):
             # remember where the interviewer is, as the focus moves, for a restart after a crash
             QApplication.instance().focusChanged.connect(self._remember_place)
         self._tracking_place = not context.read_only
+        # a field that gets the focus, however, is scrolled into view in its page or panel
+        QApplication.instance().focusChanged.connect(self._show_focused)
 
     # ------------------------------------------------------------------ set-up
 
@@ -267,7 +323,7 @@ class InterviewWindow(QMainWindow):
         self.rail.setCurrentRow(number)
         page = self.pages[number]
         target = page.first_field()
-        (target or page).setFocus(Qt.FocusReason.ShortcutFocusReason)
+        focus_at_end(target or page, Qt.FocusReason.ShortcutFocusReason)
 
     def current_page(self) -> StepPage:
         return self.pages[self._current_step]
@@ -288,12 +344,28 @@ class InterviewWindow(QMainWindow):
         page = self.pages[row]
         return f"{page.question.number} {page.title()}" if page.question else page.title()
 
+    def conducting(self) -> bool:
+        """Whether the interview is being conducted now, in this window: a draft, in a
+        writable copy, with the clock counting from the interview's own start (the meeting
+        is now, see InterviewContext.clock_origin). Only then is time per question counted:
+        looking at an interview later is not an edit, and changes nothing in the file."""
+        context = self.context
+        interview = context.interview
+        if context.read_only or interview.status is not InterviewStatus.DRAFT:
+            return False
+        if interview.start_time is None:
+            return False
+        start = datetime.combine(interview.interview_date, interview.start_time)
+        return context.clock_origin() == start
+
     def _record_step_time(self) -> None:
-        """Adds the seconds spent on the current question to its answer."""
-        now = time.monotonic()
+        """Adds the whole seconds spent on the current question to its answer, while the
+        interview is being conducted (``conducting``); otherwise, and for 0 s, writes
+        nothing."""
+        now = step_clock()
         seconds, self._step_started = int(now - self._step_started), now
         question = self.current_page().question
-        if question is not None and seconds > 0:
+        if question is not None and seconds > 0 and self.conducting():
             context = self.context
             context.save(
                 lambda: svc.add_time_spent(
@@ -308,7 +380,7 @@ class InterviewWindow(QMainWindow):
         if not self.side_panel.isVisible():
             self.panel_button.setChecked(True)
         if self.side_panel.notes.isEnabled():
-            self.side_panel.notes.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            focus_at_end(self.side_panel.notes, Qt.FocusReason.ShortcutFocusReason)
 
     def export_summary(self) -> None:
         from interviewer.ui.export_dialog import ExportDialog, ask_and_export
@@ -325,6 +397,7 @@ class InterviewWindow(QMainWindow):
         )
 
     def open_quote_box(self) -> None:
+        before = QApplication.focusWidget()
         page = self.current_page()
         box = QuoteBox(
             self.context,
@@ -335,6 +408,10 @@ class InterviewWindow(QMainWindow):
         if box.exec() and box.saved_quote is not None:
             self.side_panel.refresh_quotes(select=box.saved_quote.id)
         box.deleteLater()  # not left under the window when done (see ui/lifetime.py)
+        # back in the field the quote box was opened from, typing on after its text
+        with contextlib.suppress(RuntimeError):  # the field went with a refreshed page
+            if before is not None and before.window() is self and before.isVisible():
+                focus_at_end(before)
 
     # ------------------------------------------------------------------ showing
 
@@ -410,11 +487,30 @@ class InterviewWindow(QMainWindow):
     def resizeEvent(self, event):  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit_side_panel()
+        self._place_message()
+
+    def _place_message(self) -> None:
+        """The refusal bar lies over the top of the page, below the header, as wide as the
+        window less its margins and as tall as its wrapped text."""
+        width = max(0, self.centralWidget().width() - 2 * REFUSAL_MARGIN)
+        height = self.message.heightForWidth(width)
+        if height < 0:
+            height = self.message.sizeHint().height()
+        self.message.setGeometry(REFUSAL_MARGIN, self.header.geometry().bottom() + 4, width, height)
+        self.message.raise_()
 
     def _after_change(self) -> None:
         self._update_rail()
         self._update_header()
+        self._clear_refusal()
+
+    def _clear_refusal(self, *_args) -> None:
+        """The refusal's cause is gone: a save went through, or its field was edited."""
         self.message.hide()
+        field, self._refused_field = self._refused_field, None
+        if field is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # gone, or not connected
+                _edited_signal(field).disconnect(self._clear_refusal)
 
     def _after_undo(self, _index: int = 0) -> None:
         self.current_page().refresh()
@@ -424,9 +520,35 @@ class InterviewWindow(QMainWindow):
         self.saved_mark.setText(text)
 
     def _show_refusal(self, text: str) -> None:
+        self._clear_refusal()
         self.message.setText(f"⚠ {text}")
+        self._place_message()
         self.message.show()
         self._message_timer.start()
+        # the next edit of the refused field takes the bar away (its cause has changed)
+        field = QApplication.focusWidget()
+        if field is not None and field.window() is self and _edited_signal(field) is not None:
+            self._refused_field = field
+            _edited_signal(field).connect(self._clear_refusal)
+
+    def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """However a widget got the focus (Tab, a shortcut, a return after a crash, code),
+        every scroll area around it in this window scrolls to show it; once now and once
+        when the layouts have settled (a page just shown has no geometry yet)."""
+        if new is None or new.window() is not self:
+            return
+        self._scroll_to(new)
+        QTimer.singleShot(0, self, lambda: self._scroll_to(new))
+
+    def _scroll_to(self, widget: QWidget) -> None:
+        with contextlib.suppress(RuntimeError):  # the widget went in the meantime
+            if not widget.hasFocus():
+                return
+            parent = widget.parentWidget()
+            while parent is not None and parent is not self:
+                if isinstance(parent, QScrollArea) and parent.widget() is not None:
+                    parent.ensureWidgetVisible(widget, 8, 8)
+                parent = parent.parentWidget()
 
     def _start_clock(self) -> None:
         now = datetime.now()
@@ -548,12 +670,7 @@ class InterviewWindow(QMainWindow):
             return True  # the step at least: its first field has the focus
         if isinstance(self.side_panel, QWidget) and self.side_panel.isAncestorOf(field):
             self.panel_button.setChecked(True)
-        field.setFocus(Qt.FocusReason.OtherFocusReason)
-        editor = field.lineEdit() if isinstance(field, QComboBox | QAbstractSpinBox) else field
-        if isinstance(editor, QLineEdit):
-            editor.end(False)
-        elif isinstance(editor, QPlainTextEdit | QTextEdit):
-            editor.moveCursor(QTextCursor.MoveOperation.End)
+        focus_at_end(field)
         return True
 
     # ------------------------------------------------------------------ closing
@@ -566,6 +683,8 @@ class InterviewWindow(QMainWindow):
             settings.set_interview_place(
                 self.context.database.path, self.context.interview_id, None
             )
+        with contextlib.suppress(RuntimeError, TypeError):
+            QApplication.instance().focusChanged.disconnect(self._show_focused)
         self._record_step_time()
         self.context.close()
         settings.save_geometry(self, "interview")
@@ -573,3 +692,12 @@ class InterviewWindow(QMainWindow):
         self._step_timer.stop()
         self.closed.emit(self.context.interview_id)
         super().closeEvent(event)
+
+
+def _edited_signal(widget: QWidget):
+    """The signal a text field emits when its text changes, or None for other widgets."""
+    if isinstance(widget, QLineEdit):
+        return widget.textChanged
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return widget.textChanged
+    return None

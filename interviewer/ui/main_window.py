@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from interviewer import interviews as svc
 from interviewer.errors import DomainError
 from interviewer.exchange.conflicts import count_open_conflicts
-from interviewer.i18n import language, tr
+from interviewer.i18n import language, tr, tr_n
 from interviewer.listing import list_interviews
 from interviewer.paths import device_label
 from interviewer.storage.database import ChangeWatcher, Database
@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
         self.study = svc.current_study(session=self.session)
         self.guide = svc.study_guide(self.study)
         self.windows: dict[uuid.UUID, InterviewWindow] = {}
+        # interviews closed for a merge or a settlement, and where each was (InterviewWindow.place)
+        self._aside: dict[uuid.UUID, dict] = {}
         self.undo_stack = QUndoStack(self)
         # the file is open for writing in another copy of the app: this one only shows it
         self.read_only = database.read_only
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _: self.open_selected())
         self.filter_box.textChanged.connect(self.proxy.set_filter_text)
         self.filter_box.returnPressed.connect(self._filter_enter)
+        self.filter_box.installEventFilter(self)  # Up and Down move the table's selection
         self.empty_hint = QLabel(tr("No interviews yet. Press Ctrl+N to start one."))
         self.empty_hint.setObjectName("hint")
 
@@ -184,9 +187,24 @@ class MainWindow(QMainWindow):
         overlay.deleteLater()  # not left under the window when done (see ui/lifetime.py)
 
     def _filter_enter(self) -> None:
-        if self.proxy.rowCount():
-            self.table.setFocus()
+        """Enter in the filter opens the selected interview; with none selected (or the
+        selected one filtered away), the first one shown."""
+        if not self.proxy.rowCount():
+            return
+        if not self.table.selectionModel().selectedRows():
             self.table.selectRow(0)
+        self.open_selected()
+
+    def _move_selection(self, step: int) -> None:
+        """Moves the table's selection ``step`` rows (from the filter box, whose focus stays)."""
+        count = self.proxy.rowCount()
+        if not count:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() + step if rows else (0 if step > 0 else count - 1)
+        row = max(0, min(count - 1, row))
+        self.table.selectRow(row)
+        self.table.scrollTo(self.proxy.index(row, 0))
 
     def selected_id(self) -> uuid.UUID | None:
         rows = self.table.selectionModel().selectedRows()
@@ -283,25 +301,61 @@ class MainWindow(QMainWindow):
     def merge_bundles(self) -> None:
         from interviewer.ui.exchange_dialogs import merge_from_files
 
-        for window in list(self.windows.values()):
-            window.close()  # merged versions must not meet half-typed ones
-        merge_from_files(self, self.database, lambda _report: self.after_merge())
+        merge_from_files(
+            self,
+            self.database,
+            lambda _report: self.after_merge(),
+            before_merge=lambda: self.put_interviews_aside(tr("Merging bundles")),
+        )
 
     def after_merge(self) -> None:
         self.session.expire_all()
         self.study = svc.current_study(session=self.session)
         self.guide = svc.study_guide(self.study)
         self.reload()
+        self.bring_interviews_back()
+
+    def put_interviews_aside(self, reason: str) -> None:
+        """Closes the open interview windows (saving what was typed) before a merge or a
+        settlement rewrites interviews, says so in the status bar, and keeps where each was,
+        for ``bring_interviews_back``. Called again before they are back, it does nothing."""
+        if not self.windows:
+            return
+        places = {i: window.place() for i, window in self.windows.items()}
+        for window in list(self.windows.values()):
+            window.close()  # merged versions must not meet half-typed ones
+        self._aside.update(places)
+        self.statusBar().showMessage(
+            tr_n(
+                "{reason}: the open interview was closed; it reopens when this is done.",
+                "{reason}: the {count} open interviews were closed; they reopen when this is done.",
+                len(places),
+                reason=reason,
+            )
+        )
+
+    def bring_interviews_back(self) -> None:
+        """Reopens the interviews ``put_interviews_aside`` closed, each where it was."""
+        aside, self._aside = self._aside, {}
+        for interview_id, place in aside.items():
+            if self.model.row_of(interview_id) is not None:  # not deleted by the merge
+                self.open_interview(interview_id, place=place)
+        if aside:
+            self.statusBar().clearMessage()
 
     def show_conflicts(self) -> None:
         from interviewer.ui.exchange_dialogs import ConflictsDialog
 
-        for window in list(self.windows.values()):
-            window.close()  # a settled conflict may rewrite an interview shown there
-
-        ConflictsDialog(self.database, self).exec()
+        dialog = ConflictsDialog(
+            self.database,
+            self,
+            # a settled conflict may rewrite an interview shown there: closed only then
+            before_settle=lambda: self.put_interviews_aside(tr("Settling a conflict")),
+        )
+        dialog.exec()
         self.session.expire_all()
         self.reload()
+        self.bring_interviews_back()
 
     def open_settings(self) -> None:
         before = (settings.Preferences().language, settings.Preferences().font_size)
@@ -333,9 +387,16 @@ class MainWindow(QMainWindow):
         self._fit_columns()
         self.empty_hint.setVisible(not rows)
         open_conflicts = count_open_conflicts(session=self.session)
-        text = tr("{file} · {count} interviews · healthy", file=self.database.path, count=len(rows))
+        text = tr_n(
+            "{file} · {count} interview · healthy",
+            "{file} · {count} interviews · healthy",
+            len(rows),
+            file=self.database.path,
+        )
         if open_conflicts:
-            text += " · " + tr("{count} conflicts to settle", count=open_conflicts)
+            text += " · " + tr_n(
+                "{count} conflict to settle", "{count} conflicts to settle", open_conflicts
+            )
         if self.read_only:
             text = tr("Read-only: this file is open in another copy of Interviewer") + " · " + text
         self.db_label.setText(text)
@@ -353,6 +414,16 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()
+        elif watched is self.filter_box and event.type() == QEvent.Type.KeyPress:
+            steps = {
+                Qt.Key.Key_Down: 1,
+                Qt.Key.Key_Up: -1,
+                Qt.Key.Key_PageDown: 10,
+                Qt.Key.Key_PageUp: -10,
+            }
+            if event.key() in steps and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+                self._move_selection(steps[event.key()])
+                return True
         return super().eventFilter(watched, event)
 
     def _fit_columns(self) -> None:
