@@ -26,6 +26,14 @@ def _add_db_option(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
     )
 
 
+# why `export bundle`, unlike the other exports, waits for the app to close, and what to do
+BUNDLE_IN_USE = (
+    "a bundle export writes to the file (it records which interview revisions it sent, so "
+    "the next bundle carries only what changed since): use Send bundle in the app "
+    "(Exchange menu, Ctrl+Shift+B), or close the app and run this again"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="interviewer",
@@ -166,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not encrypt, even when the study carries the team's key",
     )
     # the interview revisions a bundle carries are recorded in the database
-    bundle.set_defaults(run=run_export_bundle, writes=True)
+    bundle.set_defaults(run=run_export_bundle, writes=True, in_use_advice=BUNDLE_IN_USE)
 
     merge = commands.add_parser("merge", help="merge bundles into a central database")
     _add_db_option(merge, top_level=False)
@@ -457,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
             from interviewer.storage.file_lock import writing
 
             # one writer per file: refused at once while the app (or a command) has it open
-            with writing(args.db):
+            with writing(args.db, getattr(args, "in_use_advice", None)):
                 return args.run(args)
         return args.run(args)
     except InterviewerError as error:

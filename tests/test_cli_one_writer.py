@@ -77,6 +77,11 @@ def test_writing_commands_refuse_while_the_app_has_the_file_and_work_after(files
             message = result.stderr.strip()
             assert "is open in the Interviewer app" in message, (name, message)
             assert len(message.splitlines()) == 1 and "Traceback" not in message, name
+            if (
+                name == "export bundle"
+            ):  # unlike the other exports it writes: says why, and what to do
+                assert "records which interview revisions" in message, message
+                assert "Send bundle in the app" in message and "close the app" in message, message
         # reading still works while the app has the file
         assert cli("check", "--db", central).returncode == 0
         assert cli("backup", "--db", central, "-o", tmp_path / "copy.sqlite").returncode == 0

@@ -22,11 +22,11 @@ log = logging.getLogger(__name__)
 class DatabaseInUse(InterviewerError):
     """Another process holds the file's writer lock; nothing was changed."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, advice: str | None = None):
         self.path = path
         super().__init__(
             f"{path} is open in the Interviewer app (or another command is writing it); "
-            "close it there first, then run this again"
+            + (advice or "close it there first, then run this again")
         )
 
 
@@ -84,12 +84,13 @@ def is_open_for_writing(db_path: Path) -> bool:
 
 
 @contextmanager
-def writing(db_path: Path) -> Iterator[WriterLock]:
+def writing(db_path: Path, advice: str | None = None) -> Iterator[WriterLock]:
     """Holds the writer lock of ``db_path`` for the block; raises DatabaseInUse at once when
-    the file is open for writing elsewhere (the app, or another command)."""
+    the file is open for writing elsewhere (the app, or another command), its message ending
+    in ``advice`` (why the command writes and what to do) or a plain "close it there first"."""
     lock = try_writer_lock(db_path)
     if lock is None:
-        raise DatabaseInUse(Path(db_path))
+        raise DatabaseInUse(Path(db_path), advice)
     try:
         yield lock
     finally:
