@@ -16,7 +16,8 @@ translated sentence for the line's hint; it never repeats the typed text.
 
 API (every function is pure; labels come in as plain strings):
 
-- ``one_line(text) -> str``: line breaks (\\r\\n, \\n, \\r, U+2028, U+2029, …) as single spaces.
+- ``one_line(text) -> str``: line breaks (\\r\\n, \\n, \\r, U+2028, U+2029, …) and tabs as single
+  spaces, the other control characters dropped.
 - ``split_line(line) -> (title, token | None)``
 - ``match_code(token, entries, what) -> code``: ``entries`` are ``(code, label)`` pairs.
 - ``letter_keys(labels) -> list[str]``: one distinct letter per label (first free letter of it).
@@ -37,8 +38,10 @@ from interviewer.i18n import tr
 
 CODE_MARK = "#"
 
-# Every character Python's str.splitlines() breaks at, CR LF counted once.
-_LINE_BREAKS = re.compile("\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# Every character Python's str.splitlines() breaks at (CR LF counted once), and the tab.
+_LINE_BREAKS = re.compile("\r\n|[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# The other C0 and C1 control characters (Unicode category Cc): nothing a line shows.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 # A `#` at the start or after white space begins the code token; "No#1" stays in the title.
 _TOKEN_START = re.compile(r"(?:^|(?<=\s))#")
 _NUMBER_THEN_LETTERS = re.compile(r"^(\d+)\s*(\D.*)?$")
@@ -66,9 +69,11 @@ class InitiativeEntry:
 
 
 def one_line(text: str) -> str:
-    """``text`` with each line break (CR LF, LF, CR, U+2028/2029 and the other breaks
-    ``str.splitlines`` knows) turned into one space, for fields that hold one line."""
-    return _LINE_BREAKS.sub(" ", text)
+    """``text`` as a field that holds one line keeps it: each line break (CR LF, LF, CR,
+    U+2028/2029 and the other breaks ``str.splitlines`` knows) and each tab turned into one
+    space, every other control character (C0, DEL, C1) dropped. A second pass changes
+    nothing."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
 
 
 def fold(text: str) -> str:

@@ -3,9 +3,24 @@
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt
-from PySide6.QtGui import QAction, QKeySequence, QTextOption, QValidator
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QEvent, QMimeData, QObject, QStringListModel, Qt
+from PySide6.QtGui import (
+    QAction,
+    QClipboard,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QTextOption,
+    QValidator,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from interviewer.i18n import language, tr
 from interviewer.quick_entry import code_token_at, one_line
@@ -49,9 +64,13 @@ def set_quietly(widget, value, *, keep_typing: bool = False) -> None:
 
 
 class OneLineValidator(QValidator):
-    """Keeps a line edit on one line: every line break typed, pasted, dropped or set becomes
-    one space, and the text is in Unicode NFC, in the widget itself (so what is shown is what
-    is saved)."""
+    """Keeps a line edit on one line: every line break or tab typed, pasted, dropped or set
+    becomes one space, other control characters are dropped, and the text is in Unicode NFC,
+    in the widget itself (so what is shown is what is saved).
+
+    Its fix-up is Qt's last resort, for text set by code: Qt applies it with setText, which
+    wipes the field's undo history. What a person pastes, drops or commits is rewritten
+    before Qt inserts it (see _OneLineInput), so the validator finds nothing to fix there."""
 
     def validate(self, text: str, position: int):
         fixed = one_line_nfc(text)
@@ -65,14 +84,215 @@ def one_line_edit(widget: QLineEdit | None = None) -> QLineEdit:
     """Makes ``widget`` (a new QLineEdit when None) a one-line field: see OneLineValidator.
     Call it for every QLineEdit whose text is saved; a field that already has a validator
     (a number) keeps its own. It holds any length of text (Qt's default cuts at 32,767).
-    Returns the widget."""
+    A paste, drop, middle click or input method bringing line breaks, tabs or control
+    characters is rewritten before it is inserted, through the field's own edits, so Ctrl+Z
+    and redo treat it exactly as any paste. Calling it twice is harmless. Returns the
+    widget."""
     widget = widget if widget is not None else QLineEdit()
     # Qt cuts a line edit's text at 32,767 characters: a longer stored title would be shown
     # cut, and saved cut at the next keystroke
     widget.setMaxLength(MAX_LINE)
     if widget.validator() is None:
         widget.setValidator(OneLineValidator(widget))
+    if isinstance(widget.validator(), OneLineValidator) and not widget.findChild(
+        _OneLineInput, options=Qt.FindChildOption.FindDirectChildrenOnly
+    ):
+        widget.installEventFilter(_OneLineInput(widget))
+        if widget.completer() is not None:
+            watch_completer_popup(widget, widget.completer())
     return widget
+
+
+def watch_completer_popup(widget: QLineEdit, completer: QCompleter) -> None:
+    """A completer's open list hands keys to its line edit past the edit's event filters:
+    Ctrl+V pressed while it shows is rewritten too."""
+    rewriter = widget.findChild(_OneLineInput, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    if rewriter is not None:
+        completer.popup().installEventFilter(rewriter)
+
+
+def paste_one_line(widget: QLineEdit, text: str) -> None:
+    """Pastes ``text`` into ``widget`` as Qt's paste does (over the selection, at the cursor,
+    one undo step of its own), as the one-line rule has it. For a paste from code or a
+    test."""
+    start, end = _selection(widget)
+    if not _replace_one_line(widget, start, end, text, own_step=True):
+        widget.insert(text)  # nothing to rewrite: Qt's own insert, same result
+
+
+def _selection(widget: QLineEdit) -> tuple[int, int]:
+    if widget.hasSelectedText():
+        start = widget.selectionStart()
+        return start, start + widget.selectionLength()
+    return widget.cursorPosition(), widget.cursorPosition()
+
+
+def _replace_one_line(
+    widget: QLineEdit, start: int, end: int, text: str, *, own_step: bool
+) -> bool:
+    """Replaces ``widget.text()[start:end]`` by ``text`` as the field's rule keeps it, through
+    the field's own undoable edits (select the range, insert()); with ``own_step`` as its own
+    undo step, as Qt's paste. Returns False, doing nothing, when Qt's own insert of ``text``
+    would need no rewriting (Qt then does it)."""
+    old = widget.text()
+    joined = old[:start] + text + old[end:]
+    new = one_line_nfc(joined)
+    if new == joined:
+        return False
+    # the span that changes: the range, widened where NFC joins the text to its neighbours
+    prefix = min(start, _common_prefix(old, new))
+    suffix = min(len(old) - end, _common_prefix(old[prefix:][::-1], new[prefix:][::-1]))
+    span_end, inserted = len(old) - suffix, new[prefix : len(new) - suffix]
+    if own_step:
+        _end_undo_step(widget)
+    if span_end > prefix:
+        if (prefix, span_end) != _selection(widget):
+            widget.setSelection(prefix, span_end - prefix)
+    elif widget.hasSelectedText() or widget.cursorPosition() != prefix:
+        widget.setCursorPosition(prefix)
+    if inserted or span_end > prefix:
+        widget.insert(inserted)
+    if own_step:
+        _end_undo_step(widget)
+    return True
+
+
+def _common_prefix(a: str, b: str) -> int:
+    length = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        length += 1
+    return length
+
+
+def _end_undo_step(widget: QLineEdit) -> None:
+    """Makes the next edit of ``widget`` an undo step of its own, as Qt's paste does before
+    and after it, changing nothing seen: Qt ends a step whenever the cursor moves, and on
+    clear()."""
+    length, cursor = len(widget.text()), widget.cursorPosition()
+    if not length:
+        widget.clear()  # already empty: only ends the step
+        return
+    start, end = _selection(widget)
+    widget.setCursorPosition(0 if cursor else length)
+    if start != end:
+        anchor = end if cursor == start else start
+        widget.setSelection(anchor, cursor - anchor)
+    else:
+        widget.setCursorPosition(cursor)
+
+
+_INPUT_EVENTS = frozenset(
+    (
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.Drop,
+        QEvent.Type.InputMethod,
+        QEvent.Type.ContextMenu,
+    )
+)
+
+
+class _OneLineInput(QObject):
+    """Rewrites what a paste (Ctrl+V, Shift+Insert, the context menu, a middle click), a drop,
+    a typed key or an input method brings into a one-line field before Qt inserts it, and
+    inserts it through the field's own undoable edits. Input that needs no rewriting is left
+    to Qt."""
+
+    def __init__(self, widget: QLineEdit):
+        super().__init__(widget)
+        self.widget = widget
+        self.resending = False
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        kind = event.type()
+        # first the kind: other events also come while the field is being deleted
+        if kind not in _INPUT_EVENTS or self.resending or self.widget.isReadOnly():
+            return False
+        widget = self.widget
+        if kind == QEvent.Type.KeyPress:
+            if event.matches(QKeySequence.StandardKey.Paste):
+                return self._paste(QClipboard.Mode.Clipboard)
+            text = event.text()
+            if watched is widget and text and text[0].isprintable():  # Qt types it
+                start, end = _selection(widget)
+                return _replace_one_line(widget, start, end, text, own_step=False)
+        elif (
+            kind == QEvent.Type.MouseButtonRelease
+            and watched is widget
+            and event.button() == Qt.MouseButton.MiddleButton
+            and QGuiApplication.clipboard().supportsSelection()
+        ):
+            return self._paste(QClipboard.Mode.Selection, deselect=True)
+        elif kind == QEvent.Type.Drop and watched is widget:
+            return self._drop(event)
+        elif kind == QEvent.Type.InputMethod and watched is widget:
+            commit = event.commitString()
+            if commit and one_line_nfc(commit) != commit:
+                event.setCommitString(
+                    one_line_nfc(commit), event.replacementStart(), event.replacementLength()
+                )
+        elif kind == QEvent.Type.ContextMenu and watched is widget:
+            self._context_menu(event)
+            return True
+        return False
+
+    def _paste(self, mode: QClipboard.Mode, *, deselect: bool = False) -> bool:
+        """Qt's paste from ``mode``, rewritten; False (Qt pastes) when nothing needs it."""
+        widget, text = self.widget, QGuiApplication.clipboard().text(mode)
+        if not text:
+            return False
+        if deselect:  # as Qt does for a middle click: the text goes in at the cursor
+            start = end = widget.cursorPosition()
+        else:
+            start, end = _selection(widget)
+        if one_line_nfc(widget.text()[:start] + text + widget.text()[end:]) == (
+            widget.text()[:start] + text + widget.text()[end:]
+        ):
+            return False
+        if deselect:
+            widget.deselect()
+        return _replace_one_line(widget, start, end, text, own_step=True)
+
+    def _drop(self, event) -> bool:
+        """A drop of text to rewrite goes to Qt again with the text rewritten, so Qt still
+        places it and moves text dragged within the field."""
+        text = event.mimeData().text()
+        if not text or one_line_nfc(text) == text:
+            return False
+        data = QMimeData()
+        data.setText(one_line_nfc(text))
+        again = QDropEvent(
+            event.position(),
+            event.possibleActions(),
+            data,
+            event.buttons(),
+            event.modifiers(),
+        )
+        again.setDropAction(event.dropAction())
+        self.resending = True
+        try:
+            QApplication.sendEvent(self.widget, again)
+        finally:
+            self.resending = False
+        event.setDropAction(again.dropAction())
+        event.setAccepted(again.isAccepted())
+        return True
+
+    def _context_menu(self, event) -> None:
+        """Qt's own context menu, its Paste rewritten as Ctrl+V is."""
+        menu = self.widget.createStandardContextMenu()
+        paste = menu.findChild(QAction, "edit-paste")
+        if paste is not None:
+            paste.triggered.disconnect()
+            paste.triggered.connect(self._paste_from_menu)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
+
+    def _paste_from_menu(self) -> None:
+        if not self._paste(QClipboard.Mode.Clipboard):
+            self.widget.paste()
 
 
 def wrap_anywhere(widget: QPlainTextEdit) -> QPlainTextEdit:
@@ -149,9 +369,9 @@ def text_area(*, height: int | None = None, tab_changes_focus: bool = True) -> T
 
 
 def row_text(text: str, limit: int = ROW_CHARACTERS) -> str:
-    """``text`` as one list row: each line break (and tab) one space, and at most ``limit``
-    characters, ending in "…" when cut."""
-    line = one_line(text).replace("\t", " ")
+    """``text`` as one list row: each line break and tab one space, no control character,
+    and at most ``limit`` characters, ending in "…" when cut."""
+    line = one_line(text)
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
