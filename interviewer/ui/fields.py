@@ -98,14 +98,13 @@ def one_line_edit(widget: QLineEdit | None = None) -> QLineEdit:
         _OneLineInput, options=Qt.FindChildOption.FindDirectChildrenOnly
     ):
         widget.installEventFilter(_OneLineInput(widget))
-        if widget.completer() is not None:
-            watch_completer_popup(widget, widget.completer())
     return widget
 
 
 def watch_completer_popup(widget: QLineEdit, completer: QCompleter) -> None:
     """A completer's open list hands keys to its line edit past the edit's event filters:
-    Ctrl+V pressed while it shows is rewritten too."""
+    Ctrl+V pressed while it shows is rewritten too. A completer set with setCompleter is
+    watched by itself (when the field gets the focus); call this for one given setWidget."""
     rewriter = widget.findChild(_OneLineInput, options=Qt.FindChildOption.FindDirectChildrenOnly)
     if rewriter is not None:
         completer.popup().installEventFilter(rewriter)
@@ -190,6 +189,7 @@ _INPUT_EVENTS = frozenset(
         QEvent.Type.Drop,
         QEvent.Type.InputMethod,
         QEvent.Type.ContextMenu,
+        QEvent.Type.FocusIn,
     )
 )
 
@@ -211,7 +211,10 @@ class _OneLineInput(QObject):
         if kind not in _INPUT_EVENTS or self.resending or self.widget.isReadOnly():
             return False
         widget = self.widget
-        if kind == QEvent.Type.KeyPress:
+        if kind == QEvent.Type.FocusIn:
+            if watched is widget and widget.completer() is not None:
+                watch_completer_popup(widget, widget.completer())  # set after one_line_edit
+        elif kind == QEvent.Type.KeyPress:
             if event.matches(QKeySequence.StandardKey.Paste):
                 return self._paste(QClipboard.Mode.Clipboard)
             text = event.text()
@@ -434,6 +437,7 @@ class CodeCompleter(QCompleter):
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setMaxVisibleItems(12)
         self.line = line
+        watch_completer_popup(line, self)
         line.textEdited.connect(self._typed)
         self.activated[str].connect(self._chosen)
 
@@ -511,7 +515,7 @@ def municipality_edit() -> QLineEdit:
             field.textEdited.emit(listed)
 
     when_left(field, left)
-    return field
+    return one_line_edit(field)
 
 
 def choice_combo(choices: list[tuple[str, Any]], parent=None) -> QComboBox:

@@ -26,7 +26,7 @@ from interviewer.i18n import tr
 from interviewer.paths import device_label
 from interviewer.storage.models import CodeKind, Interview
 from interviewer.ui.date_fields import DateField, TimeField
-from interviewer.ui.fields import CodeCombo, choice_combo, municipality_edit
+from interviewer.ui.fields import CodeCombo, choice_combo, municipality_edit, one_line_edit
 from interviewer.ui.help_overlay import add_help_rows
 from interviewer.ui.pages.base import show_refusal
 from interviewer.ui.pages.respondent_page import mode_choices, role_completer
@@ -74,6 +74,8 @@ class NewInterviewDialog(QDialog):
         self.location = QLineEdit()
         self.mode = choice_combo(mode_choices())
         self.interviewer = QLineEdit(Preferences().interviewer_name)
+        for field in (self.role, self.name, self.location, self.interviewer):
+            one_line_edit(field)  # pasted line breaks and tabs become spaces, undoably
 
         consent_row = QHBoxLayout()
         consent_row.addWidget(self.consent)
