@@ -110,15 +110,6 @@ def watch_completer_popup(widget: QLineEdit, completer: QCompleter) -> None:
         completer.popup().installEventFilter(rewriter)
 
 
-def paste_one_line(widget: QLineEdit, text: str) -> None:
-    """Pastes ``text`` into ``widget`` as Qt's paste does (over the selection, at the cursor,
-    one undo step of its own), as the one-line rule has it. For a paste from code or a
-    test."""
-    start, end = _selection(widget)
-    if not _replace_one_line(widget, start, end, text, own_step=True):
-        widget.insert(text)  # nothing to rewrite: Qt's own insert, same result
-
-
 def _selection(widget: QLineEdit) -> tuple[int, int]:
     if widget.hasSelectedText():
         start = widget.selectionStart()
@@ -142,6 +133,8 @@ def _replace_one_line(
     prefix = min(start, _common_prefix(old, new))
     suffix = min(len(old) - end, _common_prefix(old[prefix:][::-1], new[prefix:][::-1]))
     span_end, inserted = len(old) - suffix, new[prefix : len(new) - suffix]
+    if not inserted and span_end == prefix:
+        return True  # as Qt pastes nothing: no step either
     if own_step:
         _end_undo_step(widget)
     if span_end > prefix:
@@ -149,8 +142,7 @@ def _replace_one_line(
             widget.setSelection(prefix, span_end - prefix)
     elif widget.hasSelectedText() or widget.cursorPosition() != prefix:
         widget.setCursorPosition(prefix)
-    if inserted or span_end > prefix:
-        widget.insert(inserted)
+    widget.insert(inserted)
     if own_step:
         _end_undo_step(widget)
     return True
