@@ -8,9 +8,12 @@ error" after Conflicts and a merge). Hence two rules:
 
 - a dialog is deleted when its flow ends (``deleted_after``), or deletes itself on close;
 - when the event loop has returned, ``shut_down`` joins the background threads and deletes
-  every window while Python and Qt are both whole, so nothing is left for the end.
+  every window while Python and Qt are both whole, so nothing is left for the end. It runs
+  again, at exit, for a process that ends without it (a script, a driver, sys.exit anywhere):
+  registered after PySide's own clean-up, it runs before it.
 """
 
+import atexit
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -38,9 +41,14 @@ def deleted_after(dialog: Q) -> Iterator[Q]:
 def shut_down() -> None:
     """Called once the app's event loop has returned, before the database closes: stops and
     joins the background work, then deletes every window (and with it each dialog under
-    it) and the objects waiting for deletion."""
+    it) and the objects waiting for deletion. Does nothing without a QApplication."""
+    if QCoreApplication.instance() is None:
+        return
     stop_all()
     for widget in QApplication.topLevelWidgets():
         if widget.parent() is None:
             widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+atexit.register(shut_down)  # PySide registered its clean-up on import: this one runs first

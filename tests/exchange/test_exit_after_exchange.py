@@ -84,3 +84,47 @@ def test_closing_during_an_export_exits_cleanly_and_leaves_no_half_file(tmp_path
         if export_to.exists():  # finished before the window closed: then it is whole
             assert zipfile.ZipFile(export_to).testzip() is None
         assert not partial_path(export_to).exists(), "no half-written file is left behind"
+
+
+LINGERING_DIALOG = """
+import atexit, gc, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid, ownedByPython
+
+def left_behind():  # registered first, so it runs last: after lifetime's clean-up
+    gc.collect()
+    found = [type(o).__name__ for o in gc.get_objects() if isinstance(o, QObject)
+             and isValid(o) and ownedByPython(o) and o.parent() is not None]
+    print("left behind:", ", ".join(found) or "none", flush=True)
+
+atexit.register(left_behind)
+import interviewer.ui.lifetime  # noqa: the clean-up at exit
+
+class Lingering(QDialog):  # a lambda naming the dialog keeps it alive after use
+    def __init__(self, parent):
+        super().__init__(parent)
+        button = QPushButton("Choose")
+        button.clicked.connect(lambda: self.accept())
+        QVBoxLayout(self).addWidget(button)
+
+app = QApplication(sys.argv)
+window = QWidget()
+window.show()
+QTimer.singleShot(50, lambda: QApplication.activeModalWidget().reject())
+Lingering(window).exec()
+sys.exit(0)  # no event loop, no shut_down: a script or driver ending early
+"""
+
+
+def test_a_process_ending_without_shut_down_is_cleaned_up_at_exit(tmp_path):
+    """A script or test driver that ends without run_app still leaves nothing owned twice."""
+    script = tmp_path / "lingering.py"
+    script.write_text(LINGERING_DIALOG)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    app = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert app.returncode == 0, app.stderr[-3000:]
+    assert "left behind: none" in app.stdout, app.stdout
