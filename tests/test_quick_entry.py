@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from interviewer import quick_entry as qe
 from interviewer.i18n import set_language
+from interviewer.text_rules import one_line_nfc
 
 THEMES = [
     ("separate_budgets", "Separate budgets and goals per silo"),
@@ -113,6 +114,48 @@ def test_an_unknown_status_letter_is_refused_listing_the_letters():
 def test_line_breaks_become_single_spaces(line_break):
     assert qe.one_line(f"one{line_break}two{line_break}three") == "one two three"
     assert qe.split_line(f"one{line_break}two #1") == ("one two", "1")
+
+
+@pytest.mark.parametrize("kept_apart", ["\t", "\v", "\f", "\x1c", "\x85"])
+def test_a_tab_and_the_other_breaks_become_one_space(kept_apart):
+    assert qe.one_line(f"Line three{kept_apart}Tabbed LS") == "Line three Tabbed LS"
+    assert qe.split_line(f"Line three{kept_apart}Tabbed #2") == ("Line three Tabbed", "2")
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x7f", "\x80", "\x9f"])
+def test_other_control_characters_are_dropped(control):
+    assert qe.one_line(f"Bud{control}gets") == "Budgets"
+
+
+def holds_one_line(line: str) -> bool:
+    """No character str.splitlines breaks at, no tab, no control character."""
+    return all(
+        len(f"a{character}b".splitlines()) == 1
+        and character != "\t"
+        and unicodedata.category(character) != "Cc"
+        for character in line
+    )
+
+
+@given(st.text())
+def test_the_one_line_form_holds_no_break_no_tab_no_control_and_is_settled(text):
+    line = qe.one_line(text)
+    assert holds_one_line(line)
+    assert qe.one_line(line) == line
+    # each break or tab is one space (CR LF one), nothing else becomes one
+    assert line.count(" ") == text.replace("\r\n", "\n").count(" ") + sum(
+        len(f"a{character}b".splitlines()) == 2 or character == "\t"
+        for character in text.replace("\r\n", "\n")
+    )
+
+
+@given(st.text())
+def test_what_a_one_line_field_stores_is_one_line_in_nfc_and_settled(text):
+    """The rule every one-line field and service applies (interviewer.text_rules)."""
+    stored = one_line_nfc(text)
+    assert holds_one_line(stored)
+    assert unicodedata.is_normalized("NFC", stored)
+    assert one_line_nfc(stored) == stored
 
 
 titles = st.text(
