@@ -23,8 +23,9 @@ __all__ = [
 
 
 def one_line_nfc(text: str) -> str:
-    """``text`` with each line break turned into one space, in Unicode NFC; what a one-line
-    field stores. Nothing else changes (no trimming: the text may be mid-typing)."""
+    """``text`` as ``quick_entry.one_line`` keeps it (each line break and tab one space, other
+    control characters dropped), in Unicode NFC; what a one-line field stores. Nothing else
+    changes (no trimming: the text may be mid-typing)."""
     return unicodedata.normalize("NFC", one_line(text))
 
 
