@@ -53,33 +53,80 @@ def parse_figure(text: str, lang: str | None = None) -> float | None:
     cleaned = text.strip().replace(_MINUS, "-")
     if not cleaned:
         return None
-    example = format_figure(float(_EXAMPLE), lang)
-    not_a_number = tr(
-        "Not a number yet, so not saved. Write it like {example}.", lang=lang, example=example
-    )
     allowed = set("0123456789+-") | {group, decimal} | set(_SPACES)
     if not any(ch.isdigit() for ch in cleaned) or not set(cleaned) <= allowed:
-        raise FigureError(not_a_number)
+        raise FigureError(
+            tr(
+                "A figure is a number only, like {example}: words such as “about” go in the "
+                "description.",
+                lang=lang,
+                example=format_figure(float(_EXAMPLE), lang),
+            )
+        )
     cleaned = _spaces_as_groups(cleaned, group, decimal)
-    if any(space in cleaned for space in _SPACES):
-        raise FigureError(not_a_number)
     try:
+        if any(space in cleaned for space in _SPACES):
+            raise NumberFormatError("a space that does not group thousands")
         with localcontext() as context:
             context.prec = PRECISION
             value = parse_decimal(cleaned, locale=locale, strict=True)
     except (NumberFormatError, InvalidOperation):
-        raise FigureError(
-            tr(
-                "The point and the comma are mixed up, so it is not saved. "
-                "Write it like {example}.",
-                lang=lang,
-                example=example,
-            )
-        ) from None
+        raise FigureError(_reason(cleaned, group, decimal, lang)) from None
     number = float(value)
     if not math.isfinite(number):  # hundreds of digits: not a figure anyone measured
         raise FigureError(tr("The number is too large to be a figure.", lang=lang))
     return number
+
+
+def _mark_names(lang: str) -> tuple[str, str]:
+    """The names of the group mark and the decimal mark in ``lang``: ("a point", "a comma")."""
+    point, comma = tr("a point", lang=lang), tr("a comma", lang=lang)
+    return (point, comma) if get_group_symbol(_babel_locale(lang)) == "." else (comma, point)
+
+
+def _reason(text: str, group: str, decimal: str, lang: str) -> str:
+    """Why ``text`` (digits, signs, the two marks) is not a number in ``lang``: the actual
+    problem, said with fixed examples, never with the text itself."""
+    group_name, decimal_name = _mark_names(lang)
+    example = format_figure(float(_EXAMPLE), lang)
+    whole = text.partition(decimal)[0]
+    if group in text and decimal in text and text.rindex(group) > text.index(decimal):
+        return tr(
+            "The point and the comma are swapped: {group_name} groups thousands and "
+            "{decimal_name} marks the decimals, like {example}.",
+            lang=lang,
+            group_name=group_name,
+            decimal_name=decimal_name,
+            example=example,
+        )
+    if text.count(decimal) > 1:
+        return _capital(
+            tr(
+                "{decimal_name} marks the decimals and comes only once; {group_name} groups "
+                "thousands, like {example}.",
+                lang=lang,
+                decimal_name=decimal_name,
+                group_name=group_name,
+                example=example,
+            )
+        )
+    if group in whole:
+        return _capital(
+            tr(
+                "{group_name} groups thousands in threes, like {example}, so this is not a "
+                "number; decimals take {decimal_name}: {decimal_example}.",
+                lang=lang,
+                group_name=group_name,
+                example=example,
+                decimal_name=decimal_name,
+                decimal_example=format_figure(3.7, lang),
+            )
+        )
+    return tr("Not a number: write it like {example}.", lang=lang, example=example)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _spaces_as_groups(text: str, group: str, decimal: str) -> str:

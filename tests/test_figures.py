@@ -88,3 +88,31 @@ def test_nothing_typed_reaches_the_log(caplog):
 def test_a_number_shown_reads_back_as_the_same_number(lang, value):
     shown = format_figure(value, lang)
     assert parse_figure(shown, lang) == value
+
+
+# (language, text, a word the reason must hold, a word it must not): each refusal names the
+# actual problem, not a stock one ("3,7" in English has no point to be mixed up with)
+REASONS = [
+    ("en", "3,7", "threes", "swapped"),
+    ("en", "12,50", "threes", "swapped"),
+    ("da", "12.5", "tre", "byttet"),
+    ("da", "1.2345", "tre", "byttet"),
+    ("en", "1.250,5", "swapped", "threes"),
+    ("da", "1,250.5", "byttet", "grupper"),
+    ("en", "1.2.3", "only once", "swapped"),
+    ("da", "1,2,3", "kun én gang", "byttet"),
+    ("en", "ca. 50", "description", "swapped"),
+    ("da", "ca. 50", "beskrivelsen", "byttet"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "says", "not_says"), REASONS)
+def test_a_refusal_names_the_actual_problem(lang, text, says, not_says):
+    set_language(lang)  # the reasons are translated through the app's catalogue
+    try:
+        with pytest.raises(FigureError) as refused:
+            parse_figure(text, lang)
+    finally:
+        set_language("en")
+    assert says in refused.value.reason and not_says not in refused.value.reason
+    assert text not in refused.value.reason

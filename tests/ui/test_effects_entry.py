@@ -208,3 +208,35 @@ def test_without_initiatives_the_line_keeps_the_focus_and_enter_says_why(qtbot, 
     assert stored(window) == [] and page.new_description.text() == "Fewer placements #50>7"
     assert page.entry_refusal.isVisible() and "question 3" in page.entry_refusal.text()
     assert focused() is page.new_description
+
+
+@pytest.mark.parametrize(("lang", "stored_text"), [("en", "1,100"), ("da", "1.100")])
+def test_a_figure_not_saved_says_what_is_kept_and_leaving_shows_the_stored_value(
+    qtbot, database, lang, stored_text
+):
+    set_language(lang)
+    interview_id = blank_interview(database, initiatives=(BUDGET,))
+    window = open_window(qtbot, database, interview_id)
+    page = page_of(window)
+    window.go_to_step(window.pages.index(page))
+    type_text("Fewer placements #1250>1100")
+    press(Qt.Key.Key_Return)
+    with qtbot.waitActive(window):  # the kind popup took the activation, as a desktop gives back
+        window.activateWindow()
+    page.current.setFocus()
+    page.current.selectAll()
+    type_text("ca. 50")
+    window.context.flush()
+    assert stored(window)[0][4] == 1100
+    # beside the field: not saved, and what the database keeps
+    assert stored_text in page.understood["current"].text()
+    assert page.understood["current"].text().startswith("⚠")
+    press(Qt.Key.Key_Tab)  # leaving: the field shows what is stored, the message stays
+    assert page.current.text() == stored_text
+    assert stored_text in page.understood["current"].text()
+    assert page.figure_refusal.isVisible()
+    window.close()
+    window = open_window(qtbot, database, interview_id)
+    page = page_of(window)
+    window.go_to_step(window.pages.index(page))
+    assert page.current.text() == stored_text and stored(window)[0][4] == 1100

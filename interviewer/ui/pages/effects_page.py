@@ -70,6 +70,8 @@ class EffectsPage(StepPage):
         self._new_for: uuid.UUID | None = None  # the initiative new effects go to
         self._known_initiatives: set[uuid.UUID] | None = None  # None: not shown yet
         self._unparsed: set[str] = set()  # figure fields showing text that is not a number
+        # figure fields whose "not saved" message stays after leaving, until the next edit
+        self._refused: set[str] = set()
         self.add_question_header(question)
 
         kinds = [(kind, label) for kind, label in effect_kind_labels().items()]
@@ -207,6 +209,7 @@ class EffectsPage(StepPage):
             autosave_text(context, getattr(self, field), self.selected_id, save(field))
         for field in NUMBER_FIELDS:
             getattr(self, field).textEdited.connect(lambda _, f=field: self._figure_typed(f))
+            getattr(self, field).editingFinished.connect(lambda f=field: self._figure_left(f))
         self.kind.activated.connect(lambda _: self._update(kind=self.kind.currentData()))
         self.initiative.activated.connect(
             lambda _: self._update(initiative_id=self.initiative.currentData())
@@ -309,13 +312,15 @@ class EffectsPage(StepPage):
             return
         try:
             value = parse_figure(getattr(self, field).text())
-        except FigureError as error:  # a quiet hint; nothing typed is saved or logged
+        except FigureError as error:  # said beside it; nothing typed is saved or logged
             self.context.discard((field, effect_id))  # nor a number it passed through
             self._unparsed.add(field)
-            self.understood[field].setText("⚠ " + tr("not a number yet"))  # the reason: below
+            self._refused.add(field)
+            self.understood[field].setText("⚠ " + self._still(field, effect_id))
             show_refusal(self.figure_refusal, error.reason)
             return
         self._unparsed.discard(field)
+        self._refused.discard(field)
         self._show_understood(field, value)
         if not self._unparsed:
             show_refusal(self.figure_refusal, "")
@@ -326,7 +331,29 @@ class EffectsPage(StepPage):
             ),
         )
 
+    def _stored_figure(self, field: str, effect_id: uuid.UUID) -> float | None:
+        effect = next((e for e in self._data()[1] if e.id == effect_id), None)
+        return getattr(effect, field) if effect is not None else None
+
+    def _still(self, field: str, effect_id: uuid.UUID) -> str:
+        """What the database keeps while the field holds text that is not a number."""
+        value = self._stored_figure(field, effect_id)
+        if value is None:
+            return tr("Not saved: still empty")
+        return tr("Not saved: still {value}", value=format_number(value))
+
+    def _figure_left(self, field: str) -> None:
+        """Leaving a figure that is not a number: the field shows the stored value again, so
+        the screen never shows what is not stored; the message stays until the next edit."""
+        effect_id = self.selected_id()
+        if field not in self._unparsed or effect_id is None:
+            return
+        self._unparsed.discard(field)
+        set_quietly(getattr(self, field), format_number(self._stored_figure(field, effect_id)))
+
     def _show_understood(self, field: str, value: float | None) -> None:
+        if field in self._refused:
+            return  # "not saved: still …" stays until the next edit
         self.understood[field].setText(f"= {format_number(value)}" if value is not None else "")
 
     def _remove(self) -> None:
@@ -469,6 +496,7 @@ class EffectsPage(StepPage):
         self._shown_id = effect_id
         if not same:
             self._unparsed.clear()
+            self._refused.clear()
             show_refusal(self.figure_refusal, "")
         for widget in (
             self.initiative,
