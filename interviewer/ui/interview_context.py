@@ -1,5 +1,5 @@
 """What the widgets of one open interview share: its session, guide and codes, the autosave
-queue, the undo stack, a quote put aside, and the interview clock.
+queue, the undo stack and the interview clock.
 
 Widgets never touch storage: they hand a call of a service function to ``save`` (at once) or
 ``save_later`` (typing: saved within SAVE_DELAY_MS of the first unsaved keystroke).
@@ -50,8 +50,6 @@ class InterviewContext(QObject):
         }
         self.undo_stack = QUndoStack(self)
         self._closed = False
-        # a quote typed and put aside with Esc (a quote_box.QuoteDraft): the box reopens with it
-        self.quote_draft = None
         self._undo_router = _UndoRouter(self)
         self._pending: dict[Any, Callable[[], Any]] = {}
         self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
@@ -59,6 +57,11 @@ class InterviewContext(QObject):
         self._opened_at = datetime.now()
         # the file is open for writing in another copy of the app: nothing is saved from here
         self.read_only = database.read_only
+
+    @property
+    def closed(self) -> bool:
+        """The window has closed: nothing more is saved from here."""
+        return self._closed
 
     @property
     def interview_id(self) -> uuid.UUID:
@@ -135,6 +138,10 @@ class InterviewContext(QObject):
         self._closed = True
         self._undo_router.stop()
         self.session.close()
+        # the window goes away after this: its stack being cleared, or a late save, must not
+        # call back into pages already deleted
+        self.undo_stack.blockSignals(True)
+        self.blockSignals(True)
 
     # ------------------------------------------------------------------ clock
 
@@ -188,10 +195,12 @@ class _UndoRouter(QObject):
         super().__init__(context)
         self.context = context
         self.command_last = False  # the interview's undo stack moved after the last typing
+        self._stopped = False
         context.undo_stack.indexChanged.connect(self._stack_moved)
         QApplication.instance().focusChanged.connect(self._focus_changed)
 
     def stop(self) -> None:
+        self._stopped = True  # also when Qt cannot disconnect: the slot then does nothing
         with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
             QApplication.instance().focusChanged.disconnect(self._focus_changed)
 
@@ -199,7 +208,13 @@ class _UndoRouter(QObject):
         self.command_last = True
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        window = self.context.parent()
+        if self._stopped:
+            return
+        try:
+            window = self.context.parent()
+        except RuntimeError:  # the window and its context are gone: so is this interview
+            self._stopped = True
+            return
         if (
             isinstance(new, QLineEdit | QPlainTextEdit | QTextEdit)
             and window is not None
@@ -208,6 +223,8 @@ class _UndoRouter(QObject):
             new.installEventFilter(self)  # installed again, it is still called once
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if self._stopped:
+            return False
         kind = event.type()
         if kind == QEvent.Type.ShortcutOverride:
             undo = event.matches(QKeySequence.StandardKey.Undo)

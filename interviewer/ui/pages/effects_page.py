@@ -9,6 +9,7 @@ when the interviewer picks another one, selects an initiative, or adds one under
 
 import uuid
 
+import shiboken6
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -383,6 +384,8 @@ class EffectsPage(StepPage):
 
     def refresh(self, select: uuid.UUID | None = None) -> None:
         """Shows what storage holds now: the choosers, the tree and the selected effect."""
+        if not shiboken6.isValid(self.tree):
+            return  # the window is going away: its undo stack and saves may still signal
         self.context.flush()  # what is typed is stored first, so it is what comes back
         initiatives, effects = self._data()
         self._follow_initiatives(initiatives)
@@ -467,7 +470,7 @@ class EffectsPage(StepPage):
     def _rows_follow(self) -> None:
         """After any save: each effect's row says what is stored now (a figure typed, a
         description edited), without touching the editor being typed into."""
-        if not self.isVisible():
+        if not shiboken6.isValid(self.tree) or not self.isVisible():
             return  # a step is refreshed when it is shown
         effects = {e.id: e for e in self._data()[1]}
         for top in range(self.tree.topLevelItemCount()):
