@@ -193,9 +193,12 @@ class _OneLineInput(QObject):
     to Qt."""
 
     def __init__(self, widget: QLineEdit):
-        super().__init__(widget)
-        self.widget = widget
+        super().__init__(widget)  # the field is its parent: no Python reference cycle to it
         self.resending = False
+
+    @property
+    def widget(self) -> QLineEdit:
+        return self.parent()
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
         kind = event.type()
@@ -429,12 +432,13 @@ class CodeCompleter(QCompleter):
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setMaxVisibleItems(12)
         self.line = line
+        self._choosing = False
         watch_completer_popup(line, self)
         line.textEdited.connect(self._typed)
         self.activated[str].connect(self._chosen)
 
     def _typed(self, text: str) -> None:
-        found = code_token_at(text, self.line.cursorPosition())
+        found = None if self._choosing else code_token_at(text, self.line.cursorPosition())
         if found is None:
             self.popup().hide()
             return
@@ -451,8 +455,13 @@ class CodeCompleter(QCompleter):
             return
         number = entry.split(maxsplit=1)[0]
         start = found[0]
-        self.line.setText(text[:start] + number + text[cursor:])
-        self.line.setCursorPosition(start + len(number))
+        # through the line's own edit, so Ctrl+Z takes the choice back (setText wiped it)
+        self._choosing = True
+        try:
+            self.line.setSelection(start, cursor - start)
+            self.line.insert(number)
+        finally:
+            self._choosing = False
 
 
 def fit_combo(combo: QComboBox) -> QComboBox:

@@ -150,6 +150,10 @@ def test_typing_a_mark_opens_the_numbered_themes_and_choosing_one_adds_it(window
     ]
     page.completer.activated[str].emit("7  Blame culture")  # what Down, Enter in the popup does
     assert page.new_title.text() == "Budgets #7"
+    shortcut("Ctrl+Z")  # the choice is an edit of the line: undone, and done again
+    assert page.new_title.text() == "Budgets #cult"
+    shortcut("Ctrl+Shift+Z")
+    assert page.new_title.text() == "Budgets #7"
     press(Qt.Key.Key_Return)
     assert [(c.title, c.theme_code) for c in stored_challenges(window)] == [
         ("Budgets", "blame_culture")
@@ -228,7 +232,7 @@ def test_tab_under_the_challenge_list_follows_the_buttons_as_drawn(qtbot, databa
     assert xs == sorted(xs)  # left to right as drawn
 
 
-@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r", "\u2028", "\u2029"])
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r", "\u2028", "\u2029", "\t", "\x85"])
 def test_lines_pasted_into_a_title_become_one_line_shown_and_stored(qtbot, database, line_break):
     with database.session() as session:
         interview_id = add_sample_interview(session).id

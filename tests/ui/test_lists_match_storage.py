@@ -38,7 +38,8 @@ words = st.sampled_from(
     ["budget", "silo", "Ærø", "møde", "cases", "plan", "A\u030ase", "No#1", "team", "ok"]
 )
 titles = st.lists(words, min_size=1, max_size=4).map(" ".join)
-breaks = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\u2029"])
+# What a one-line field turns into a space (line breaks, a tab) or drops (other controls).
+breaks = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\u2029", "\t", "\x85", "\x07"])
 
 
 def stored_one_line(text: str) -> str:
@@ -180,7 +181,7 @@ class ListPagesMachine(RuleBasedStateMachine):
             return
         press(Qt.Key.Key_Return)
         self.settle()
-        assert self.stored()[-1].title == stored_one_line(" ".join(lines)).strip()
+        assert self.stored()[-1].title == stored_one_line(line_break.join(lines)).strip()
 
     @precondition(lambda self: self.has_records())
     @rule(key=st.sampled_from([Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_End]))
@@ -230,12 +231,16 @@ class ListPagesMachine(RuleBasedStateMachine):
             press(Qt.Key.Key_Return)
 
     @precondition(lambda self: self.has_records())
-    @rule(lines=st.lists(titles, min_size=2, max_size=3), line_break=breaks)
-    def paste_lines_into_title(self, lines, line_break):
+    @rule(lines=st.lists(titles, min_size=2, max_size=3), line_break=breaks, undo=st.booleans())
+    def paste_lines_into_title(self, lines, line_break, undo):
         self.focus(self.page.title_edit)
+        before = self.page.title_edit.text()
         shortcut("Ctrl+A")
         self.paste(line_break.join(lines))
         assert self.page.title_edit.text() == stored_one_line(line_break.join(lines))
+        if undo:  # the field's own undo takes the whole paste back, and so is saved
+            shortcut("Ctrl+Z")
+            assert self.page.title_edit.text() == before
 
     @precondition(lambda self: self.has_records())
     @rule(
