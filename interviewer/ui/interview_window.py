@@ -202,7 +202,6 @@ class InterviewWindow(QMainWindow):
         self.message.setWordWrap(True)
         self.message.setAutoFillBackground(True)
         self.message.hide()
-        self._refused_field: QWidget | None = None
 
         header = QFrame()
         header.setObjectName("header")
@@ -238,7 +237,8 @@ class InterviewWindow(QMainWindow):
 
         self._add_shortcuts()
         # a scroll area is no place to type and shows no focus: Tab goes to the fields in it
-        for area in self.findChildren(QScrollArea):
+        self._scroll_areas = self.findChildren(QScrollArea)
+        for area in self._scroll_areas:
             area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         context.status.connect(self._show_status)
         context.refused.connect(self._show_refusal)
@@ -275,6 +275,7 @@ class InterviewWindow(QMainWindow):
         self._tracking_place = not context.read_only
         # a field that gets the focus, however, is scrolled into view in its page or panel
         QApplication.instance().focusChanged.connect(self._show_focused)
+        self._showing_focus = True
 
     # ------------------------------------------------------------------ set-up
 
@@ -492,7 +493,10 @@ class InterviewWindow(QMainWindow):
     def _place_message(self) -> None:
         """The refusal bar lies over the top of the page, below the header, as wide as the
         window less its margins and as tall as its wrapped text."""
-        width = max(0, self.centralWidget().width() - 2 * REFUSAL_MARGIN)
+        central, header = self.centralWidget(), getattr(self, "header", None)
+        if central is None or header is None:  # not built yet, or being taken down
+            return
+        width = max(0, central.width() - 2 * REFUSAL_MARGIN)
         height = self.message.heightForWidth(width)
         if height < 0:
             height = self.message.sizeHint().height()
@@ -504,13 +508,9 @@ class InterviewWindow(QMainWindow):
         self._update_header()
         self._clear_refusal()
 
-    def _clear_refusal(self, *_args) -> None:
-        """The refusal's cause is gone: a save went through, or its field was edited."""
+    def _clear_refusal(self) -> None:
+        """The refusal's cause is gone: a save went through (or its field was edited, below)."""
         self.message.hide()
-        field, self._refused_field = self._refused_field, None
-        if field is not None:
-            with contextlib.suppress(RuntimeError, TypeError):  # gone, or not connected
-                _edited_signal(field).disconnect(self._clear_refusal)
 
     def _after_undo(self, _index: int = 0) -> None:
         self.current_page().refresh()
@@ -525,30 +525,41 @@ class InterviewWindow(QMainWindow):
         self._place_message()
         self.message.show()
         self._message_timer.start()
-        # the next edit of the refused field takes the bar away (its cause has changed)
+        # the next edit of the refused field takes the bar away (its cause has changed); a
+        # Qt-to-Qt connection, made once, that goes with either widget (no reference kept)
         field = QApplication.focusWidget()
         if field is not None and field.window() is self and _edited_signal(field) is not None:
-            self._refused_field = field
-            _edited_signal(field).connect(self._clear_refusal)
+            _edited_signal(field).connect(self.message.hide, Qt.ConnectionType.UniqueConnection)
 
     def _show_focused(self, _old: QWidget | None, new: QWidget | None) -> None:
         """However a widget got the focus (Tab, a shortcut, a return after a crash, code),
-        every scroll area around it in this window scrolls to show it; once now and once
-        when the layouts have settled (a page just shown has no geometry yet)."""
-        if new is None or new.window() is not self:
+        every scroll area around it in this window scrolls to show it, when the layouts
+        have settled (a page just shown has no geometry yet)."""
+        if new is None or not self.isVisible():
             return
-        self._scroll_to(new)
-        QTimer.singleShot(0, self, lambda: self._scroll_to(new))
+        # Never now: the focus also moves while a widget is being deleted, and scrolling a
+        # half-deleted page corrupts it. Once the events are done, the focus is asked for
+        # again (no widget is held: it may be gone by then).
+        QTimer.singleShot(0, self, self._scroll_to_focus)
+
+    def _scroll_to_focus(self) -> None:
+        focus = QApplication.focusWidget()
+        if focus is not None and focus.window() is self:
+            self._scroll_to(focus)
 
     def _scroll_to(self, widget: QWidget) -> None:
-        with contextlib.suppress(RuntimeError):  # the widget went in the meantime
-            if not widget.hasFocus():
-                return
-            parent = widget.parentWidget()
-            while parent is not None and parent is not self:
-                if isinstance(parent, QScrollArea) and parent.widget() is not None:
-                    parent.ensureWidgetVisible(widget, 8, 8)
-                parent = parent.parentWidget()
+        """Every scroll area of this window around ``widget`` scrolls to show it: the whole
+        field where it fits, and its cursor in any case. (The areas are the pages' and the
+        side panel's own: no walk up through Qt's inner widgets.)"""
+        for area in self._scroll_areas:
+            content = area.widget()
+            if content is None or not content.isAncestorOf(widget):
+                continue
+            centre = widget.mapTo(content, widget.rect().center())
+            half_width = min(widget.width() // 2 + 8, area.width() // 2)
+            half_height = min(widget.height() // 2 + 8, area.height() // 2)
+            area.ensureVisible(centre.x(), centre.y(), half_width, half_height)
+            area.ensureWidgetVisible(widget, 8, 8)
 
     def _start_clock(self) -> None:
         now = datetime.now()
@@ -683,7 +694,8 @@ class InterviewWindow(QMainWindow):
             settings.set_interview_place(
                 self.context.database.path, self.context.interview_id, None
             )
-        with contextlib.suppress(RuntimeError, TypeError):
+        if self._showing_focus:  # once: a second close must not disconnect again
+            self._showing_focus = False
             QApplication.instance().focusChanged.disconnect(self._show_focused)
         self._record_step_time()
         self.context.close()
