@@ -21,6 +21,7 @@ from interviewer.ui.lifetime import shut_down
 from interviewer.ui.main_window import MainWindow
 from interviewer.ui.settings import Preferences, open_interviews, set_open_interviews
 from interviewer.ui.style import apply_style
+from interviewer.ui.undo_steps import install as install_undo_steps
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class App:
             # gone before the new style is applied: restyling a closing window crashes Qt
             QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         apply_preferences(self.qt_app)
+        install_undo_steps(self.qt_app)  # Ctrl+Z takes back a word, not a paragraph
         window = MainWindow(self.database)
         window.settings_changed.connect(self.show)
         window.show()

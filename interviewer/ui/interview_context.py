@@ -22,6 +22,7 @@ from interviewer.errors import DomainError
 from interviewer.i18n import language, tr
 from interviewer.storage.database import Database
 from interviewer.storage.models import CodebookEntry, CodeKind
+from interviewer.ui import undo_steps
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class InterviewContext(QObject):
             for kind in CodeKind
         }
         self.undo_stack = QUndoStack(self)
+        undo_steps.install()  # also installed by the app; here for windows made without it
         self._closed = False
         self._undo_router = _UndoRouter(self)
         self._pending: dict[Any, Callable[[], Any]] = {}
