@@ -2,6 +2,7 @@
 of its list, the field that had the focus, and the cursor at the end of its text."""
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -152,3 +153,46 @@ def test_a_new_language_or_text_size_keeps_each_interview_where_it_was(qtbot, qa
     assert again.rail.currentRow() == 3
     assert again._field_key(QApplication.focusWidget()) == expected
     app.main_window.close()
+
+
+def test_a_text_size_chosen_in_settings_keeps_the_interview_at_its_step_and_field(
+    qtbot, qapp, demo
+):
+    """Through the Settings dialog itself, from the main window, as a person does it."""
+    from PySide6.QtCore import QTimer
+
+    from interviewer.ui.app import App
+    from interviewer.ui.settings import Preferences
+    from interviewer.ui.style import apply_style
+
+    app = App(qapp, demo)
+    main = app.show()
+    window = main.open_interview(main.model.summary(0).id)
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.go_to_step(2)
+    field = editable_fields(window)[-1]
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    expected = window._field_key(field)
+    main.activateWindow()  # Settings is the main window's (Ctrl+,)
+    qtbot.waitUntil(main.isActiveWindow)
+    size_before = Preferences().font_size
+
+    def choose_a_larger_size():
+        dialog = QApplication.activeModalWidget()
+        dialog.font_size.setCurrentIndex(dialog.font_size.count() - 1)
+        dialog._save()
+
+    QTimer.singleShot(100, choose_a_larger_size)
+    main.open_settings()
+    [again] = app.main_window.windows.values()
+    qtbot.waitExposed(again)
+    qtbot.waitUntil(lambda: again._place is None)
+    assert again.rail.currentRow() == 2
+    assert again._field_key(QApplication.focusWidget()) == expected
+    app.main_window.close()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    Preferences().font_size = size_before
+    apply_style(qapp, size_before)
