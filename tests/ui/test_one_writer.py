@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QWidget
 
 from interviewer import interviews as svc
@@ -22,6 +23,8 @@ from interviewer.ui.app import App, open_for_app
 from interviewer.ui.interview_window import InterviewWindow
 from interviewer.ui.main_window import MainWindow
 from interviewer.ui.read_only import is_locked
+from interviewer.ui.settings import Preferences
+from interviewer.ui.style import COLOURS, apply_style
 
 DRIVER = Path(__file__).with_name("second_copy_driver.py")
 ROOT = Path(__file__).parent.parent.parent
@@ -137,8 +140,9 @@ def read_only_copy(study_file):
     held.release()
 
 
-def test_every_editor_of_every_step_is_locked_in_a_read_only_copy(qtbot, read_only_copy):
+def test_every_editor_of_every_step_is_locked_in_a_read_only_copy(qtbot, qapp, read_only_copy):
     writer, reader = read_only_copy
+    apply_style(qapp, Preferences().font_size)  # drawn as the app draws it
     main = MainWindow(reader)
     qtbot.addWidget(main)
     for action in (
@@ -164,6 +168,17 @@ def test_every_editor_of_every_step_is_locked_in_a_read_only_copy(qtbot, read_on
         ]
         assert not unlocked, f"step {step}: {unlocked}"
     assert window.export_button.isEnabled() and window.panel_button.isEnabled()
+    # a disabled accent button is drawn as disabled, not as the blue "go" button
+    window.go_to_step(len(window.pages) - 1)
+    review = window.current_page()
+    button = review.complete_button if review.complete_button.isVisible() else review.draft_button
+    assert not button.isEnabled()
+    image = button.grab().toImage()
+    middle = image.pixelColor(4, image.height() // 2)
+    accent = QColor(COLOURS["accent"])
+    assert abs(middle.blue() - accent.blue()) + abs(middle.red() - accent.red()) > 60, (
+        f"{button.text()} is drawn in the accent colour though disabled"
+    )
     assert window.saved_mark.text() == "Read-only"
     assert not window.actions_by_name["quote"].isEnabled()
     assert window.context.save(lambda: 1 / 0) is None  # refused before it runs
