@@ -240,3 +240,21 @@ def test_a_figure_not_saved_says_what_is_kept_and_leaving_shows_the_stored_value
     page = page_of(window)
     window.go_to_step(window.pages.index(page))
     assert page.current.text() == stored_text and stored(window)[0][4] == 1100
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_f1_lists_the_effect_syntax_the_kind_letters_and_alt_arrows(window, lang):
+    from interviewer.quick_entry import letter_keys
+    from interviewer.ui.help_overlay import shortcuts
+    from interviewer.wording import effect_kind_labels
+
+    set_language(lang)
+    rows = shortcuts(window.context.guide)
+    keys = [keys for keys, _, _ in rows]
+    letters = letter_keys(list(effect_kind_labels().values()))
+    assert any(f"#{letters[0]} 50>7" in k for k in keys)
+    assert any(k.endswith("#50>7") for k in keys)
+    assert any(all(f"#{letter}" in k for letter in letters) for k in keys)
+    meanings = " ".join(meaning for _, meaning, _ in rows)
+    assert all(label in meanings for label in effect_kind_labels().values())
+    assert "Alt+↑ / Alt+↓" in keys

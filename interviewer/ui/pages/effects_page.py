@@ -10,7 +10,7 @@ when the interviewer picks another one, selects an initiative, or adds one under
 import uuid
 
 import shiboken6
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QEvent, QStringListModel, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,7 @@ from interviewer.ui.fields import (
     set_quietly,
     text_area,
 )
+from interviewer.ui.help_overlay import add_help_rows
 from interviewer.ui.pages.base import StepPage, show_refusal
 from interviewer.wording import effect_kind_labels, effect_summary, format_number
 
@@ -49,6 +50,32 @@ NUMBER_FIELDS = ("baseline", "current")
 
 def kind_choices() -> list[tuple[str, EffectKind]]:
     return [(text, kind) for kind, text in effect_kind_labels().items()]
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """The quick-entry keys of question 4, for F1."""
+    labels = list(effect_kind_labels().values())
+    letters = letter_keys(labels)
+    return [
+        (
+            tr("description #{letter} 50>7", letter=letters[0]),
+            tr("New effect with its kind (a letter) and its figure, before>now"),
+        ),
+        (tr("description #50>7"), tr("New measured effect with its figure, before>now")),
+        (
+            "  ".join(f"#{letter}" for letter in letters),
+            tr(
+                "The kinds of effect: {kinds}",
+                kinds=", ".join(
+                    f"{letter} = {label}" for letter, label in zip(letters, labels, strict=True)
+                ),
+            ),
+        ),
+        ("Alt+↑ / Alt+↓", tr("In the new-effect line: the initiative new effects go to")),
+    ]
+
+
+add_help_rows(help_rows)
 
 
 class KindCompleter(CodeCompleter):
@@ -86,12 +113,8 @@ class EffectsPage(StepPage):
             lambda _: self._choose_new_for(self.for_initiative.currentData())
         )
         self.new_description = one_line_edit(
-            QLineEdit(
-                placeholderText=tr(
-                    "New effect: describe it, e.g. “… #{letter} 50>7”, and press Enter",
-                    letter=letters[0],
-                )
-            )
+            # short enough for 16 pt in either language; the syntax is in the hint line below
+            QLineEdit(placeholderText=tr("New effect: describe it, press Enter"))
         )
         self.new_description.setAccessibleName(tr("New effect"))
         self.new_description.returnPressed.connect(self._add)
@@ -170,9 +193,11 @@ class EffectsPage(StepPage):
             widget.setAccessibleName(label)
             understood = QLabel()
             understood.setObjectName("hint")
+            understood.setWordWrap(True)  # "not saved: still …" wraps, the figure keeps its room
             understood.setAccessibleName(tr("{field}, as read", field=label))
-            figure.addWidget(understood)
+            figure.addWidget(understood, 1)
             self.understood[field] = understood
+        self._fit_figures()
         self.figure_refusal = self.refusal_label()
         rows = (
             (tr("Initiative"), self.initiative),
@@ -219,6 +244,21 @@ class EffectsPage(StepPage):
 
     def title(self) -> str:
         return self.question.title.in_language(language())
+
+    def _fit_figures(self) -> None:
+        """Before and Now are wide enough for a figure such as −1,250,000.5 in the font they
+        have now (the text size is a setting)."""
+        for field in NUMBER_FIELDS:
+            widget = getattr(self, field)
+            room = widget.fontMetrics().horizontalAdvance(format_number(-1250000.5) + "0")
+            margins = widget.textMargins()
+            # the frame and Qt's own text margin, as QLineEdit's size hint counts them
+            widget.setMinimumWidth(room + margins.left() + margins.right() + 12)
+
+    def changeEvent(self, event):  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_figures()
 
     def first_field(self):
         return self.new_description
