@@ -35,6 +35,7 @@ def field_keys() -> list[tuple[str, str]]:
         ("Alt+↑ / Alt+↓", tr("Move the selected challenge up or down")),
         ("Delete", tr("Remove the selected item (in a list)")),
         ("Enter / Shift+Enter / Esc", tr("In the quote box: keep / new line / drop")),
+        ("↑ / ↓ / Enter", tr("In the filter box: choose an interview / open it")),
     ]
 
 
