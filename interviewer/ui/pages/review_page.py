@@ -4,9 +4,11 @@ Each text shows its first PREVIEW_CHARACTERS characters and a "Show all" link fo
 a very long text (one unbroken 300,000-character word) never freezes the page.
 """
 
+import re
 from html import escape
 
 from PySide6.QtCore import QLocale, QUrl
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser
 
 from interviewer import interviews as svc
@@ -15,7 +17,7 @@ from interviewer.guide import AnswerType
 from interviewer.i18n import language, tr
 from interviewer.progress import interview_progress
 from interviewer.storage.models import CodeKind, InterviewStatus
-from interviewer.ui.fields import wrap_anywhere
+from interviewer.ui.fields import LONG_WORD, has_long_word
 from interviewer.ui.pages.base import StepPage
 from interviewer.wording import effect_summary, format_number, initiative_status_labels, mode_labels
 
@@ -23,8 +25,41 @@ PREVIEW_CHARACTERS = 2000
 SHOW_ALL = "show-all"  # the scheme of a "Show all" link: show-all:<record id>
 
 
+# a very long word is shown in pieces this long, each a place where the line may break
+WORD_PIECE = 40
+_LONG_RUN = re.compile(rf"\S{{{LONG_WORD + 1},}}")
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space every WORD_PIECE characters inside each word longer
+    than LONG_WORD, and unchanged otherwise: only a text that holds a very long word wraps
+    inside it, every other word wraps whole (one document has one wrap mode, and wrapping
+    at words is quadratic in a word's length)."""
+    if not has_long_word(text):
+        return text
+
+    def pieces(match: re.Match) -> str:
+        word = match.group()
+        return "\u200b".join(word[n : n + WORD_PIECE] for n in range(0, len(word), WORD_PIECE))
+
+    return _LONG_RUN.sub(pieces, text)
+
+
 def _paragraphs(text: str) -> str:
-    return "<br>".join(escape(line) for line in text.splitlines())
+    return "<br>".join(escape(breakable(line)) for line in text.splitlines())
+
+
+def joined(separator: str, *parts: str) -> str:
+    """The non-empty ``parts`` joined by ``separator``: no separator dangles by an empty one."""
+    return separator.join(part for part in parts if part)
+
+
+def _italic(html: str) -> str:
+    return f"<i>{html}</i>" if html else ""
+
+
+def _below(html: str) -> str:
+    return f"<br>{html}" if html else ""
 
 
 class ReviewPage(StepPage):
@@ -52,7 +87,8 @@ class ReviewPage(StepPage):
         self.summary.setAccessibleName(tr("The whole interview"))
         self.summary.setOpenLinks(False)  # a "Show all" link shows the rest here
         self.summary.anchorClicked.connect(self._show_all)
-        wrap_anywhere(self.summary)
+        # words wrap whole; a very long word comes in pieces (see breakable)
+        self.summary.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self._expanded: set[str] = set()
         self.summary.setMinimumHeight(300)
         self.body.addWidget(self.summary, 1)
@@ -167,9 +203,14 @@ class ReviewPage(StepPage):
                 parts.append(
                     "<ol>"
                     + "".join(
-                        f"<li><b>{text(f'title-{c.id}', c.title)}</b> — "
-                        f"<i>{label(CodeKind.CHALLENGE_THEME, c.theme_code)}</i>"
-                        f"<br>{text(c.id, c.description)}</li>"
+                        "<li>"
+                        + joined(
+                            " — ",
+                            f"<b>{text(f'title-{c.id}', c.title)}</b>",
+                            _italic(label(CodeKind.CHALLENGE_THEME, c.theme_code)),
+                        )
+                        + _below(text(c.id, c.description))
+                        + "</li>"
                         for c in items
                     )
                     + "</ol>"
@@ -179,9 +220,18 @@ class ReviewPage(StepPage):
                 parts.append(
                     "<ul>"
                     + "".join(
-                        f"<li><b>{text(f'title-{i.id}', i.title)}</b> — "
-                        f"{label(CodeKind.INITIATIVE_CATEGORY, i.category_code)}"
-                        f" · {escape(statuses[i.status])}<br>{text(i.id, i.description)}</li>"
+                        "<li>"
+                        + joined(
+                            " — ",
+                            f"<b>{text(f'title-{i.id}', i.title)}</b>",
+                            joined(
+                                " · ",
+                                label(CodeKind.INITIATIVE_CATEGORY, i.category_code),
+                                escape(statuses.get(i.status, "")),
+                            ),
+                        )
+                        + _below(text(i.id, i.description))
+                        + "</li>"
                         for i in items
                     )
                     + "</ul>"
@@ -195,8 +245,13 @@ class ReviewPage(StepPage):
                 parts.append(
                     "<ul>"
                     + "".join(
-                        f"<li>{text(f'of-{e.id}', titles.get(e.initiative_id, ''))}: "
-                        f"{text(e.id, effect_summary(e))}</li>"
+                        "<li>"
+                        + joined(
+                            ": ",
+                            text(f"of-{e.id}", titles.get(e.initiative_id, "")),
+                            text(e.id, effect_summary(e)),
+                        )
+                        + "</li>"
                         for e in effects
                     )
                     + "</ul>"
@@ -209,8 +264,9 @@ class ReviewPage(StepPage):
         if quotes:
             parts.append(f"<h4>{tr('Quotes')}</h4>")
             parts += [
-                f"<blockquote>“{text(q.id, q.text)}” — "
-                f"{text(f'speaker-{q.id}', q.speaker_role)}</blockquote>"
+                "<blockquote>"
+                + joined(" — ", f"“{text(q.id, q.text)}”", text(f"speaker-{q.id}", q.speaker_role))
+                + "</blockquote>"
                 for q in quotes
             ]
         return "".join(parts)
