@@ -178,6 +178,10 @@ class InterviewWindow(QMainWindow):
         self.role_label.setObjectName("headerRole")
         self.place_label = QLabel()
         self.place_label.setObjectName("muted")
+        # a long role or place wraps in the header rather than widening the window past
+        # a small screen (1393 px for "Head of Child and Family Services" at 16 pt)
+        for label in (self.role_label, self.place_label):
+            label.setWordWrap(True)
         self.clock = QLabel()
         self.clock.setObjectName("clock")
         self.clock.setAccessibleName(tr("Interview clock"))
@@ -558,8 +562,11 @@ class InterviewWindow(QMainWindow):
             centre = widget.mapTo(content, widget.rect().center())
             half_width = min(widget.width() // 2 + 8, area.width() // 2)
             half_height = min(widget.height() // 2 + 8, area.height() // 2)
+            sideways = area.horizontalScrollBar().value()
             area.ensureVisible(centre.x(), centre.y(), half_width, half_height)
             area.ensureWidgetVisible(widget, 8, 8)
+            if area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+                area.horizontalScrollBar().setValue(sideways)  # a page never scrolls sideways
 
     def _start_clock(self) -> None:
         now = datetime.now()
