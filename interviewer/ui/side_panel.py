@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer import interviews as svc
+from interviewer import quote_drafts
 from interviewer.i18n import language, tr
 from interviewer.storage.models import CodeKind, Quote
 from interviewer.ui.fields import (
@@ -127,6 +128,13 @@ class SidePanel(QFrame):
         quotes_row.addWidget(self.new_quote_button)
         layout.addSpacing(8)
         layout.addLayout(quotes_row)
+        # a quote typed and not kept (put aside, or in the box at a crash) is stored as a
+        # draft: say so, or after a restart nobody would know that Ctrl+G has it
+        self.draft_hint = QLabel(tr("A quote put aside is waiting: Ctrl+G opens it."))
+        self.draft_hint.setObjectName("hint")
+        self.draft_hint.setWordWrap(True)
+        self.draft_hint.hide()
+        layout.addWidget(self.draft_hint)
         self.quotes = QListWidget()
         self.quotes.setAccessibleName(tr("Quotes"))
         # one line a row, elided: a row never lays out more than ROW_CHARACTERS of a quote
@@ -265,6 +273,7 @@ class SidePanel(QFrame):
         quotes = self._quotes()
         keep = select or self.selected_quote()
         self.quotes_title.setText(tr("Quotes ({count})", count=len(quotes)))
+        self._show_draft_hint()
         self.quotes.blockSignals(True)
         self.quotes.clear()
         for quote in quotes:
@@ -279,6 +288,13 @@ class SidePanel(QFrame):
         self.quotes.blockSignals(False)
         self._show_quote({q.id: q for q in quotes}.get(self.selected_quote()))
 
+    def _show_draft_hint(self) -> None:
+        context = self.context
+        draft = quote_drafts.latest_draft(
+            session=context.session, interview_id=context.interview_id
+        )
+        self.draft_hint.setVisible(draft is not None)
+
     def _set_row(self, item: QListWidgetItem, quote: Quote) -> None:
         numbers = {q.key: q.number for q in self.context.guide.questions}
         where = f" · {numbers[quote.question_key]}" if quote.question_key in numbers else ""
@@ -290,6 +306,7 @@ class SidePanel(QFrame):
         without touching the editor being typed into."""
         quotes = {q.id: q for q in self._quotes()}
         self.quotes_title.setText(tr("Quotes ({count})", count=len(quotes)))
+        self._show_draft_hint()
         for row in range(self.quotes.count()):
             item = self.quotes.item(row)
             quote = quotes.get(item.data(ID_ROLE))

@@ -108,6 +108,8 @@ def test_the_box_reopens_with_a_draft_after_the_window_closed_and_ctrl_z_keeps_i
     in_modal(lambda: shortcut("Ctrl+G"), type_and_escape)
     window.close()  # Ctrl+W: no question, and nothing lost
     window = open_window(qtbot, database, interview_id)
+    window.panel_button.setChecked(True)
+    assert window.side_panel.draft_hint.isVisible()  # says that Ctrl+G has it
     seen = {}
 
     def look(box):
@@ -123,6 +125,7 @@ def test_the_box_reopens_with_a_draft_after_the_window_closed_and_ctrl_z_keeps_i
     [quote] = svc.live_quotes(session=context.session, interview_id=interview_id)
     assert quote.text == TEXT
     assert quote_drafts.latest_draft(session=context.session, interview_id=interview_id) is None
+    assert not window.side_panel.draft_hint.isVisible()
 
 
 def test_a_quote_removed_from_the_list_is_not_offered_as_a_draft(qtbot, database):
