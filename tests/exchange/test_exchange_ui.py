@@ -56,7 +56,7 @@ def test_merge_in_the_app_then_settle_the_conflict(qtbot, two_fields, tmp_path):
         pass
     qtbot.waitUntil(lambda: len(reports) == 2)
     window.after_merge()
-    assert "1 conflicts to settle" in window.db_label.text()
+    assert "1 conflict to settle" in window.db_label.text()  # one, not "1 conflicts"
     assert window.conflicts_action.text().replace("&", "") == "Conflicts (1)"  # Alt+C in menus
 
     dialog = ConflictsDialog(central, window)
