@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
@@ -45,9 +45,18 @@ def shut_down() -> None:
     if QCoreApplication.instance() is None:
         return
     stop_all()
-    for widget in QApplication.topLevelWidgets():
-        if widget.parent() is None:
-            widget.deleteLater()
+    # popups (a completer's list, a combo's) belong to their widget, which deletes them;
+    # windows are hidden first, so deleting them sends no hide to a popup gone already
+    windows = [
+        widget
+        for widget in QApplication.topLevelWidgets()
+        if widget.parent() is None
+        and widget.windowType() not in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
+    ]
+    for window in windows:
+        window.hide()
+    for window in windows:
+        window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
