@@ -183,19 +183,21 @@ class EffectsPage(StepPage):
         self.current = QLineEdit()
         self.unit = QLineEdit(placeholderText=tr("e.g. children, %, days"))
         self.period = QLineEdit(placeholderText=tr("e.g. 2015–2017"))
-        figure = QHBoxLayout()
+        # Before and Now a row each: side by side they do not fit at 16 pt beside the panel
+        figures: dict[str, QHBoxLayout] = {}
         self.understood: dict[str, QLabel] = {}
         for field, label in (("baseline", tr("Before")), ("current", tr("Now"))):
             widget = getattr(self, field)
             one_line_edit(widget)
-            figure.addWidget(QLabel(label))
-            figure.addWidget(widget, 1)
             widget.setAccessibleName(label)
             understood = QLabel()
             understood.setObjectName("hint")
             understood.setWordWrap(True)  # "not saved: still …" wraps, the figure keeps its room
             understood.setAccessibleName(tr("{field}, as read", field=label))
-            figure.addWidget(understood, 1)
+            row = QHBoxLayout()
+            row.addWidget(widget)
+            row.addWidget(understood, 1)
+            figures[field] = row
             self.understood[field] = understood
         self._fit_figures()
         self.figure_refusal = self.refusal_label()
@@ -204,7 +206,8 @@ class EffectsPage(StepPage):
             (tr("Kind"), self.kind),
             (tr("Description"), self.description),
             (tr("Metric"), self.metric),
-            (tr("Figure"), figure),
+            (tr("Before"), figures["baseline"]),
+            (tr("Now"), figures["current"]),
             (tr("Unit"), self.unit),
             (tr("Period"), self.period),
         )
