@@ -366,7 +366,7 @@ class EffectsPage(StepPage):
         self._unparsed.discard(field)
         self._refused.discard(field)
         self._show_understood(field, value)
-        if not self._unparsed:
+        if not self._unparsed and not self._refused:  # the other figure's reason stays
             show_refusal(self.figure_refusal, "")
         self.context.save_later(
             (field, effect_id),
