@@ -392,6 +392,8 @@ def autosave_text(
         one_line_edit(widget)
 
     def typed(*_):
+        if context.closed:  # a text area emptied as its closed window is taken down
+            return
         text = widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
         record = key()
         if record is not None:
@@ -410,7 +412,9 @@ class _FlushOnFocusOut(QObject):
         self.context, self.on_left = context, on_left
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.FocusOut:
+        # the focus also leaves a field as its window closes and is taken down: the page is
+        # then not to be shown again (its list may be deleted already)
+        if event.type() == QEvent.Type.FocusOut and not self.context.closed:
             self.context.flush()
             if self.on_left is not None:
                 self.on_left()

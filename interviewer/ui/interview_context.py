@@ -108,7 +108,7 @@ class InterviewContext(QObject):
 
     def save_later(self, key: Any, action: Callable[[], Any]) -> None:
         """Queues a save of typed text; the newest action for ``key`` wins."""
-        if self.read_only:
+        if self.read_only or self._closed:
             return
         self._pending[key] = action
         self.status.emit(tr("Saving…"))
@@ -131,7 +131,7 @@ class InterviewContext(QObject):
 
     def push(self, text: str, do: Callable[[], Any], undo: Callable[[], Any]) -> None:
         """Does an undoable edit (a removal or a reorder) through the undo stack."""
-        if self.read_only:
+        if self.read_only or self._closed:
             return
         self.undo_stack.push(_Command(self, text, do, undo))
 

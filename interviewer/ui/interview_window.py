@@ -43,6 +43,7 @@ from interviewer.ui import settings
 from interviewer.ui.commands import build_menus, interview_menus
 from interviewer.ui.help_overlay import HelpOverlay
 from interviewer.ui.interview_context import InterviewContext
+from interviewer.ui.later import call_later
 from interviewer.ui.pages.base import StepPage
 from interviewer.ui.pages.challenges_page import ChallengesPage
 from interviewer.ui.pages.effects_page import EffectsPage
@@ -544,7 +545,7 @@ class InterviewWindow(QMainWindow):
         # Never now: the focus also moves while a widget is being deleted, and scrolling a
         # half-deleted page corrupts it. Once the events are done, the focus is asked for
         # again (no widget is held: it may be gone by then).
-        QTimer.singleShot(0, self, self._scroll_to_focus)
+        call_later(self, self._scroll_to_focus)
 
     def _scroll_to_focus(self) -> None:
         focus = QApplication.focusWidget()
@@ -587,7 +588,7 @@ class InterviewWindow(QMainWindow):
         if not self._shown_once:  # the cursor starts in the first field, ready to type
             self._shown_once = True
             # with self as context, the call is dropped if the window is gone by then
-            QTimer.singleShot(0, self, self._first_focus)
+            call_later(self, self._first_focus)
 
     def _first_focus(self) -> None:
         place, self._place = self._place, None

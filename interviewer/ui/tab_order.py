@@ -13,7 +13,7 @@ dialogs finish building after their constructor, and step pages change what they
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QWidget,
 )
+
+from interviewer.ui.later import call_later
 
 
 def screen_rect(widget: QWidget) -> QRect:
@@ -130,7 +132,7 @@ class _VisualTabOrder(QObject):
         if event.type() == QEvent.Type.Show:
             set_visual_tab_order(self.container)
             # once more when the layouts have settled in the shown window
-            QTimer.singleShot(0, self, lambda: set_visual_tab_order(self.container))
+            call_later(self, lambda: set_visual_tab_order(self.container))
         return False
 
 

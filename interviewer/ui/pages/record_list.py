@@ -4,7 +4,7 @@ removes it (undoably)."""
 
 import uuid
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -28,6 +28,7 @@ from interviewer.ui.fields import (
     row_text,
     set_quietly,
 )
+from interviewer.ui.later import call_later
 from interviewer.ui.pages.base import StepPage, show_refusal
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -36,17 +37,23 @@ TITLE_CHARACTERS = 90
 
 
 class RecordList(QListWidget):
-    """The list of a record page; with ``draggable`` it is reordered by dragging. Each row is
-    one line, elided in the middle: a record's text never wraps or grows a row, and the codes
-    at its end (a theme, a status) stay readable."""
+    """The list of a record page; with ``draggable`` it is reordered by dragging, and says so
+    with ``reordered`` (the record ids in their new order). Each row is one line, elided in
+    the middle: a record's text never wraps or grows a row, and the codes at its end (a
+    theme, a status) stay readable.
 
-    def __init__(self, on_reordered=None, parent=None):
+    It holds no Python reference to its page: the page connects to ``reordered``, a Qt
+    connection that goes when either of them is deleted (a callback kept here was a
+    reference cycle through Qt-owned objects, and a late drop could call a page gone)."""
+
+    reordered = Signal(list)
+
+    def __init__(self, parent: QWidget, *, draggable: bool = False):
         super().__init__(parent)
-        self.on_reordered = on_reordered
         self.setWordWrap(False)
         self.setUniformItemSizes(True)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        if on_reordered is not None:
+        if draggable:
             self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
             self.setDefaultDropAction(Qt.DropAction.MoveAction)
 
@@ -56,10 +63,18 @@ class RecordList(QListWidget):
     def texts(self) -> list[str]:
         return [self.item(row).text() for row in range(self.count())]
 
+    def on_reordered(self, ids: list[uuid.UUID]) -> None:
+        """Says the rows now stand in the order ``ids`` (as a drop leaves them)."""
+        self.reordered.emit(ids)
+
     def dropEvent(self, event):  # noqa: N802 - Qt's name
         super().dropEvent(event)
-        # act after Qt has finished with the drop, not inside it
-        QTimer.singleShot(0, lambda: self.on_reordered(self.ids()))
+        # act after Qt has finished with the drop, not inside it; dropped (and nothing kept)
+        # if the list is deleted first
+        call_later(self, self._emit_order)
+
+    def _emit_order(self) -> None:
+        self.on_reordered(self.ids())
 
 
 class RecordListPage(StepPage):
@@ -97,7 +112,9 @@ class RecordListPage(StepPage):
         self.note = self.refusal_label()
         self.body.addWidget(self.note)
 
-        self.list = RecordList(self.reordered if draggable else None)
+        self.list = RecordList(self, draggable=draggable)
+        if draggable:
+            self.list.reordered.connect(self.reordered)
         self.list.setAccessibleName(self.list_name)
         self.list.setMaximumHeight(120)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
