@@ -100,7 +100,7 @@ REASONS = [
     ("en", "1.250,5", "swapped", "threes"),
     ("da", "1,250.5", "byttet", "grupper"),
     ("en", "1.2.3", "only once", "swapped"),
-    ("da", "1,2,3", "kun én gang", "byttet"),
+    ("da", "1,2,3", "én gang", "byttet"),
     ("en", "ca. 50", "description", "swapped"),
     ("da", "ca. 50", "beskrivelsen", "byttet"),
 ]
