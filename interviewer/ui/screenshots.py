@@ -1,22 +1,34 @@
 """Writes PNG screenshots of the real windows, in English and Danish, for the README and for
 looking at the app: `python -m interviewer.ui.screenshots [OUTDIR] [--font-size N]`.
 
-Runs on any Qt platform; with no display it uses the offscreen one. A throwaway database with
+Runs on any Qt platform; with no display it uses the offscreen one, with a 1366×768 screen
+(a small laptop's), so windows and dialogs are laid out as there. A throwaway database with
 demo interviews and one fully answered sample interview is made in a temporary folder.
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "xcb")
+SCREEN = (1366, 768)
+
+
+def _offscreen_laptop() -> str:
+    """The offscreen platform with one 1366×768 screen (Qt's offscreen "configfile")."""
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": SCREEN[0], "height": SCREEN[1]}
+    config = Path(tempfile.mkdtemp(prefix="interviewer-screen-")) / "screen.json"
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    return f"offscreen:configfile={config}"
+
+
+if "QT_QPA_PLATFORM" not in os.environ:
+    os.environ["QT_QPA_PLATFORM"] = "xcb" if os.environ.get("DISPLAY") else _offscreen_laptop()
 
 from PySide6.QtCore import QTimer  # noqa: E402 - the platform must be chosen first
 from PySide6.QtWidgets import QApplication  # noqa: E402
-
-SCREEN = (1366, 768)
 
 
 def _settle(app: QApplication) -> None:
@@ -73,15 +85,46 @@ def take(out_dir: Path, *, font_size: int | None, languages=("en", "da")) -> lis
         box.show()
         save(box, "quote-box")
         box.reject()
-        overlay = HelpOverlay(window)
+        overlay = HelpOverlay(window.context.guide, window)
         overlay.show()
         save(overlay, "help")
         overlay.close()
+        for dialog, name in _dialogs(main, database):
+            dialog.show()
+            save(dialog, name)
+            dialog.close()
+            dialog.deleteLater()
         main.close()
         main.deleteLater()
         _settle(app)
     database.close()
     return written
+
+
+def _dialogs(main, database) -> list:
+    """Every dialog of the main window, as it opens."""
+    from interviewer import interviews as svc
+    from interviewer.storage.models import CodeKind
+    from interviewer.ui.exchange_dialogs import (
+        ConflictsDialog,
+        MergeSecretsDialog,
+        SendBundleDialog,
+    )
+    from interviewer.ui.export_dialog import ExportDialog
+    from interviewer.ui.new_interview_dialog import NewInterviewDialog
+    from interviewer.ui.settings_dialog import SettingsDialog
+
+    session, study = main.session, main.study
+    areas = svc.study_codes(session=session, study=study, kind=CodeKind.SERVICE_AREA)
+    people = [person.name for person in svc.study_interviewers(session=session, study=study)]
+    return [
+        (NewInterviewDialog(session, study, main), "new-interview"),
+        (SettingsDialog(session, study, True, main), "settings"),
+        (ExportDialog(main, areas=areas, interviewers=people), "export"),
+        (SendBundleDialog(main, study_has_key=False), "send-bundle"),
+        (MergeSecretsDialog(main), "merge-secrets"),
+        (ConflictsDialog(database, main), "conflicts"),
+    ]
 
 
 def main() -> int:
