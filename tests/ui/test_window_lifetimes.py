@@ -1,7 +1,9 @@
-"""A closed interview window takes nothing down with it: its pages run no code after it
-closed, a list reorders only its own live page, and working the next window while the old
-one waits to be deleted, with Python's garbage collector running after nearly every
-allocation, raises nothing and does not crash (a real process: a crash is its exit status)."""
+"""A closed interview window runs nothing more and leaves nothing behind: no typing or
+focus-out of its fields goes through its closed context, no pending call or connection keeps
+its Python side (and so a slot a late signal could reach) once it is deleted, and working
+one window after another while the old one waits to be deleted, with Python's garbage
+collector running after nearly every allocation, raises nothing and does not crash (a real
+process: a crash is its exit status)."""
 
 import gc
 import subprocess
@@ -20,7 +22,7 @@ DRIVER = Path(__file__).with_name("lifetimes_driver.py")
 
 def test_working_windows_one_after_another_under_constant_garbage_collection(tmp_path):
     done = subprocess.run(
-        [sys.executable, str(DRIVER), str(tmp_path / "study.sqlite"), "3"],
+        [sys.executable, str(DRIVER), str(tmp_path / "study.sqlite"), "2"],
         capture_output=True,
         text=True,
         timeout=300,
