@@ -9,7 +9,7 @@ import time
 import uuid
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPen, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -245,6 +245,8 @@ class InterviewWindow(QMainWindow):
         self._scroll_areas = self.findChildren(QScrollArea)
         for area in self._scroll_areas:
             area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if area.widget() is not None:  # its content growing (a hint shown) may hide the focus
+                area.widget().installEventFilter(self)
         context.status.connect(self._show_status)
         context.refused.connect(self._show_refusal)
         context.changed.connect(self._after_change)
@@ -546,6 +548,11 @@ class InterviewWindow(QMainWindow):
         # half-deleted page corrupts it. Once the events are done, the focus is asked for
         # again (no widget is held: it may be gone by then).
         call_later(self, self._scroll_to_focus)
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            QTimer.singleShot(0, self, self._scroll_to_focus)  # a page's content changed size
+        return super().eventFilter(watched, event)
 
     def _scroll_to_focus(self) -> None:
         focus = QApplication.focusWidget()

@@ -162,7 +162,9 @@ def visible_in_its_scroll_areas(widget: QWidget) -> bool:
         if isinstance(parent, QScrollArea):
             viewport = parent.viewport()
             top_left = widget.mapTo(viewport, QPoint(0, 0))
-            shown = QRect(top_left, widget.size()).intersected(viewport.rect())
+            # up and down: pages scroll only so (their width is the fit tests' business)
+            rect = QRect(QPoint(viewport.rect().left(), top_left.y()), widget.size())
+            shown = rect.intersected(viewport.rect())
             if shown.height() < min(widget.height(), viewport.height()) // 2:
                 return False
         parent = parent.parentWidget()
