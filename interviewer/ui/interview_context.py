@@ -50,6 +50,10 @@ class InterviewContext(QObject):
             for kind in CodeKind
         }
         self.undo_stack = QUndoStack(self)
+        # deleted unclosed (with its window, at shut-down), the stack clears itself and says
+        # so: that must not reach the window and pages being deleted around it
+        stack = self.undo_stack
+        self.destroyed.connect(lambda *_: stack.blockSignals(True))
         undo_steps.install()  # also installed by the app; here for windows made without it
         self._closed = False
         self._undo_router = _UndoRouter(self)

@@ -551,7 +551,7 @@ class InterviewWindow(QMainWindow):
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Resize and self.isVisible():
-            QTimer.singleShot(0, self, self._scroll_to_focus)  # a page's content changed size
+            call_later(self, self._scroll_to_focus)  # a page's content changed size
         return super().eventFilter(watched, event)
 
     def _scroll_to_focus(self) -> None:

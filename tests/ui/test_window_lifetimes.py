@@ -87,3 +87,25 @@ def test_a_closed_window_leaves_nothing_of_it_behind(qtbot, database):
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
     assert [name for name, reference in references.items() if reference() is not None] == []
+
+
+def test_a_window_deleted_unclosed_signals_nothing_into_itself(qtbot, database):
+    """As at shut-down (windows deleted, not closed): the undo stack, cleared as it is
+    deleted, says nothing to the window and pages being deleted around it."""
+    with database.session() as session:
+        interview_id = add_sample_interview(session).id
+    window = InterviewWindow(database, interview_id)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.go_to_step(2)
+    page = window.pages[2]
+    page.list.setCurrentRow(0)
+    page.list.setFocus()
+    qtbot.keyClick(page.list, Qt.Key.Key_Delete)  # one undoable removal on the stack
+    assert window.context.undo_stack.index() == 1
+    moves = []
+    window.context.undo_stack.indexChanged.connect(moves.append)
+    window.hide()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert moves == []
