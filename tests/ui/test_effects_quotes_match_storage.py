@@ -12,7 +12,6 @@ import os
 import uuid
 from datetime import date
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -311,7 +310,6 @@ class EffectsAndQuotesMachine(RuleBasedStateMachine):
         assert panel.question.currentData() == (selected.question_key if selected else None)
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_effects_and_quotes_show_what_is_stored(qtbot, tmp_path):
     EffectsAndQuotesMachine.qtbot, EffectsAndQuotesMachine.folder = qtbot, tmp_path
     EffectsAndQuotesMachine.TestCase.settings = settings(

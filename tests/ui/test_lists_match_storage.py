@@ -10,7 +10,6 @@ import os
 import unicodedata
 import uuid
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -331,7 +330,6 @@ class ListPagesMachine(RuleBasedStateMachine):
                     assert page.start_date.date().toPython() == selected.start_date
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_list_pages_show_what_is_stored(qtbot, tmp_path, monkeypatch):
     # the autosave runs by itself as in the app, only sooner, so the run stays short;
     # type_then_act covers acting while a save is still waiting
