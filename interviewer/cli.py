@@ -253,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import IntegrityError
+
     from interviewer.demo import generate_demo
     from interviewer.storage.database import open_database
 
@@ -262,6 +264,11 @@ def run_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         count = generate_demo(database, interviews=args.interviews, seed=args.seed)
+    except IntegrityError as error:  # the same seed's interviews are there already
+        raise InterviewerError(
+            f"{args.db} already holds demo interviews of seed {args.seed}; nothing was added. "
+            "Run it with another --seed."
+        ) from error
     finally:
         database.close()
     seconds = time.perf_counter() - started

@@ -238,3 +238,13 @@ def test_export_refuses_clearly(demo_file, tmp_path):
     assert result.returncode == 1 and "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.xlsx"))
+
+
+def test_demo_twice_with_one_seed_says_so_in_one_sentence(tmp_path):
+    db = tmp_path / "demo.sqlite"
+    assert run("demo", "--db", str(db), "--interviews", "3", "--seed", "5").returncode == 0
+    again = run("demo", "--db", str(db), "--interviews", "3", "--seed", "5")
+    assert again.returncode == 1
+    assert "already holds demo interviews of seed 5" in again.stderr
+    assert "Traceback" not in again.stderr and "INSERT" not in again.stderr
+    assert run("check", "--db", str(db)).returncode == 0
