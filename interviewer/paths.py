@@ -25,11 +25,15 @@ def default_db_path() -> Path:
     return Path(from_env) if from_env else data_dir() / "interviews.sqlite"
 
 
+def file_tag(db_path: Path) -> str:
+    """A stable name for one database file, wherever it is opened from: the hex uuid5 of its
+    resolved path's URI (32 characters)."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, Path(db_path).resolve().as_uri()).hex
+
+
 def backup_dir_for(db_path: Path) -> Path:
     """Automatic backups live beside the user's data, one folder per database file."""
-    resolved = Path(db_path).resolve()
-    tag = uuid.uuid5(uuid.NAMESPACE_URL, resolved.as_uri()).hex[:8]
-    return data_dir() / "backups" / f"{resolved.stem}-{tag}"
+    return data_dir() / "backups" / f"{Path(db_path).resolve().stem}-{file_tag(db_path)[:8]}"
 
 
 def device_label() -> str:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, QLocale, QSettings
 from PySide6.QtWidgets import QWidget
 
 from interviewer.i18n import LANGUAGES
-from interviewer.paths import APP_NAME
+from interviewer.paths import APP_NAME, file_tag
 
 DEFAULT_FONT_SIZE = 11
 FONT_SIZES = (10, 11, 12, 14, 16)
@@ -82,7 +82,7 @@ def restore_geometry(widget: QWidget, key: str) -> bool:
 # Interviews whose window is open: written when a window opens, cleared when it closes
 # normally, so after a crash the app can offer to return to them.
 def _open_key(db_path: Path) -> str:
-    return "recovery/" + uuid.uuid5(uuid.NAMESPACE_URL, Path(db_path).resolve().as_uri()).hex
+    return "recovery/" + file_tag(db_path)
 
 
 def open_interviews(db_path: Path) -> list[uuid.UUID]:
@@ -108,7 +108,7 @@ def set_open_interviews(db_path: Path, ids: list[uuid.UUID]) -> None:
 # Where the interviewer was in an open interview (step, focused field, selected list rows),
 # written as the focus moves and synced at once, since a hard kill loses unsynced settings.
 def _place_key(db_path: Path, interview_id: uuid.UUID) -> str:
-    return _open_key(db_path).replace("recovery/", "recovery_place/") + "_" + interview_id.hex
+    return f"recovery_place/{file_tag(db_path)}_{interview_id.hex}"
 
 
 def interview_place(db_path: Path, interview_id: uuid.UUID) -> dict | None:
