@@ -2,8 +2,6 @@
 person chooses: on a real central database, the conflict made by merging two bundles of one
 interview changed in two places."""
 
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -30,11 +28,11 @@ from interviewer.ui.settings import FONT_SIZES
 from tests.exchange.conftest import field_database
 from tests.exchange.test_merge import first_interview
 from tests.ui.keyboard import press
+from tests.ui.test_fits_the_screen import laptop_screen, problems_in, run_fits_driver
 from tests.ui.test_tab_order import assert_tab_follows_the_screen, shown, walk_tab
 
 FITS_DRIVER = Path(__file__).with_name("dialogs_fit_driver.py")
 ROOT = Path(__file__).parent.parent.parent
-SCREEN = {"width": 1366, "height": 768}
 
 
 def edit(path, change) -> None:
@@ -276,19 +274,7 @@ def test_the_exchange_and_export_dialogs_fit_a_1366_by_768_screen(
     conflicted, tmp_path, language, size
 ):
     central, _, _ = conflicted
-    config = tmp_path / "screen.json"
-    screen = {"name": "laptop", "x": 0, "y": 0, "logicalDpi": 96, "dpr": 1, **SCREEN}
-    config.write_text(json.dumps({"screens": [screen]}))
-    result = subprocess.run(
-        [sys.executable, str(FITS_DRIVER), language, str(size), str(central), str(config)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert "checked 5 dialogs" in lines, result.stderr
-    problems = [line.removeprefix("problem ") for line in lines if line.startswith("problem")]
+    lines = run_fits_driver(FITS_DRIVER, language, size, central, laptop_screen(tmp_path))
+    assert "checked 5 dialogs" in lines
+    problems = problems_in(lines)
     assert not problems, "\n".join(problems)
