@@ -44,12 +44,6 @@ def interview_status_labels(lang: str | None = None) -> dict[InterviewStatus, st
     }
 
 
-def format_number(value: float | None, lang: str | None = None) -> str:
-    """A figure as written in ``lang`` (default: the app's language): 50.0 as "50", 1250.5 as
-    "1.250,5" in Danish and "1,250.5" in English; None as ""."""
-    return format_figure(value, lang)
-
-
 def figure_text(effect: Effect, lang: str | None = None) -> str:
     """An effect's figure in ``lang``, e.g. "children placed outside the home: 48 → 11
     children (2015–2017)", "— → 7" with only the value now; "" when it has none."""
@@ -59,8 +53,8 @@ def figure_text(effect: Effect, lang: str | None = None) -> str:
     unit = f" {effect.unit}" if effect.unit else ""
     period = f" ({effect.period})" if effect.period else ""
     # one side not given yet: a dash, so "50 → —" does not read as "50 → (nothing)"
-    before = format_number(effect.baseline, lang) or "—"
-    now = format_number(effect.current, lang) or "—"
+    before = format_figure(effect.baseline, lang) or "—"
+    now = format_figure(effect.current, lang) or "—"
     return f"{metric}{before} → {now}{unit}{period}"
 
 

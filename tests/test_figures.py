@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from interviewer.figures import FigureError, format_figure, parse_figure
 from interviewer.i18n import set_language
-from interviewer.wording import format_number
 
 READ = [
     ("da", "1.250", 1250),
@@ -63,14 +62,14 @@ def test_empty_is_no_figure():
 
 def test_the_app_language_is_the_default():
     set_language("da")
-    assert parse_figure("1.250") == 1250 and format_number(1250.5) == "1.250,5"
+    assert parse_figure("1.250") == 1250 and format_figure(1250.5) == "1.250,5"
     set_language("en")
-    assert parse_figure("1.250") == 1.25 and format_number(1250.5) == "1,250.5"
+    assert parse_figure("1.250") == 1.25 and format_figure(1250.5) == "1,250.5"
 
 
 def test_numbers_are_shown_in_the_language_asked_for():
-    assert format_number(50.0, "da") == "50" and format_number(3.7, "da") == "3,7"
-    assert format_number(1250, "en") == "1,250" and format_number(None, "en") == ""
+    assert format_figure(50.0, "da") == "50" and format_figure(3.7, "da") == "3,7"
+    assert format_figure(1250, "en") == "1,250" and format_figure(None, "en") == ""
 
 
 def test_nothing_typed_reaches_the_log(caplog):

@@ -15,6 +15,7 @@ from interviewer.exchange.documents import (
     last_change,
     write_document,
 )
+from interviewer.figures import format_figure
 from interviewer.guide import parse_guide
 from interviewer.i18n import language, tr
 from interviewer.storage.models import (
@@ -30,7 +31,6 @@ from interviewer.storage.models import (
 )
 from interviewer.wording import (
     effect_kind_labels,
-    format_number,
     initiative_status_labels,
     interview_status_labels,
     mode_labels,
@@ -281,7 +281,7 @@ class _Words:
         if field == "deleted_at":
             return _local_time(value)
         if field in ("baseline", "current"):
-            return format_number(value, self.lang)
+            return format_figure(value, self.lang)
         if field == "position":
             return str(value + 1)
         labels = {

@@ -25,6 +25,7 @@ from interviewer.export.docx_common import (
 )
 from interviewer.export.options import ExportOptions, no_progress
 from interviewer.export.reading import describe_filter, read_only_engine, study_context
+from interviewer.figures import format_figure
 from interviewer.guide import AnswerType
 from interviewer.i18n import tr
 from interviewer.storage.models import (
@@ -38,7 +39,7 @@ from interviewer.storage.models import (
     Quote,
     Rating,
 )
-from interviewer.wording import effect_kind_labels, format_number, interview_status_labels
+from interviewer.wording import effect_kind_labels, interview_status_labels
 
 STEPS = 6  # progress: one step per section of the report
 
@@ -320,7 +321,7 @@ def _build(session: Session, options: ExportOptions, progress):
                 (
                     initiative_of[e.initiative_id].title,
                     e.metric or e.description,
-                    f"{format_number(e.baseline, lang)} → {format_number(e.current, lang)}"
+                    f"{format_figure(e.baseline, lang)} → {format_figure(e.current, lang)}"
                     + (f" {e.unit}" if e.unit else ""),
                     e.period or "",
                     place[e.interview_id],

@@ -19,11 +19,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from interviewer import interviews as svc
-from interviewer.figures import FigureError, parse_figure
+from interviewer.figures import FigureError, format_figure, parse_figure
 from interviewer.storage.database import open_database
 from interviewer.ui.fields import row_text
 from interviewer.ui.interview_window import InterviewWindow
-from interviewer.wording import effect_summary, format_number
+from interviewer.wording import effect_summary
 from tests.ui.keyboard import focused, in_modal, press, shortcut, type_text
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
@@ -133,7 +133,7 @@ class EffectsAndQuotesMachine(RuleBasedStateMachine):
         page.new_description.setFocus()
         token = kind
         if figure is not None:
-            token += f"{format_number(figure[0])}>{format_number(figure[1])}"
+            token += f"{format_figure(figure[0])}>{format_figure(figure[1])}"
         type_text(description + (f" #{token}" if token else ""))
         press(Qt.Key.Key_Return)
         assert focused() is page.new_description, "focus stays in the new-effect line"
@@ -182,7 +182,7 @@ class EffectsAndQuotesMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.on_effects and self.page.selected_id() is not None)
     @rule(field=st.sampled_from(["baseline", "current"]), value=numbers | not_numbers)
     def type_figure(self, field, value):
-        text = format_number(value) if isinstance(value, float) else value
+        text = format_figure(value) if isinstance(value, float) else value
         self.replace_text(getattr(self.page, field), text)
 
     @precondition(lambda self: self.on_effects and self.page.selected_id() is not None)
@@ -289,9 +289,9 @@ class EffectsAndQuotesMachine(RuleBasedStateMachine):
             understood = page.understood[field].text()
             if understood.startswith("⚠"):  # left after text that is not a number:
                 # the field shows the stored value again, and beside it that it was kept
-                assert format_number(shown) in understood and page.figure_refusal.isVisible()
+                assert format_figure(shown) in understood and page.figure_refusal.isVisible()
                 continue
-            assert understood == (f"= {format_number(shown)}" if shown is not None else "")
+            assert understood == (f"= {format_figure(shown)}" if shown is not None else "")
 
     def check_quotes(self):
         panel = self.panel

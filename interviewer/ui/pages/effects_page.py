@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer import interviews as svc
-from interviewer.figures import FigureError, parse_figure
+from interviewer.figures import FigureError, format_figure, parse_figure
 from interviewer.i18n import language, tr
 from interviewer.quick_entry import UnknownCode, letter_keys, parse_effect
 from interviewer.storage.models import Effect, EffectKind, Initiative
@@ -41,7 +41,7 @@ from interviewer.ui.fields import (
 )
 from interviewer.ui.help_overlay import add_help_rows
 from interviewer.ui.pages.base import StepPage, show_refusal
-from interviewer.wording import effect_kind_labels, effect_summary, format_number
+from interviewer.wording import effect_kind_labels, effect_summary
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 TEXT_FIELDS = ("metric", "unit", "period")
@@ -253,7 +253,7 @@ class EffectsPage(StepPage):
         have now (the text size is a setting)."""
         for field in NUMBER_FIELDS:
             widget = getattr(self, field)
-            room = widget.fontMetrics().horizontalAdvance(format_number(-1250000.5) + "0")
+            room = widget.fontMetrics().horizontalAdvance(format_figure(-1250000.5) + "0")
             margins = widget.textMargins()
             # the frame and Qt's own text margin, as QLineEdit's size hint counts them
             widget.setMinimumWidth(room + margins.left() + margins.right() + 12)
@@ -384,7 +384,7 @@ class EffectsPage(StepPage):
         value = self._stored_figure(field, effect_id)
         if value is None:
             return tr("Not saved: still empty")
-        return tr("Not saved: still {value}", value=format_number(value))
+        return tr("Not saved: still {value}", value=format_figure(value))
 
     def _figure_left(self, field: str) -> None:
         """Leaving a figure that is not a number: the field shows the stored value again, so
@@ -393,12 +393,12 @@ class EffectsPage(StepPage):
         if field not in self._unparsed or effect_id is None:
             return
         self._unparsed.discard(field)
-        set_quietly(getattr(self, field), format_number(self._stored_figure(field, effect_id)))
+        set_quietly(getattr(self, field), format_figure(self._stored_figure(field, effect_id)))
 
     def _show_understood(self, field: str, value: float | None) -> None:
         if field in self._refused:
             return  # "not saved: still …" stays until the next edit
-        self.understood[field].setText(f"= {format_number(value)}" if value is not None else "")
+        self.understood[field].setText(f"= {format_figure(value)}" if value is not None else "")
 
     def _remove(self) -> None:
         effect_id = self.selected_id()
@@ -572,5 +572,5 @@ class EffectsPage(StepPage):
             except FigureError:
                 shown = object()  # not a number: replaced by the stored value
             if shown != value or not same:
-                set_quietly(widget, format_number(value))
+                set_quietly(widget, format_figure(value))
             self._show_understood(field, value)

@@ -13,13 +13,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser
 
 from interviewer import interviews as svc
 from interviewer.exchange.provenance import provenance_text
+from interviewer.figures import format_figure
 from interviewer.guide import AnswerType
 from interviewer.i18n import language, tr
 from interviewer.progress import interview_progress
 from interviewer.storage.models import CodeKind, InterviewStatus
 from interviewer.ui.fields import LONG_WORD, has_long_word
 from interviewer.ui.pages.base import StepPage
-from interviewer.wording import effect_summary, format_number, initiative_status_labels, mode_labels
+from interviewer.wording import effect_summary, initiative_status_labels, mode_labels
 
 PREVIEW_CHARACTERS = 2000
 SHOW_ALL = "show-all"  # the scheme of a "Show all" link: show-all:<record id>
@@ -145,7 +146,7 @@ class ReviewPage(StepPage):
         that shows all of it, unless shown all already; ``key`` names the text."""
         if len(text) <= PREVIEW_CHARACTERS or str(key) in self._expanded:
             return _paragraphs(text)
-        more = tr("Show all ({count} characters)", count=format_number(len(text)))
+        more = tr("Show all ({count} characters)", count=format_figure(len(text)))
         return (
             f"{_paragraphs(text[:PREVIEW_CHARACTERS])}… "
             f'<a href="{SHOW_ALL}:{escape(str(key))}">{escape(more)}</a>'
