@@ -286,14 +286,23 @@ def run_check(args: argparse.Namespace) -> int:
     return 0 if report.healthy else 1
 
 
+def refuse_the_database_as_output(args: argparse.Namespace, what: str) -> None:
+    """Raises InterviewerError when ``--output`` is the database itself or its -wal/-shm
+    journal (by resolved path, so "../x.sqlite" and symlinks count): writing there would
+    destroy the data. Every command that writes a file beside ``--db`` calls this."""
+    database = Path(args.db).resolve()
+    journals = {database, Path(f"{database}-wal"), Path(f"{database}-shm")}
+    if Path(args.output).resolve() in journals:
+        raise InterviewerError(f"the {what} must go to another file than the database")
+
+
 def run_backup(args: argparse.Namespace) -> int:
     from interviewer.storage.backup import backup_database
     from interviewer.storage.database import inspect_file
 
     if inspect_file(args.db) is None:
         raise InterviewerError(f"{args.db}: there is no database to back up")
-    if args.output.resolve() == Path(args.db).resolve():
-        raise InterviewerError("the backup must go to another file than the database")
+    refuse_the_database_as_output(args, "backup")
     backup_database(args.db, args.output)
     print(f"{args.db}: backed up to {args.output}")
     return 0
@@ -319,6 +328,7 @@ def counted(count: int, noun: str) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    refuse_the_database_as_output(args, "export")
     options = export_options(args)
     started = time.perf_counter()
     if args.format == "xlsx":
@@ -355,6 +365,7 @@ def _secret(path: Path | None, what: str) -> str | None:
 def run_export_bundle(args: argparse.Namespace) -> int:
     from interviewer.exchange.bundle import write_bundle
 
+    refuse_the_database_as_output(args, "bundle")
     key = args.public_key.read_bytes() if args.public_key else None
     count = write_bundle(
         args.db,
@@ -437,6 +448,7 @@ def run_keys_new(args: argparse.Namespace) -> int:
 def run_study_export(args: argparse.Namespace) -> int:
     from interviewer.exchange.study_file import export_study
 
+    refuse_the_database_as_output(args, "study file")
     key = args.public_key.read_bytes() if args.public_key else None
     name = export_study(args.db, args.output, public_key_pem=key, interviewers=args.interviewer)
     print(f"{args.output}: the study {name!r}")

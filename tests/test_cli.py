@@ -248,3 +248,27 @@ def test_demo_twice_with_one_seed_says_so_in_one_sentence(tmp_path):
     assert "already holds demo interviews of seed 5" in again.stderr
     assert "Traceback" not in again.stderr and "INSERT" not in again.stderr
     assert run("check", "--db", str(db)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "xlsx"),
+        ("export", "docx"),
+        ("export", "bundle", "--plain"),
+        ("study", "export"),
+        ("backup",),
+    ],
+)
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_no_command_writes_its_output_over_the_database(tmp_path, command, suffix):
+    db = tmp_path / "study.sqlite"
+    assert run("demo", "--db", db, "--interviews", "2").returncode == 0
+    before = db.read_bytes()
+    target = tmp_path / "sub" / ".." / f"study.sqlite{suffix}"  # the same file, spelt another way
+    (tmp_path / "sub").mkdir()
+    result = run(*command, "--db", db, "-o", target)
+    assert result.returncode == 1
+    assert "must go to another file than the database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == before
