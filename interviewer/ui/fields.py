@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.figures import format_figure
 from interviewer.i18n import language, tr
 from interviewer.quick_entry import code_token_at, one_line
 from interviewer.resources import municipalities
@@ -37,6 +38,12 @@ MAX_LINE = 2**31 - 1  # QLineEdit's maxLength: no limit
 # A word longer than this is laid out slowly by Qt's word-or-anywhere wrapping: see
 # wrap_anywhere.
 LONG_WORD = 1000
+WORD_WRAP = QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
+ANYWHERE = QTextOption.WrapMode.WrapAnywhere
+# A multi-line field holding a text longer than this shows its first PREVIEW characters until
+# it is edited: see TextArea.
+LONG_TEXT = 20_000
+PREVIEW = 2000
 
 
 def set_quietly(widget, value, *, keep_typing: bool = False) -> None:
@@ -293,67 +300,140 @@ class _OneLineInput(QObject):
             self.widget.paste()
 
 
-def wrap_anywhere(widget: QPlainTextEdit) -> QPlainTextEdit:
-    """Lets ``widget`` wrap inside a word when the word is wider than the field: a very long
-    unbroken word otherwise takes seconds to lay out. Returns the widget.
-
-    Qt's word-boundary-or-anywhere wrapping is quadratic in a word's length (13 s for one
-    300,000-character word), so while the text holds a word longer than LONG_WORD characters
-    the field wraps anywhere (0.2 s); the switch happens as the text changes, before it is
-    laid out, whether it was typed, pasted or set."""
-    words = QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
-    anywhere = QTextOption.WrapMode.WrapAnywhere
-    widget.setWordWrapMode(words)
-    document = widget.document()
-
-    def changed(position: int, removed: int, added: int) -> None:
-        if widget.wordWrapMode() == anywhere:
-            if removed and not has_long_word(document.toPlainText()):
-                widget.setWordWrapMode(words)
-        elif added:
-            near = document.toPlainText()[
-                max(0, position - LONG_WORD) : position + added + LONG_WORD
-            ]
-            if has_long_word(near):
-                widget.setWordWrapMode(anywhere)
-
-    document.contentsChange.connect(changed)
-    return widget
-
-
 def has_long_word(text: str) -> bool:
     """Whether ``text`` holds a word (a run without white space) over LONG_WORD characters."""
     return len(text) > LONG_WORD and max(map(len, text.split()), default=0) > LONG_WORD
 
 
-def wrap_mode_for(text: str) -> QTextOption.WrapMode:
-    """The wrap mode wrap_anywhere gives a field holding ``text``."""
-    if has_long_word(text):
-        return QTextOption.WrapMode.WrapAnywhere
-    return QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
-
-
 class TextArea(QPlainTextEdit):
-    """A QPlainTextEdit that wraps anywhere (see wrap_anywhere), and picks its wrap mode
-    before a whole text is set or pasted, so that text is laid out once, in the quick mode."""
+    """A multi-line text field that stays quick whatever its text.
+
+    Wrapping: Qt's word-boundary-or-anywhere wrapping is quadratic in a word's length (13 s
+    for one 300,000-character word), so while the text holds a word longer than LONG_WORD
+    characters the field wraps anywhere. The mode is picked before a text is laid out, once:
+    for a whole text set, from that text; for a typed or pasted change, from the change and
+    LONG_WORD characters either side of it.
+
+    Long text: Qt lays out a paragraph whole, about 65 ms for 300,000 characters (measured by
+    benchmarks/bench_long_text.py), and again at every keystroke in it. So a text longer than
+    LONG_TEXT characters set while the field is not being typed into is held, and the field
+    shows its first PREVIEW characters and how to see the rest; ``toPlainText`` still returns
+    all of it. The whole text is laid out at the first use of the field (a key other than
+    Tab, a click, a paste or a drop), before that use reaches it: a page with such a text
+    opens at once, and the cost comes only when that text is edited."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        wrap_anywhere(self)
+        self._held: str | None = None
+        self._setting = False  # a whole text is being set: its wrap mode is chosen already
+        self.setWordWrapMode(WORD_WRAP)
+        self.document().contentsChange.connect(self._wrap_for_change)
 
-    def _fit(self, text: str) -> None:
-        mode = wrap_mode_for(text)
-        if self.wordWrapMode() != mode:
-            self.setWordWrapMode(mode)
+    def _wrap_for_change(self, position: int, removed: int, added: int) -> None:
+        if self._setting:
+            return
+        text = self.document().toPlainText()
+        if self.wordWrapMode() == ANYWHERE:
+            if removed and not has_long_word(text):
+                self.setWordWrapMode(WORD_WRAP)
+        elif added:
+            near = text[max(0, position - LONG_WORD) : position + added + LONG_WORD]
+            if has_long_word(near):
+                self.setWordWrapMode(ANYWHERE)
+
+    def _set_whole(self, text: str) -> None:
+        """Sets ``text`` laid out once, in the wrap mode it needs."""
+        mode = ANYWHERE if has_long_word(text) else WORD_WRAP
+        self._setting = True
+        try:
+            if self.wordWrapMode() != mode:
+                super().clear()  # else the text being replaced is laid out again in the mode
+                self.setWordWrapMode(mode)
+            super().setPlainText(text)
+        finally:
+            self._setting = False
+
+    def is_holding(self) -> bool:
+        """Whether the field shows a part of a long text (see the class docstring)."""
+        return self._held is not None
 
     def setPlainText(self, text: str) -> None:  # noqa: N802 - Qt's name
-        self._fit(text)
-        super().setPlainText(text)
+        if len(text) > LONG_TEXT and not self.hasFocus():
+            self._set_whole(held_preview(text))
+            self._held = text
+        else:
+            self._held = None
+            self._set_whole(text)
+
+    def toPlainText(self) -> str:  # noqa: N802 - Qt's name
+        return self._held if self._held is not None else super().toPlainText()
+
+    def show_all(self) -> None:
+        """Lays out the whole held text in the field, as no edit (no signal, no undo step);
+        the cursor stays where it was in the part shown."""
+        if self._held is None:
+            return
+        text, self._held = self._held, None
+        position = min(self.textCursor().position(), PREVIEW)
+        blocked = self.blockSignals(True)
+        try:
+            self._set_whole(text)
+            cursor = self.textCursor()
+            cursor.setPosition(position)
+            self.setTextCursor(cursor)
+        finally:
+            self.blockSignals(blocked)
+
+    # Any use of the field shows all of it first; only passing through on Tab does not, nor
+    # the focus Qt moves here by itself when another field is hidden.
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() not in _PASSING_KEYS:
+            self.show_all()
+        super().keyPressEvent(event)
+
+    def insertPlainText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self.show_all()  # our own code typing into the field, e.g. Shift+Enter's line break
+        super().insertPlainText(text)
+
+    def inputMethodEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.show_all()
+        super().inputMethodEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.show_all()
+        super().mousePressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.show_all()
+        super().contextMenuEvent(event)
 
     def insertFromMimeData(self, source) -> None:  # noqa: N802 - Qt's name
-        if source.hasText():
-            self._fit(source.text())
+        self.show_all()  # a paste or drop lands in the whole text, never in the preview
+        if source.hasText() and has_long_word(source.text()):
+            self.setWordWrapMode(ANYWHERE)  # before Qt lays the pasted word out
         super().insertFromMimeData(source)
+
+
+_PASSING_KEYS = {
+    Qt.Key.Key_Tab,
+    Qt.Key.Key_Backtab,
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr,
+}
+
+
+def held_preview(text: str) -> str:
+    """What a TextArea holding the long ``text`` shows: its first PREVIEW characters, then
+    how long it is and how to see and edit the rest."""
+    more = tr(
+        "… {count} characters in all. Click here, or press a key in this field, "
+        "to see and edit all of it.",
+        count=format_figure(len(text)),
+    )
+    return f"{text[:PREVIEW]}\n\n{more}"
 
 
 def text_area(*, height: int | None = None, tab_changes_focus: bool = True) -> TextArea:

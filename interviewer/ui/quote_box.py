@@ -21,27 +21,25 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QVBoxLayout,
 )
 
 from interviewer import quote_drafts as drafts
 from interviewer.i18n import tr
 from interviewer.storage.models import CodeKind, Quote
-from interviewer.ui.fields import CodeCombo, none_text, set_quietly, wrap_anywhere
+from interviewer.ui.fields import CodeCombo, TextArea, none_text, set_quietly
 from interviewer.ui.interview_context import InterviewContext
 from interviewer.ui.side_panel import stamp_first_text
 from interviewer.ui.tab_order import keep_visual_tab_order
 
 
-class QuoteText(QPlainTextEdit):
+class QuoteText(TextArea):
     """Enter keeps, Shift+Enter breaks the line."""
 
     def __init__(self, box: "QuoteBox"):
         super().__init__(box)
         self.box = box
         self.setTabChangesFocus(True)
-        wrap_anywhere(self)
 
     def keyPressEvent(self, event):  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

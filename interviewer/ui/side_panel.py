@@ -31,6 +31,7 @@ from interviewer.i18n import language, tr
 from interviewer.storage.models import CodeKind, Quote
 from interviewer.ui.fields import (
     CodeCombo,
+    TextArea,
     autosave_text,
     fit_combo,
     none_text,
@@ -39,7 +40,6 @@ from interviewer.ui.fields import (
     row_text,
     set_quietly,
     text_area,
-    wrap_anywhere,
 )
 from interviewer.ui.interview_context import InterviewContext
 
@@ -62,7 +62,7 @@ def stamp_first_text(editor: QPlainTextEdit, stamp) -> None:
     editor.textChanged.connect(lambda: stamp() if editor.toPlainText() else None)
 
 
-class NotesEditor(QPlainTextEdit):
+class NotesEditor(TextArea):
     """The notes of one question; the first character, however it came, is stamped with the
     interview clock and the clock time."""
 
@@ -71,7 +71,6 @@ class NotesEditor(QPlainTextEdit):
         self.context = context
         self.question_key: str | None = None
         self.setTabChangesFocus(True)
-        wrap_anywhere(self)
         self._started: dict[str, tuple[int, datetime]] = {}
         stamp_first_text(self, self._stamp)  # before the autosave, which reads the stamp
         autosave_text(context, self, lambda: self.question_key, self._save)

@@ -4,12 +4,16 @@ in part (with a way to see the rest) on the review page, and every text editor w
 (How long it takes is measured by benchmarks/bench_long_text.py, not here.)"""
 
 import pytest
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextCursor, QTextOption
+from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QTextEdit
 
 from interviewer import interviews as svc
-from interviewer.ui.fields import ROW_CHARACTERS
+from interviewer.ui import fields
+from interviewer.ui.fields import PREVIEW, ROW_CHARACTERS, TextArea
+from interviewer.ui.quote_box import QuoteBox
 from tests.ui.effects_windows import blank_interview, open_window
 
 WORD = "abcdefghij" * 30_000  # one word, 300,000 characters
@@ -106,3 +110,100 @@ def test_on_the_review_only_a_text_with_a_very_long_word_breaks_inside_words(win
         stripped = line.strip().removesuffix(": —")  # a rating not given shows as a dash
         assert not stripped.endswith(("—", "·", ":")), line
         assert "— ·" not in stripped and "· ·" not in stripped and "— —" not in stripped, line
+
+
+def stored_notes(database, interview_id, key="effects") -> str:
+    with database.session() as session:
+        return svc.answers_by_question(session=session, interview_id=interview_id)[key].notes
+
+
+def test_every_multi_line_field_is_one_that_holds_long_text(window, qtbot):
+    # a new QPlainTextEdit that is not a TextArea would lay a 300,000-character text out whole
+    box = QuoteBox(window.context, "effects", "4 Effects", window)
+    qtbot.addWidget(box)
+    editors = window.findChildren(QPlainTextEdit)  # the box is the window's child
+    assert len(editors) >= 6  # notes, quote text, three descriptions, the quote box's
+    assert box.text in editors
+    for editor in editors:
+        assert isinstance(editor, TextArea), editor.accessibleName()
+
+
+def test_a_long_text_is_shown_in_part_until_the_field_is_used(window, qtbot):
+    step(window, "effects")
+    notes = window.side_panel.notes
+    assert notes.is_holding()
+    shown = QPlainTextEdit.toPlainText(notes)  # what is laid out on the screen
+    assert len(shown) < PREVIEW + 300 and shown.startswith(WORD[:PREVIEW])
+    assert "300,000 characters in all" in shown
+    assert notes.toPlainText() == WORD  # what every reader of the field gets
+    # moving between steps, and Tab passing through, lay nothing out
+    step(window, "review")
+    step(window, "effects")
+    notes.setFocus()
+    assert notes.is_holding()
+    qtbot.keyClick(notes, Qt.Key.Key_Tab)
+    assert notes.is_holding()
+
+
+def test_a_click_shows_all_and_typing_then_edits_the_whole_text(window, qtbot):
+    step(window, "effects")
+    notes = window.side_panel.notes
+    qtbot.mouseClick(notes.viewport(), Qt.MouseButton.LeftButton)
+    assert not notes.is_holding()
+    assert QPlainTextEdit.toPlainText(notes) == WORD
+    assert not notes.document().isUndoAvailable()  # showing it was no edit
+    notes.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(notes, "Z")
+    window.context.flush()
+    assert stored_notes(window.context.database, window.context.interview_id) == WORD + "Z"
+
+
+def test_a_key_typed_into_the_part_shown_lands_in_the_whole_text(window, qtbot):
+    step(window, "effects")
+    notes = window.side_panel.notes
+    notes.setFocus()
+    cursor = notes.textCursor()
+    cursor.setPosition(5)
+    notes.setTextCursor(cursor)
+    qtbot.keyClicks(notes, "Q")
+    window.context.flush()
+    assert stored_notes(window.context.database, window.context.interview_id) == (
+        WORD[:5] + "Q" + WORD[5:]
+    )
+
+
+def test_a_paste_into_the_part_shown_lands_in_the_whole_text(window, qtbot):
+    step(window, "effects")
+    quote = window.side_panel.quote_text
+    assert quote.is_holding()
+    QApplication.clipboard().setText("pasted ")
+    quote.paste()  # as the context menu or a drop does: no key reaches the field
+    window.context.flush()
+    context = window.context
+    [stored] = svc.live_quotes(session=context.session, interview_id=context.interview_id)
+    assert stored.text == "pasted " + WORD
+    assert quote.toPlainText() == "pasted " + WORD and not quote.is_holding()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(
+        st.text(alphabet="ab \n", min_size=0, max_size=120) | st.just("x" * 90), min_size=1
+    )
+)
+def test_any_text_set_reads_back_whole_and_wraps_for_its_words(qapp, texts):
+    # the same rules at small sizes: held over 40 characters, a long word over 30
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fields, "LONG_TEXT", 40)
+        patch.setattr(fields, "PREVIEW", 10)
+        patch.setattr(fields, "LONG_WORD", 30)
+        editor = TextArea()
+        for text in texts:
+            editor.setPlainText(text)
+            assert editor.toPlainText() == text
+            assert editor.is_holding() == (len(text) > 40)
+            editor.show_all()
+            assert QPlainTextEdit.toPlainText(editor) == text
+            long_word = max(map(len, text.split()), default=0) > 30
+            assert (editor.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere) == long_word
+        editor.deleteLater()
