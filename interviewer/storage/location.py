@@ -1,0 +1,288 @@
+"""Where a database file lives, as far as SQLite cares: whether its folder can be written
+(read-only media), and whether the place is one where SQLite's WAL mode is unsafe (a network
+file system, a folder a sync client copies while it is open).
+
+SQLite's locking and its shared-memory ``-shm`` file only work on a local disk
+(https://www.sqlite.org/wal.html, "WAL does not work over a network filesystem";
+https://www.sqlite.org/useovernet.html); a sync client (OneDrive, Dropbox, …) uploads the
+database and its ``-wal`` apart, and may put an older copy back. So such a place gets a
+warning, never a refusal: the person may know better (a synced folder set to "keep on this
+device only", say).
+"""
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from interviewer.i18n import tr
+
+# The environment variable that silences the shared-location warning of the command line
+# (the app also has a setting for it).
+ALLOW_SHARED_ENV_VAR = "INTERVIEWER_ALLOW_SHARED_FOLDER"
+
+# File system types (as /proc/self/mountinfo names them) that reach another machine, or a
+# host's folder from a virtual machine: SQLite's locks and shared memory are not reliable there.
+NETWORK_FILE_SYSTEMS = {
+    "nfs": "NFS",
+    "nfs4": "NFS",
+    "cifs": "SMB (Windows share)",
+    "smb3": "SMB (Windows share)",
+    "smbfs": "SMB (Windows share)",
+    "9p": "9P (a shared host folder)",
+    "afs": "AFS",
+    "ncpfs": "NetWare",
+    "coda": "Coda",
+    "davfs": "WebDAV",
+    "ceph": "Ceph",
+    "glusterfs": "GlusterFS",
+    "lustre": "Lustre",
+    "gpfs": "GPFS",
+    "vboxsf": "a VirtualBox shared folder",
+    "prl_fs": "a Parallels shared folder",
+    "vmhgfs": "a VMware shared folder",
+    "fuse.sshfs": "SSHFS",
+    "fuse.davfs": "WebDAV",
+    "fuse.davfs2": "WebDAV",
+    "fuse.rclone": "rclone",
+    "fuse.s3fs": "S3",
+    "fuse.gcsfuse": "Google Cloud Storage",
+    "fuse.glusterfs": "GlusterFS",
+    "fuse.cephfs": "Ceph",
+    "fuse.gvfsd-fuse": "a GNOME network folder",
+    "fuse.kio-fuse": "a KDE network folder",
+    "fuse.vmhgfs-fuse": "a VMware shared folder",
+    "fuse.google-drive-ocamlfuse": "Google Drive",
+    "fuse.onedriver": "OneDrive",
+}
+
+# Folder names the sync clients make, as they name them (exact name, case ignored).
+SYNCED_FOLDER_NAMES = {
+    "onedrive": "OneDrive",
+    "dropbox": "Dropbox",
+    "google drive": "Google Drive",
+    "googledrive": "Google Drive",
+    "my drive": "Google Drive",
+    "icloud drive": "iCloud Drive",
+    "iclouddrive": "iCloud Drive",
+    "nextcloud": "Nextcloud",
+    "owncloud": "ownCloud",
+    "box": "Box",
+    "box sync": "Box",
+    "pclouddrive": "pCloud",
+    "pcloud drive": "pCloud",
+    "mega": "MEGA",
+    "megasync": "MEGA",
+    "sync": "Sync (Sync.com or Syncthing)",
+    "seafile": "Seafile",
+    "seadrive": "Seafile",
+    "yandex.disk": "Yandex Disk",
+    "tresorit": "Tresorit",
+    "resilio sync": "Resilio Sync",
+    "proton drive": "Proton Drive",
+}
+# ... and the names that start with the service's name: "OneDrive - Aarhus Kommune" (work or
+# school), "Dropbox (Personal)", and macOS's ~/Library/CloudStorage/"GoogleDrive-me@x.dk",
+# "OneDrive-Personal", "Box-Box".
+SYNCED_FOLDER_PREFIXES = {
+    "onedrive - ": "OneDrive",
+    "onedrive-": "OneDrive",
+    "dropbox (": "Dropbox",
+    "dropbox-": "Dropbox",
+    "googledrive-": "Google Drive",
+    "box-": "Box",
+    "proton drive - ": "Proton Drive",
+}
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One line of /proc/self/mountinfo: where a file system is mounted, and its type."""
+
+    mount_point: str
+    fs_type: str
+
+
+def _unescape(field: str) -> str:
+    # mountinfo writes space, tab, newline and backslash as octal escapes (\040 …)
+    out, i = [], 0
+    while i < len(field):
+        code = field[i + 1 : i + 4]
+        if field[i] == "\\" and len(code) == 3 and all(c in "01234567" for c in code):
+            out.append(chr(int(code, 8)))
+            i += 4
+        else:
+            out.append(field[i])
+            i += 1
+    return "".join(out)
+
+
+def parse_mountinfo(text: str) -> list[Mount]:
+    """The mounts listed in ``text`` (the format of /proc/self/mountinfo, proc(5)); lines
+    that do not follow it are skipped."""
+    mounts = []
+    for line in text.splitlines():
+        fields = line.split(" ")
+        try:
+            separator = fields.index("-", 6)
+            mounts.append(Mount(_unescape(fields[4]), fields[separator + 1]))
+        except (ValueError, IndexError):
+            continue
+    return mounts
+
+
+def _existing(path: Path) -> Path:
+    """``path`` resolved, or its nearest folder that exists (a database not made yet)."""
+    path = Path(os.path.abspath(path))
+    for candidate in (path, *path.parents):
+        try:
+            if candidate.exists():
+                return candidate.resolve()
+        except OSError:
+            continue
+    return path
+
+
+def file_system_type(path: Path, mountinfo: str | None = None) -> str | None:
+    """The type of the file system holding ``path`` (e.g. "ext4", "nfs4", "fuse.sshfs"), from
+    ``mountinfo`` (the text of /proc/self/mountinfo; read when None); None where that is not
+    known (not Linux)."""
+    target = PurePath(path)
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text("utf-8", errors="replace")
+        except OSError:
+            return None
+        target = PurePath(_existing(path))
+    best: Mount | None = None
+    for mount in parse_mountinfo(mountinfo):
+        point = PurePath(mount.mount_point)
+        if (target == point or point in target.parents) and (
+            best is None or len(point.parts) >= len(PurePath(best.mount_point).parts)
+        ):
+            best = mount
+    return best.fs_type if best else None
+
+
+def synced_service(path: Path) -> str | None:
+    """The sync service whose folder holds ``path`` ("OneDrive", "Dropbox", …), by the folder
+    names the sync clients make; None when no folder on the way is one of them."""
+    parts = PurePath(path).parts
+    for index, part in enumerate(parts[:-1] if len(parts) > 1 else parts):
+        name = part.casefold()
+        if name in SYNCED_FOLDER_NAMES:
+            return SYNCED_FOLDER_NAMES[name]
+        for prefix, service in SYNCED_FOLDER_PREFIXES.items():
+            if name.startswith(prefix):
+                return service
+        following = parts[index + 1].casefold() if index + 1 < len(parts) else ""
+        if name == "library" and following == "mobile documents":
+            return "iCloud Drive"  # macOS keeps iCloud Drive in ~/Library/Mobile Documents
+        if name == "library" and following == "cloudstorage" and index + 2 < len(parts) - 1:
+            return parts[index + 2].split("-")[0]  # macOS's folder of every File Provider
+    return None
+
+
+def _windows_network_drive(path: Path) -> str | None:
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return "a network share"
+    if sys.platform != "win32":
+        return None
+    import ctypes
+
+    drive = os.path.splitdrive(os.path.abspath(text))[0]
+    if drive and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4:  # DRIVE_REMOTE
+        return "a network drive"
+    return None
+
+
+@dataclass(frozen=True)
+class SharedLocation:
+    """A place where SQLite is unsafe: on a network file system, or in a synced folder."""
+
+    path: Path
+    network: str | None = None  # what the file system is, e.g. "NFS"
+    service: str | None = None  # the sync service, e.g. "OneDrive"
+
+    def warning(self) -> str:
+        """One sentence: what the place is, why it matters, what to do."""
+        if self.service is not None:
+            return tr(
+                "{path} is in a folder that {service} keeps in sync, which can damage a "
+                "database while it is open; keep the database on this computer's own disk "
+                "(outside {service}) and send bundles to share interviews.",
+                path=self.path,
+                service=self.service,
+            )
+        return tr(
+            "{path} is on a network drive ({kind}), where the database can be damaged or "
+            "changes lost; keep the database on this computer's own disk and send bundles to "
+            "share interviews.",
+            path=self.path,
+            kind=self.network,
+        )
+
+
+def shared_location(path: Path, mountinfo: str | None = None) -> SharedLocation | None:
+    """Whether ``path`` (a database file, made or not yet) is somewhere SQLite is unsafe.
+
+    ``mountinfo`` is the text of /proc/self/mountinfo (read when None, on Linux)."""
+    path = Path(path)
+    if mountinfo is None:
+        resolved = _existing(path)
+        fs_type = file_system_type(resolved)
+    else:
+        resolved = path
+        fs_type = file_system_type(path, mountinfo)
+    if fs_type in NETWORK_FILE_SYSTEMS:
+        return SharedLocation(path, network=NETWORK_FILE_SYSTEMS[fs_type])
+    network = _windows_network_drive(resolved)
+    if network is not None:
+        return SharedLocation(path, network=network)
+    service = synced_service(resolved) or synced_service(Path(os.path.abspath(path)))
+    if service is not None:
+        return SharedLocation(path, service=service)
+    return None
+
+
+def shared_location_allowed() -> bool:
+    """The person said the database may stay where it is ($INTERVIEWER_ALLOW_SHARED_FOLDER=1)."""
+    return os.environ.get(ALLOW_SHARED_ENV_VAR, "").strip().lower() in {"1", "yes", "true", "on"}
+
+
+# --------------------------------------------------------------------- read-only media
+
+
+def folder_writable(path: Path) -> bool:
+    """Whether this process may make files beside ``path`` (SQLite's -wal, -shm, journal)."""
+    folder = Path(os.path.abspath(path)).parent
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def file_writable(path: Path) -> bool:
+    """Whether this process may write ``path`` itself and the files beside it."""
+    path = Path(path)
+    return folder_writable(path) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def read_only_uri(path: Path) -> str:
+    """The SQLite URI that reads ``path`` without writing it, also on read-only media.
+
+    Normally ``mode=ro``: SQLite still makes the ``-shm`` it needs to read a WAL database.
+    Where the folder cannot be written and there is no ``-shm`` file, SQLite cannot read a
+    WAL database that way (https://www.sqlite.org/wal.html#readonly); then ``immutable=1``,
+    which reads the file as it is, with no locks and no journal. That is safe there and only
+    there: a writer in WAL mode always has a ``-shm`` beside the database, and none can be
+    made in this folder, so no writer has the file open. A ``-wal`` holding changes would be
+    ignored by ``immutable``, so that case raises StorageFailure (WAL_ON_READ_ONLY_MEDIA)."""
+    path = Path(path).resolve()
+    uri = path.as_uri()
+    if folder_writable(path) or Path(f"{path}-shm").exists():
+        return f"{uri}?mode=ro"
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        from interviewer.storage.failures import Failure, StorageFailure
+
+        raise StorageFailure(Failure.WAL_ON_READ_ONLY_MEDIA, path)
+    return f"{uri}?mode=ro&immutable=1"
