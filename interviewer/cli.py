@@ -11,7 +11,15 @@ from pathlib import Path
 from interviewer import __version__
 from interviewer.errors import InterviewerError
 from interviewer.export.options import ExportOptions, InterviewFilter
-from interviewer.i18n import LANGUAGES
+from interviewer.file_safety import (
+    SECRET_LIMIT,
+    check_output_folder,
+    check_output_path,
+    read_input_file,
+    read_secret_file,
+    shown_path,
+)
+from interviewer.i18n import LANGUAGES, tr
 from interviewer.paths import DB_ENV_VAR, default_db_path
 
 
@@ -77,6 +85,23 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, required=True, metavar="FILE", help="where to write the copy"
     )
     backup.set_defaults(run=run_backup)
+
+    backups = commands.add_parser(
+        "backups", help="list every backup of a database (rolling and kept), newest first"
+    )
+    _add_db_option(backups, top_level=False)
+    backups.set_defaults(run=run_backups)
+
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup in place of the database, whole (the current state is kept first)",
+    )
+    _add_db_option(restore, top_level=False)
+    restore.add_argument(
+        "backup", type=Path, metavar="BACKUP", help="the backup file (see `interviewer backups`)"
+    )
+    # takes the writer lock itself (the app holds it while restoring from its File menu)
+    restore.set_defaults(run=run_restore)
 
     export = commands.add_parser("export", help="export interviews to Word or Excel")
     formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True)
@@ -260,7 +285,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     if args.interviews < 0:
         raise InterviewerError("--interviews must be 0 or more")
-    database = open_database(args.db, backup=False)
+    database = open_database(args.db)  # a rolling backup first, as before any write
     started = time.perf_counter()
     try:
         count = generate_demo(database, interviews=args.interviews, seed=args.seed)
@@ -286,25 +311,36 @@ def run_check(args: argparse.Namespace) -> int:
     return 0 if report.healthy else 1
 
 
-def refuse_the_database_as_output(args: argparse.Namespace, what: str) -> None:
-    """Raises InterviewerError when ``--output`` is the database itself or its -wal/-shm
-    journal (by resolved path, so "../x.sqlite" and symlinks count): writing there would
-    destroy the data. Every command that writes a file beside ``--db`` calls this."""
-    database = Path(args.db).resolve()
-    journals = {database, Path(f"{database}-wal"), Path(f"{database}-shm")}
-    if Path(args.output).resolve() in journals:
-        raise InterviewerError(f"the {what} must go to another file than the database")
-
-
 def run_backup(args: argparse.Namespace) -> int:
     from interviewer.storage.backup import backup_database
     from interviewer.storage.database import inspect_file
 
     if inspect_file(args.db) is None:
         raise InterviewerError(f"{args.db}: there is no database to back up")
-    refuse_the_database_as_output(args, "backup")
+    # backup_database makes the folder, as it does for the automatic backups
+    check_output_path(args.output, database=args.db, what=tr("the backup"), makes_folder=True)
     backup_database(args.db, args.output)
-    print(f"{args.db}: backed up to {args.output}")
+    print(f"{shown_path(args.db)}: backed up to {shown_path(args.output)}")
+    return 0
+
+
+def run_backups(args: argparse.Namespace) -> int:
+    from interviewer.storage.backup import list_backups
+
+    entries = list_backups(args.db)  # the same list as the app's Restore from a backup…
+    for entry in entries:
+        print(
+            f"{entry.when_text()}  {entry.reason_text():<28}  {entry.size_text():>9}  "
+            f"{entry.interviews_text():<18}  {shown_path(entry.path)}"
+        )
+    print(f"{shown_path(args.db)}: {counted(len(entries), 'backup')}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from interviewer.storage.restore import restore_backup, restored_message
+
+    print(restored_message(restore_backup(args.db, args.backup)))
     return 0
 
 
@@ -328,7 +364,7 @@ def counted(count: int, noun: str) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    refuse_the_database_as_output(args, "export")
+    check_output_path(args.output, database=args.db, what=tr("the export"))
     options = export_options(args)
     started = time.perf_counter()
     if args.format == "xlsx":
@@ -346,37 +382,35 @@ def run_export(args: argparse.Namespace) -> int:
 
         covered = write_synthesis_docx(args.db, args.output, options)
         what = f"synthesis of {counted(covered, 'interview')}"
-    print(f"{args.output}: {what} ({time.perf_counter() - started:.1f} s)")
+    print(f"{shown_path(args.output)}: {what} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
 def _secret(path: Path | None, what: str) -> str | None:
-    if path is None:
-        return None
-    try:
-        text = path.read_text("utf-8").rstrip("\r\n")
-    except OSError as error:
-        raise InterviewerError(f"cannot read the {what} file {path}: {error.strerror}") from None
-    if not text:
-        raise InterviewerError(f"the {what} file {path} is empty")
-    return text
+    """The password or passphrase in the file ``path`` (``what`` names the file), or None."""
+    return None if path is None else read_secret_file(path, what=what)
+
+
+def _key_file(path: Path | None, what: str) -> bytes | None:
+    """The PEM bytes of the key file ``path`` (``what`` names the key), or None."""
+    return None if path is None else read_input_file(path, what=what, limit=SECRET_LIMIT)
 
 
 def run_export_bundle(args: argparse.Namespace) -> int:
     from interviewer.exchange.bundle import write_bundle
 
-    refuse_the_database_as_output(args, "bundle")
-    key = args.public_key.read_bytes() if args.public_key else None
+    check_output_path(args.output, database=args.db, what=tr("the bundle"))
+    key = _key_file(args.public_key, tr("the public key"))
     count = write_bundle(
         args.db,
         args.output,
         since=args.since,
-        password=_secret(args.password_file, "password"),
+        password=_secret(args.password_file, tr("the password file")),
         public_key_pem=key,
         interviewer=args.interviewer,
         encrypt_to_study_key=not args.plain,
     )
-    print(f"{args.output}: a bundle of {counted(count, 'interview')}")
+    print(f"{shown_path(args.output)}: a bundle of {counted(count, 'interview')}")
     return 0
 
 
@@ -386,14 +420,15 @@ def run_merge(args: argparse.Namespace) -> int:
 
     private_key = None
     if args.private_key is not None:
-        passphrase = _secret(args.passphrase_file, "passphrase")
+        passphrase = _secret(args.passphrase_file, tr("the passphrase file"))
         if passphrase is None:
             raise InterviewerError("--private-key needs --passphrase-file")
-        private_key = load_private_key(args.private_key.read_bytes(), passphrase)
+        pem = _key_file(args.private_key, tr("the private key"))
+        private_key = load_private_key(pem, passphrase)
     report = merge_bundles(
         args.db,
         args.bundles,
-        password=_secret(args.password_file, "password"),
+        password=_secret(args.password_file, tr("the password file")),
         private_key=private_key,
     )
     for line in report.lines(lang="en"):
@@ -403,9 +438,17 @@ def run_merge(args: argparse.Namespace) -> int:
 
 def run_conflicts(args: argparse.Namespace) -> int:
     from interviewer.exchange.conflicts import list_conflicts, resolve_conflict, source_text
-    from interviewer.storage.database import open_database
+    from interviewer.export.reading import read_only_engine
+    from interviewer.storage.database import Database, inspect_file, open_database
 
-    database = open_database(args.db)
+    if args.resolve is not None:  # a settlement keeps its own backup first (resolve_conflict)
+        database = open_database(args.db, backup=False)
+    else:  # listing and --show only read: nothing is written, no backup made
+        if inspect_file(args.db) is None:
+            raise InterviewerError(
+                tr("{path}: there is no database here", path=shown_path(args.db))
+            )
+        database = Database(path=args.db, engine=read_only_engine(args.db), read_only=True)
     try:
         with database.session() as session:
             if args.resolve is not None:
@@ -439,19 +482,21 @@ def run_conflicts(args: argparse.Namespace) -> int:
 def run_keys_new(args: argparse.Namespace) -> int:
     from interviewer.exchange.crypto import new_key_pair
 
-    public, private = new_key_pair(args.output, _secret(args.passphrase_file, "passphrase"))
-    print(f"{public}: give this to the interviewers (or put it in the study file)")
-    print(f"{private}: keep this at the centre; it opens the bundles")
+    check_output_folder(args.output, what=tr("the key pair"))
+    passphrase = _secret(args.passphrase_file, tr("the passphrase file"))
+    public, private = new_key_pair(args.output, passphrase)
+    print(f"{shown_path(public)}: give this to the interviewers (or put it in the study file)")
+    print(f"{shown_path(private)}: keep this at the centre; it opens the bundles")
     return 0
 
 
 def run_study_export(args: argparse.Namespace) -> int:
     from interviewer.exchange.study_file import export_study
 
-    refuse_the_database_as_output(args, "study file")
-    key = args.public_key.read_bytes() if args.public_key else None
+    check_output_path(args.output, database=args.db, what=tr("the study file"))
+    key = _key_file(args.public_key, tr("the public key"))
     name = export_study(args.db, args.output, public_key_pem=key, interviewers=args.interviewer)
-    print(f"{args.output}: the study {name!r}")
+    print(f"{shown_path(args.output)}: the study {name!r}")
     return 0
 
 
@@ -459,7 +504,7 @@ def run_study_import(args: argparse.Namespace) -> int:
     from interviewer.exchange.study_file import import_study
 
     name = import_study(args.db, args.file)
-    print(f"{args.db}: now uses the study {name!r}")
+    print(f"{shown_path(args.db)}: now uses the study {name!r}")
     return 0
 
 
@@ -475,6 +520,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.db is None:
         args.db = default_db_path()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from interviewer.storage.failures import keep_content_out_of_logs
+
+    keep_content_out_of_logs()  # no typed text, SQL parameters or error messages in a log
     if args.command is None:
         from interviewer.ui.app import run_app
 
@@ -483,6 +531,8 @@ def main(argv: list[str] | None = None) -> int:
         if writes_database(args):
             from interviewer.storage.file_lock import writing
 
+            warn_about_location(args.db)
+
             # one writer per file: refused at once while the app (or a command) has it open
             with writing(args.db, getattr(args, "in_use_advice", None)):
                 return args.run(args)
@@ -490,11 +540,40 @@ def main(argv: list[str] | None = None) -> int:
     except InterviewerError as error:
         print(f"interviewer {args.command}: {error}", file=sys.stderr)
         return 1
-    except OSError as error:  # a full disk, a folder that cannot be written, …
+    except Exception as error:
+        import sqlite3
+
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from interviewer.storage.failures import failure_message
+
+        if not isinstance(error, OSError | sqlite3.Error | SQLAlchemyError):
+            raise
+        # a full disk, a read-only file or folder, a lock held by another program, …: one
+        # sentence naming the cause and what to do, never SQLite's message or a traceback
+        print(f"interviewer {args.command}: {failure_message(error, args.db)}", file=sys.stderr)
+        return 1
+
+
+def warn_about_location(db_path: Path) -> None:
+    """Says once, on stderr, when the database is on a network drive or in a synced folder
+    (where SQLite can damage it), unless $INTERVIEWER_ALLOW_SHARED_FOLDER is set."""
+    from interviewer.storage.location import (
+        ALLOW_SHARED_ENV_VAR,
+        shared_location,
+        shared_location_allowed,
+    )
+
+    if shared_location_allowed():
+        return
+    place = shared_location(db_path)
+    if place is not None:
         print(
-            f"interviewer {args.command}: {error.strerror or error}: {error.filename or ''}".rstrip(
-                ": "
+            tr(
+                "interviewer: warning: {warning} (Set {variable}=1 to keep it there without "
+                "this warning.)",
+                warning=place.warning(),
+                variable=ALLOW_SHARED_ENV_VAR,
             ),
             file=sys.stderr,
         )
-        return 1

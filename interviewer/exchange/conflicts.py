@@ -4,6 +4,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -18,6 +19,7 @@ from interviewer.exchange.documents import (
 from interviewer.figures import format_figure
 from interviewer.guide import parse_guide
 from interviewer.i18n import language, tr
+from interviewer.storage.backup import keep_backup
 from interviewer.storage.models import (
     CodebookEntry,
     Conflict,
@@ -109,6 +111,11 @@ def resolve_conflict(*, session: Session, conflict_id: uuid.UUID, keep: str, by:
         raise DomainError("That conflict does not exist.")
     if conflict.resolved_at is not None:
         raise DomainError("That conflict is settled already.")
+    # the state before the settlement, apart from the rotation (the command line and the app
+    # both settle here); raises BackupFailed, and then nothing is written
+    db_file = session.get_bind().url.database
+    if db_file:
+        keep_backup(Path(db_file), "settlement")
     if keep == "other":
         connection = session.connection()
         shown = interview_documents(connection, [conflict.interview_id])[conflict.interview_id]

@@ -39,7 +39,9 @@ from interviewer.exchange.documents import (
 )
 from interviewer.exchange.study_file import install_study
 from interviewer.export.options import no_progress
+from interviewer.file_safety import shown_path
 from interviewer.i18n import tr, tr_n
+from interviewer.storage.backup import keep_backup
 from interviewer.storage.database import open_database
 from interviewer.storage.models import (
     Conflict,
@@ -68,12 +70,15 @@ class BundleReport:
         """One line on this bundle, in ``lang`` (default: the app's language)."""
         if self.refused:
             return tr(
-                "{name}: refused: {reason}", lang=lang, name=self.path.name, reason=self.refused
+                "{name}: refused: {reason}",
+                lang=lang,
+                name=shown_path(self.path.name),
+                reason=self.refused,
             )
         return tr(
             "{name}{before}: {added} added, {updated} updated, {unchanged} unchanged, {conflicts}",
             lang=lang,
-            name=self.path.name,
+            name=shown_path(self.path.name),
             before=tr(" (merged before)", lang=lang) if self.merged_before else "",
             added=self.added,
             updated=self.updated,
@@ -121,8 +126,9 @@ def merge_bundles(
 ) -> MergeReport:
     """Merges each bundle in its own transaction; a refused bundle is reported, not merged."""
     report = MergeReport()
-    database = open_database(db_path)  # a rolling backup is made first
+    database = open_database(db_path, backup=False)
     try:
+        keep_backup(db_path, "merge")  # apart from the rotation: rolling backups never push it out
         for number, path in enumerate(paths):
             progress(number, len(paths))
             path = Path(path)

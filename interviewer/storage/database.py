@@ -13,8 +13,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
-from interviewer.errors import DamagedDatabase, NewerDatabase, NotOurDatabase
-from interviewer.storage.backup import make_rolling_backup
+from interviewer.errors import DamagedDatabase, DatabaseRefused, NewerDatabase, NotOurDatabase
+from interviewer.i18n import tr
+from interviewer.storage.backup import keep_backup, make_rolling_backup
+from interviewer.storage.failures import classify
+from interviewer.storage.location import read_only_uri
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +54,20 @@ def alembic_config():
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    """A connection that can only read ``path``, also on read-only media (see
+    ``location.read_only_uri``). Raises StorageFailure for a -wal that cannot be read there."""
+    return sqlite3.connect(read_only_uri(path), uri=True)
 
 
-def inspect_file(path: Path, *, full_check: bool = False) -> str | None:
+def inspect_file(
+    path: Path, *, full_check: bool = False, refuse_foreign: bool = False
+) -> str | None:
     """Reads a database file without changing it and refuses one we must not open.
 
     Returns the file's schema revision, or None for a file that does not exist yet or is empty.
-    Raises NotOurDatabase, DamagedDatabase or NewerDatabase.
+    Raises NotOurDatabase, DamagedDatabase or NewerDatabase; with ``refuse_foreign``,
+    ForeignSchema for a file holding a trigger, view, table or index the app does not make
+    (``full_check`` runs integrity_check instead of quick_check).
     """
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -71,8 +80,10 @@ def inspect_file(path: Path, *, full_check: bool = False) -> str | None:
         raise DamagedDatabase(path, "the database file is damaged (it is cut short)")
     try:
         connection = connect_read_only(path)
-    except sqlite3.Error as error:
-        raise DamagedDatabase(path, f"the database file cannot be opened ({error})") from None
+    except sqlite3.Error as error:  # a read-only folder, a lock, …: not damage
+        raise classify(error, path) or DamagedDatabase(
+            path, f"the database file cannot be opened ({error})"
+        ) from None
     try:
         application_id = connection.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
@@ -86,9 +97,15 @@ def inspect_file(path: Path, *, full_check: bool = False) -> str | None:
         problems = [row[0] for row in connection.execute(f"PRAGMA {check}")]
         if problems != ["ok"]:
             raise DamagedDatabase(path, "the database file is damaged: " + "; ".join(problems[:5]))
+        if refuse_foreign:
+            from interviewer.storage.schema import refuse_foreign_objects
+
+            refuse_foreign_objects(path, connection)
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as error:
-        raise DamagedDatabase(path, f"the database file is damaged ({error})") from None
+        raise classify(error, path) or DamagedDatabase(
+            path, f"the database file is damaged ({error})"
+        ) from None
     finally:
         connection.close()
     if revision is None:
@@ -117,11 +134,27 @@ def _refuse_writes(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA query_only=ON")
 
 
+def _configure_reading(dbapi_connection, _record) -> None:
+    # a connection that only reads sets no journal mode: on read-only media it cannot
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    dbapi_connection.execute("PRAGMA busy_timeout=5000")
+
+
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    engine = create_engine(f"sqlite:///{Path(path)}")
-    event.listen(engine, "connect", _configure_connection)
+    """An engine on ``path``. ``hide_parameters``: an error's message never carries the
+    values of its statement (typed text, names), wherever it is shown or logged. A
+    ``read_only`` engine reads through ``connect_read_only`` and refuses every write."""
     if read_only:
+        engine = create_engine(
+            f"sqlite:///{Path(path)}",
+            creator=lambda: connect_read_only(path),
+            hide_parameters=True,
+        )
+        event.listen(engine, "connect", _configure_reading)
         event.listen(engine, "connect", _refuse_writes)
+        return engine
+    engine = create_engine(f"sqlite:///{Path(path)}", hide_parameters=True)
+    event.listen(engine, "connect", _configure_connection)
     return engine
 
 
@@ -135,6 +168,8 @@ class Database:
     path: Path
     engine: Engine
     read_only: bool = False
+    # why, when it is not the second-copy case: a sentence for the status bar
+    read_only_reason: str = ""
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -159,13 +194,16 @@ def migrate(engine: Engine) -> None:
 def open_database(path: Path, *, backup: bool = True) -> Database:
     """Opens (creating if needed) a database file for writing, after checking it is safe.
 
-    A file that already holds data is first copied to the rolling backups: always before a
-    migration, and otherwise when ``backup`` is set (the app makes that copy in the background
-    once its window is up, see ``start_background_backup``).
+    A file that already holds data is first copied: before a migration to a kept backup
+    (apart from the rotation), otherwise to the rolling backups when ``backup`` is set (a
+    command that writes; the app takes its copy in the background, see ``SessionBackup``).
+    Raises DatabaseRefused, or BackupFailed when the copy before a migration cannot be made.
     """
     path = Path(path)
     revision = inspect_file(path)
-    if revision is not None and (backup or revision != head_revision()):
+    if revision is not None and revision != head_revision():
+        keep_backup(path, "migration")
+    elif revision is not None and backup:
         make_rolling_backup(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
@@ -197,6 +235,40 @@ def open_database_read_only(path: Path) -> Database:
             f"the copy of Interviewer that has this file open uses another schema ({revision})",
         )
     return Database(path=path, engine=make_engine(path, read_only=True), read_only=True)
+
+
+def open_database_unwritable(path: Path) -> Database:
+    """Opens a database file that cannot be written here (a read-only file, or a folder or
+    medium that cannot be written) for reading: checked, never migrated, every connection
+    refusing writes. Raises DatabaseRefused, or StorageFailure for a file with nothing to
+    read yet or whose -wal cannot be read here."""
+    from interviewer.storage.failures import Failure, StorageFailure
+    from interviewer.storage.location import folder_writable
+
+    path = Path(path)
+    kind = Failure.READ_ONLY_FILE if folder_writable(path) else Failure.DATABASE_FOLDER_READ_ONLY
+    revision = inspect_file(path)
+    if revision is None:
+        raise StorageFailure(kind, path)
+    if revision != head_revision():
+        raise DatabaseRefused(
+            path,
+            tr(
+                "this database is from an earlier version of Interviewer and must be updated "
+                "before it opens, which cannot be done where it cannot be written; copy it "
+                "to a folder of your own and open the copy"
+            ),
+        )
+    reason = (
+        tr("Read-only: the file is read-only; to work in it, copy it to a folder of your own")
+        if kind is Failure.READ_ONLY_FILE
+        else tr(
+            "Read-only: the file's folder or disk cannot be written; to work in it, copy it "
+            "to a folder of your own"
+        )
+    )
+    engine = make_engine(path, read_only=True)
+    return Database(path=path, engine=engine, read_only=True, read_only_reason=reason)
 
 
 class ChangeWatcher:

@@ -7,15 +7,26 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox
 
 from interviewer.errors import DatabaseRefused
 from interviewer.i18n import set_language, tr
 from interviewer.paths import log_dir
-from interviewer.storage.backup import start_background_backup
-from interviewer.storage.database import Database, open_database, open_database_read_only
+from interviewer.storage.backup import SessionBackup
+from interviewer.storage.database import (
+    Database,
+    open_database,
+    open_database_read_only,
+    open_database_unwritable,
+)
+from interviewer.storage.failures import classify, error_kind, keep_content_out_of_logs
 from interviewer.storage.file_lock import WriterLock, try_writer_lock
+from interviewer.storage.location import (
+    file_writable,
+    shared_location,
+    shared_location_allowed,
+)
 from interviewer.storage.models import Interview
 from interviewer.ui.lifetime import shut_down
 from interviewer.ui.main_window import MainWindow
@@ -40,6 +51,7 @@ def setup_logging() -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(logging.INFO)
+    keep_content_out_of_logs()  # on this handler and any set up before (stderr)
 
 
 def error_frames(kind, tb) -> str:
@@ -53,6 +65,11 @@ def error_frames(kind, tb) -> str:
 
 
 def _report_unexpected_error(kind, value, tb) -> None:
+    failure = classify(value, _open_db_path)
+    if failure is not None:  # a full disk, a lock held by another program, …: said plainly
+        log.warning("a change was not saved: %s", error_kind(value))
+        QMessageBox.warning(None, tr("Not saved"), str(failure))
+        return
     log.error("unexpected error: %s", error_frames(kind, tb))
     QMessageBox.critical(
         None,
@@ -73,6 +90,14 @@ def _log_thread_error(args) -> None:
 
 
 _qt_translator: QTranslator | None = None
+# the database the app has open: an error's sentence can depend on its file and folder
+_open_db_path: Path | None = None
+
+
+class _Notices(QObject):
+    """Sentences from other threads (the automatic backup), shown on the UI thread."""
+
+    backup_failed = Signal(str)
 
 
 def apply_preferences(app: QApplication) -> None:
@@ -101,9 +126,100 @@ def apply_preferences(app: QApplication) -> None:
 class App:
     """The running desktop app: the open database and its windows."""
 
-    def __init__(self, qt_app: QApplication, database: Database):
-        self.qt_app, self.database = qt_app, database
+    def __init__(
+        self, qt_app: QApplication, database: Database, lock: WriterLock | None = None
+    ):
+        self.qt_app, self.database, self.lock = qt_app, database, lock
         self.main_window: MainWindow | None = None
+        self.notices = _Notices()
+        self.notices.backup_failed.connect(self._show_backup_failure)
+        self.session_backup: SessionBackup | None = None
+
+    def start_session_backup(self) -> None:
+        """The rolling backup of this session: copied now, in the background, and kept only
+        if the session writes (see storage/backup.py)."""
+        if self.read_only:
+            return
+        self.session_backup = SessionBackup(self.database.path)
+        self.session_backup.on_failure = self.notices.backup_failed.emit  # said calmly
+        self.session_backup.watch(self.database.engine)
+        self.session_backup.start()
+
+    def finish_session_backup(self) -> None:
+        if self.session_backup is not None:
+            self.session_backup.finish()
+            self.session_backup = None
+
+    def restore_from(self, backup: Path) -> bool:
+        """File › Restore from a backup…: checks ``backup``, closes the interview windows
+        (saving what was typed) and the database, puts the backup in place under the writer
+        lock this app holds, and reopens the file. Says what happened; returns True when
+        restored. A refused backup changes nothing and closes nothing."""
+        from interviewer.errors import InterviewerError
+        from interviewer.storage.restore import check_backup, restore_backup, restored_message
+
+        path = self.database.path
+        try:
+            check_backup(backup, path)
+        except InterviewerError as refusal:
+            QMessageBox.warning(self.main_window, tr("Restore from a backup"), str(refusal))
+            return False
+        if self.main_window is not None:
+            self.main_window.close()  # each interview window saves and closes with it
+            self.main_window.deleteLater()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            self.main_window = None
+        self.finish_session_backup()
+        self.database.close()
+        message, restored = "", False
+        try:
+            result = restore_backup(path, backup, lock=self.lock)
+            restored = True
+            message = restored_message(result)
+        except (InterviewerError, OSError) as error:
+            log.warning("a restore failed: %s", type(error).__name__)
+            message = str(error) if isinstance(error, InterviewerError) else error.strerror
+        finally:
+            # the restored file (an older schema is migrated here), or the file as it was
+            self.database = open_database(path, backup=False)
+            self.show()
+            self.start_session_backup()
+        if restored:
+            QMessageBox.information(self.main_window, tr("Restore from a backup"), message)
+        else:
+            QMessageBox.warning(self.main_window, tr("Restore from a backup"), message)
+        return restored
+
+    def _show_backup_failure(self, sentence: str) -> None:
+        # calm: the work goes on; the status bar says it until something else is said there
+        if self.main_window is not None:
+            self.main_window.statusBar().showMessage(sentence)
+
+    def warn_about_location(self) -> bool:
+        """Says once, when the database is on a network drive or in a synced folder, with
+        what to do, unless the person chose not to be told (a setting, or
+        $INTERVIEWER_ALLOW_SHARED_FOLDER). Returns whether it warned."""
+        preferences = Preferences()
+        if not preferences.warn_about_shared_location or shared_location_allowed():
+            return False
+        place = shared_location(self.database.path)
+        if place is None:
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("The database is in a shared place"),
+            place.warning(),
+            QMessageBox.StandardButton.Ok,
+            self.main_window,
+        )
+        again = QCheckBox(tr("Do not warn me about this again"))
+        box.setCheckBox(again)
+        self.location_warning = box  # for a test to find and close
+        box.exec()
+        if again.isChecked():
+            preferences.warn_about_shared_location = False
+        box.deleteLater()
+        return True
 
     @property
     def read_only(self) -> bool:
@@ -122,6 +238,10 @@ class App:
         install_undo_steps(self.qt_app)  # Ctrl+Z takes back a word, not a paragraph
         window = MainWindow(self.database)
         window.settings_changed.connect(self.show)
+        # after the menu's slot has returned: the restore replaces this very window
+        window.restore_chosen.connect(
+            lambda backup: QTimer.singleShot(0, lambda: self.restore_from(backup))
+        )
         window.show()
         self.main_window = window
         for interview_id, place in reopen.items():
@@ -160,7 +280,11 @@ class App:
 
 def open_for_app(db_path: Path) -> tuple[Database, WriterLock | None]:
     """Opens ``db_path`` for writing under its writer lock, or read-only when another copy of
-    the app (or a command) writes it. Raises DatabaseRefused."""
+    the app (or a command) writes it, or when it cannot be written here (a read-only file,
+    folder or medium). Raises DatabaseRefused or StorageFailure."""
+    if Path(db_path).exists() and not file_writable(db_path):
+        log.info("%s cannot be written here; opening it read-only", Path(db_path).name)
+        return open_database_unwritable(db_path), None
     try:
         lock = try_writer_lock(db_path)
     except OSError as error:  # a folder where no lock file can be made: SQLite still locks
@@ -185,8 +309,11 @@ def run_app(db_path: Path) -> int:
     apply_preferences(qt_app)
     try:
         database, lock = open_for_app(db_path)
-    except DatabaseRefused as refusal:
-        log.warning("refused to open %s: %s", refusal.path, refusal.reason)
+    except Exception as error:
+        refusal = error if isinstance(error, DatabaseRefused) else classify(error, db_path)
+        if refusal is None:
+            raise
+        log.warning("refused to open %s: %s", Path(db_path).name, error_kind(error))
         QMessageBox.critical(
             None,
             tr("Cannot open the database"),
@@ -198,17 +325,21 @@ def run_app(db_path: Path) -> int:
             ),
         )
         return 1
+    global _open_db_path
+    _open_db_path = database.path
     sys.excepthook = _report_unexpected_error
     threading.excepthook = _log_thread_error
-    app = App(qt_app, database)
+    app = App(qt_app, database, lock)
     app.show()
+    QTimer.singleShot(0, app.warn_about_location)
     if not database.read_only:
-        start_background_backup(database.path)
+        app.start_session_backup()
         QTimer.singleShot(0, app.offer_recovery)
     try:
         return qt_app.exec()
     finally:
         shut_down()  # threads joined and windows deleted while Python and Qt are whole
-        database.close()
+        app.finish_session_backup()  # kept in the rotation only if the session wrote
+        app.database.close()
         if lock is not None:
             lock.release()

@@ -42,6 +42,12 @@ def main_menus() -> list[tuple[str, list[Command | str]]]:
                 SEPARATOR,
                 Command("export", tr("&Export…"), ("Ctrl+Shift+E",)),
                 SEPARATOR,
+                Command(
+                    "restore",
+                    tr("&Restore from a backup…"),
+                    help=tr("Go back to a backup; what the file holds now is kept first"),
+                ),
+                SEPARATOR,
                 Command("settings", tr("&Settings"), ("Ctrl+,",)),
                 SEPARATOR,
                 Command("quit", tr("&Quit"), ("Ctrl+Q",)),

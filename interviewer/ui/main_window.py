@@ -48,6 +48,7 @@ WATCH_INTERVAL_MS = 1500
 
 class MainWindow(QMainWindow):
     settings_changed = Signal()  # language or text size: the app rebuilds its windows
+    restore_chosen = Signal(object)  # a backup's Path: the app restores it and reopens
 
     def __init__(self, database: Database):
         super().__init__()
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
             "delete": self.delete_selected,
             "export": self.export_study,
             "settings": self.open_settings,
+            "restore": self.restore_from_backup,
             "quit": self.close,
             "find": self.focus_filter,
             "send": self.send_bundle,
@@ -174,7 +176,8 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
         if self.read_only:
             # everything that writes the file; reading, exporting and help stay
-            for name in ("new", "duplicate", "delete", "send", "merge", "conflicts", "undo"):
+            writing = ("new", "duplicate", "delete", "send", "merge", "conflicts", "undo")
+            for name in (*writing, "restore"):
                 actions[name].setEnabled(False)
 
     def focus_filter(self) -> None:
@@ -357,6 +360,17 @@ class MainWindow(QMainWindow):
         self.reload()
         self.bring_interviews_back()
 
+    def restore_from_backup(self) -> None:
+        from interviewer.ui.restore_dialog import choose_backup
+
+        if self.read_only:
+            return
+        for window in self.windows.values():
+            window.context.flush()  # what was typed is in the state kept aside
+        backup = choose_backup(self, Path(self.database.path))
+        if backup is not None:
+            self.restore_chosen.emit(backup)
+
     def open_settings(self) -> None:
         before = (settings.Preferences().language, settings.Preferences().font_size)
         has_interviews = self.model.rowCount() > 0
@@ -398,7 +412,10 @@ class MainWindow(QMainWindow):
                 "{count} conflict to settle", "{count} conflicts to settle", open_conflicts
             )
         if self.read_only:
-            text = tr("Read-only: this file is open in another copy of Interviewer") + " · " + text
+            why = self.database.read_only_reason or tr(
+                "Read-only: this file is open in another copy of Interviewer"
+            )
+            text = why + " · " + text
         self.db_label.setText(text)
         self.conflicts_action.setText(
             tr("&Conflicts ({count})", count=open_conflicts) if open_conflicts else tr("&Conflicts")
