@@ -13,6 +13,15 @@ class ResourceFileError(InterviewerError):
     """A guide or codebook file could not be read or does not follow its format."""
 
 
+class FileRefused(InterviewerError):
+    """A file named for reading or writing that the app will not use (see file_safety);
+    nothing was read from it or written to it."""
+
+    def __init__(self, path, message: str, reason: str):
+        self.path, self.reason = path, reason  # reason: the message's part after the path
+        super().__init__(message)
+
+
 class DatabaseRefused(InterviewerError):
     """A database file that the app will not open; the file is left exactly as it was."""
 
@@ -32,3 +41,8 @@ class DamagedDatabase(DatabaseRefused):
 
 class NewerDatabase(DatabaseRefused):
     pass
+
+
+class ForeignSchema(DatabaseRefused):
+    """The file holds schema objects (a trigger, a view, a table, an index) the app never
+    makes: another program changed it, and writing could set them off."""

@@ -191,16 +191,19 @@ def migrate(engine: Engine) -> None:
         connection.commit()
 
 
-def open_database(path: Path, *, backup: bool = True) -> Database:
+def open_database(path: Path, *, backup: bool = True, full_check: bool = True) -> Database:
     """Opens (creating if needed) a database file for writing, after checking it is safe.
 
     A file that already holds data is first copied: before a migration to a kept backup
     (apart from the rotation), otherwise to the rolling backups when ``backup`` is set (a
     command that writes; the app takes its copy in the background, see ``SessionBackup``).
     Raises DatabaseRefused, or BackupFailed when the copy before a migration cannot be made.
+    A file holding schema objects the app does not make is refused (ForeignSchema).
+    ``full_check`` runs SQLite's integrity_check first; the app passes False and runs it in
+    the background instead (storage.integrity.start_integrity_check), to start quickly.
     """
     path = Path(path)
-    revision = inspect_file(path)
+    revision = inspect_file(path, full_check=full_check, refuse_foreign=True)
     if revision is not None and revision != head_revision():
         keep_backup(path, "migration")
     elif revision is not None and backup:
