@@ -1,0 +1,175 @@
+"""File › Restore from a backup…: the dialog lists what `interviewer backups` lists, a choice
+is confirmed, and the app closes its windows and the database, restores under its own writer
+lock and reopens the file showing exactly the backup."""
+
+from PySide6.QtWidgets import QMessageBox
+
+from interviewer.demo import generate_demo
+from interviewer.storage.backup import keep_backup, kept_backups, list_backups, make_rolling_backup
+from interviewer.storage.file_lock import try_writer_lock
+from interviewer.ui.app import App, open_for_app
+from interviewer.ui.commands import all_commands, main_menus
+from interviewer.ui.restore_dialog import RestoreDialog
+from tests.helpers import database_content
+from tests.storage.test_database import damage, make_demo_file
+
+
+def add_interviews(path, count, seed):
+    from interviewer.storage.database import open_database
+
+    database = open_database(path, backup=False)
+    generate_demo(database, interviews=count, seed=seed)
+    database.close()
+
+
+def test_the_dialog_lists_the_backups_newest_first(qtbot, tmp_path):
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=4)
+    make_rolling_backup(path)
+    add_interviews(path, 2, seed=11)
+    keep_backup(path, "merge")
+    dialog = RestoreDialog(path)
+    qtbot.addWidget(dialog)
+    entries = list_backups(path)
+    assert dialog.table.rowCount() == len(entries) == 2
+    for row, entry in enumerate(entries):
+        cells = [dialog.table.item(row, column).text() for column in range(4)]
+        assert cells == [
+            entry.when_text(),
+            entry.reason_text(),
+            entry.size_text(),
+            entry.interviews_text(),
+        ]
+    assert dialog.table.item(0, 1).text() == "before merge"
+    assert dialog.selected() == entries[0]  # the newest is chosen to start with
+    assert dialog.restore_button.isEnabled()
+    assert not dialog.empty.isVisible()
+
+
+def test_a_choice_is_confirmed_before_it_counts(qtbot, tmp_path, monkeypatch):
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=3)
+    make_rolling_backup(path)
+    asked = []
+
+    def answer(reply):
+        def question(_parent, _title, text, *_args):
+            asked.append(text)
+            return reply
+
+        return question
+
+    dialog = RestoreDialog(path)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    dialog.restore_button.click()
+    assert dialog.chosen is None  # cancelled: nothing chosen
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    dialog.restore_button.click()
+    [entry] = list_backups(path)
+    assert dialog.chosen == entry.path
+    assert "3 interviews" in asked[-1] and "kept as a backup first" in asked[-1]
+
+
+def test_a_database_without_backups_says_so(qtbot, tmp_path):
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=1)
+    dialog = RestoreDialog(path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.table.rowCount() == 0
+    assert dialog.empty.isVisible()
+    assert not dialog.restore_button.isEnabled()
+
+
+def test_the_file_menu_has_the_command_and_f1_lists_it():
+    commands = {c.name: c for c in all_commands(main_menus())}
+    assert commands["restore"].text == "&Restore from a backup…"
+    [(file_menu, items)] = [menu for menu in main_menus() if menu[0] == "&File"]
+    assert commands["restore"] in items
+
+
+class Said:
+    def __init__(self, monkeypatch):
+        self.messages = []
+        for kind in ("information", "warning"):
+            monkeypatch.setattr(QMessageBox, kind, self._record(kind))
+
+    def _record(self, kind):
+        def record(_parent, _title, text, *_args):
+            self.messages.append((kind, text))
+            return QMessageBox.StandardButton.Ok
+
+        return record
+
+
+def start_app(qapp, path):
+    database, lock = open_for_app(path)
+    app = App(qapp, database, lock)
+    app.show()
+    app.start_session_backup()
+    return app
+
+
+def close_app(app):
+    app.main_window.close()
+    app.finish_session_backup()
+    app.database.close()
+    app.lock.release()
+
+
+def test_the_app_restores_under_its_own_lock_and_shows_the_backup(qapp, tmp_path, monkeypatch):
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=5)
+    backup = make_rolling_backup(path)
+    expected = database_content(backup)
+    said = Said(monkeypatch)
+    app = start_app(qapp, path)
+    try:
+        add_interviews(path, 3, seed=12)  # edits after the backup
+        app.main_window.refresh_from_file()
+        interview = app.main_window.model.summary(0).id
+        app.main_window.open_interview(interview)
+        old_window = app.main_window
+        assert app.restore_from(backup)
+        assert app.main_window is not old_window
+        assert app.main_window.windows == {}  # the interview windows were closed
+        assert app.main_window.model.rowCount() == 5
+        assert database_content(path) == expected
+        assert try_writer_lock(path) is None  # the app still holds the file
+        [(kind, text)] = said.messages
+        assert kind == "information" and "restored from" in text
+        [kept] = kept_backups(path)
+        assert kept.name.endswith("-before-restore.sqlite")
+    finally:
+        close_app(app)
+
+
+def test_a_bad_backup_is_refused_in_the_app_and_nothing_is_closed(qapp, tmp_path, monkeypatch):
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=4)
+    backup = tmp_path / "bad.sqlite"
+    backup.write_bytes(path.read_bytes())
+    damage(backup)
+    before = database_content(path)
+    said = Said(monkeypatch)
+    app = start_app(qapp, path)
+    try:
+        window = app.main_window
+        assert not app.restore_from(backup)
+        assert app.main_window is window and window.isVisible()
+        [(kind, text)] = said.messages
+        assert kind == "warning" and "cannot be restored" in text
+        assert database_content(path) == before
+        assert kept_backups(path) == []
+    finally:
+        close_app(app)
+
+
+def test_a_read_only_copy_cannot_restore(qapp, tmp_path):
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=2)
+    lock = try_writer_lock(path)  # another copy of the app writes the file
+    try:
+        database, none = open_for_app(path)
+        app = App(qapp, database, none)
+        window = app.show()
+        assert not window.restore_action.isEnabled()
+        window.close()
+        database.close()
+    finally:
+        lock.release()
