@@ -269,6 +269,6 @@ def test_no_command_writes_its_output_over_the_database(tmp_path, command, suffi
     (tmp_path / "sub").mkdir()
     result = run(*command, "--db", db, "-o", target)
     assert result.returncode == 1
-    assert "must go to another file than the database" in result.stderr
+    assert "choose another file" in result.stderr
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before

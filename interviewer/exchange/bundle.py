@@ -19,11 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
-from interviewer.errors import InterviewerError
+from interviewer.errors import FileRefused, InterviewerError
 from interviewer.exchange import crypto
 from interviewer.exchange.documents import content_hash, interview_documents, last_change
 from interviewer.exchange.schema import schema_problem
+from interviewer.file_safety import BUNDLE_LIMIT, check_output_path, read_input_file, shown_path
 from interviewer.files import write_whole
+from interviewer.i18n import tr
 from interviewer.paths import device_label
 from interviewer.storage.database import open_database
 from interviewer.storage.models import (
@@ -42,7 +44,7 @@ ANCESTRY_KEPT = 1000
 class BundleRefused(InterviewerError):
     def __init__(self, path, reason: str):
         self.path, self.reason = path, reason
-        super().__init__(f"{Path(path).name}: {reason}")
+        super().__init__(f"{shown_path(Path(path).name)}: {reason}")
 
 
 @dataclass
@@ -127,8 +129,7 @@ def write_bundle(
     too, marked deleted, so a deletion reaches the centre. Without a password or key, a
     study that carries the central team's public key is encrypted to that key."""
     out_path = Path(out_path)
-    if not out_path.parent.is_dir():
-        raise InterviewerError(f"the folder {out_path.parent} does not exist")
+    check_output_path(out_path, database=db_path, what=tr("the bundle"))
     if password is not None and public_key_pem is not None:
         raise InterviewerError("encrypt with a password or to a public key, not both")
     database = open_database(db_path, backup=False)
@@ -265,9 +266,9 @@ def open_bundle(path: Path, *, password: str | None = None, private_key=None) ->
     """Decrypts a bundle if need be and verifies its checksum."""
     path = Path(path)
     try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise BundleRefused(path, f"cannot be read ({error.strerror or error})") from None
+        content = read_input_file(path, what=tr("the bundle"), limit=BUNDLE_LIMIT)
+    except FileRefused as refusal:
+        raise BundleRefused(path, refusal.reason) from None
     if crypto.is_encrypted(content):
         try:
             content = crypto.decrypt(content, password=password, private_key=private_key)

@@ -140,7 +140,7 @@ def new_key_pair(folder: Path, passphrase: str) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     private, public = folder / "study-private.pem", folder / "study-public.pem"
     for path in (private, public):
-        if path.exists():
+        if os.path.lexists(path):  # a symlink to nothing counts: writing would follow it
             raise InterviewerError(f"{path} exists already; it is not overwritten")
     key = X25519PrivateKey.generate()
     private.write_bytes(

@@ -11,7 +11,15 @@ from sqlalchemy import insert, select
 from interviewer.errors import InterviewerError
 from interviewer.exchange.bundle import _study_json
 from interviewer.exchange.crypto import load_public_key
+from interviewer.file_safety import (
+    STUDY_FILE_LIMIT,
+    check_output_path,
+    read_input_file,
+    shown_path,
+)
+from interviewer.files import write_whole
 from interviewer.guide import parse_guide
+from interviewer.i18n import tr
 from interviewer.interviews import current_study
 from interviewer.storage.database import open_database
 from interviewer.storage.models import CodebookEntry, Interview, Interviewer, Study
@@ -29,6 +37,7 @@ def export_study(
 ) -> str:
     """Writes the study file; returns the study's name. With ``public_key_pem`` the study
     carries the central team's key, and bundles made from it are encrypted to that key."""
+    check_output_path(Path(out_path), database=db_path, what=tr("the study file"))
     if public_key_pem is not None:
         load_public_key(public_key_pem)  # refuse a bad key now, not in the field
     database = open_database(db_path)
@@ -51,22 +60,24 @@ def export_study(
             }
     finally:
         database.close()
-    Path(out_path).write_text(json.dumps(content, indent=1, ensure_ascii=False), "utf-8")
+    text = json.dumps(content, indent=1, ensure_ascii=False)
+    write_whole(Path(out_path), lambda partial: partial.write_text(text, "utf-8"))
     return content["study"]["name"]
 
 
 def import_study(db_path: Path, study_path: Path) -> str:
     """Makes a database use the study of a study file. A database without interviews takes
     it whole (replacing the default study the app sets up); one with interviews refuses."""
+    raw = read_input_file(Path(study_path), what=tr("the study file"), limit=STUDY_FILE_LIMIT)
     try:
-        content = json.loads(Path(study_path).read_text("utf-8"))
+        content = json.loads(raw.decode("utf-8"))
         study = content["study"]
         if content.get("format") != FORMAT or content.get("format_version") != VERSION:
             raise ValueError
         study_id = uuid.UUID(study["id"])
         parse_guide(study["guide_toml"], name=f"{study_path} (its guide)")
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise InterviewerError(f"{study_path}: not an Interviewer study file") from None
+        raise InterviewerError(f"{shown_path(study_path)}: not an Interviewer study file") from None
     database = open_database(db_path)
     try:
         with database.engine.begin() as connection:

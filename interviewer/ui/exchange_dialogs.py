@@ -33,10 +33,12 @@ from interviewer.exchange.conflicts import (
     resolve_conflict,
     source_text,
 )
+from interviewer.file_safety import SECRET_LIMIT, read_input_file, shown_path
 from interviewer.i18n import tr, tr_n
 from interviewer.storage.database import Database
 from interviewer.ui.background import run_in_background
 from interviewer.ui.date_fields import DateField
+from interviewer.ui.export_dialog import refuses_output
 from interviewer.ui.lifetime import deleted_after
 from interviewer.ui.pages.base import show_refusal
 from interviewer.ui.screen_fit import fit_to_screen
@@ -126,6 +128,8 @@ def send_bundle(parent: QWidget, database: Database, study_has_key: bool) -> Non
     if not chosen:
         return
     out = Path(chosen)
+    if refuses_output(parent, out, database=database.path, what=tr("the bundle")):
+        return
     preferences.set_last_folder("bundles", str(out.parent))
     start_sending(parent, database, out, choices, preferences.interviewer_name)
 
@@ -163,7 +167,7 @@ def start_sending(
                     "{count} interview in {path}. Send this file to the central team.",
                     "{count} interviews in {path}. Send this file to the central team.",
                     count,
-                    path=out,
+                    path=shown_path(out),
                 ),
             )
 
@@ -236,7 +240,11 @@ class MergeSecretsDialog(QDialog):
         self.private_key = None
         if self.key_file.text().strip():
             try:
-                pem = Path(self.key_file.text().strip()).read_bytes()
+                pem = read_input_file(
+                    Path(self.key_file.text().strip()),
+                    what=tr("the private key"),
+                    limit=SECRET_LIMIT,
+                )
                 self.private_key = load_private_key(pem, self.passphrase.text())
             except (OSError, InterviewerError) as error:
                 show_refusal(self.refusal, str(error))

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.errors import FileRefused
 from interviewer.export.options import ExportOptions, InterviewFilter
+from interviewer.file_safety import check_output_path, shown_path
 from interviewer.i18n import LANGUAGES, language, tr
 from interviewer.storage.models import CodebookEntry, InterviewStatus
 from interviewer.ui.background import run_in_background
@@ -187,7 +189,7 @@ def start_export(
         box = QMessageBox(
             QMessageBox.Icon.Information,
             tr("Export finished"),
-            tr("Written to {path}", path=out_path),
+            tr("Written to {path}", path=shown_path(out_path)),
             parent=parent,
         )
         with deleted_after(box):
@@ -210,6 +212,19 @@ def start_export(
         done=done,
         failed=failed,
     )
+
+
+def refuses_output(parent: QWidget, out_path: Path, *, database: Path, what: str) -> bool:
+    """True, after saying why, when ``out_path`` must not be written (the database, one of
+    its journals, another Interviewer database, a folder or device: see
+    file_safety.check_output_path); False when it may be. Every save dialog calls this on the
+    chosen path before any work starts, with the sentence the command line prints."""
+    try:
+        check_output_path(out_path, database=database, what=what)
+    except FileRefused as refusal:
+        QMessageBox.warning(parent, tr("Choose another file"), str(refusal))
+        return True
+    return False
 
 
 SUFFIX = {WORKBOOK: ".xlsx", SYNTHESIS: ".docx", SUMMARY: ".docx"}
@@ -239,5 +254,7 @@ def ask_and_export(
     out_path = Path(chosen)
     if out_path.suffix.lower() != SUFFIX[kind]:
         out_path = out_path.with_name(out_path.name + SUFFIX[kind])
+    if refuses_output(parent, out_path, database=db_path, what=tr("the export")):
+        return None
     preferences.set_last_folder("export", str(out_path.parent))
     return start_export(parent, kind, db_path, out_path, options, interview_id)
