@@ -112,8 +112,9 @@ def is_interviewer_database(path: Path) -> bool:
 def _journal_of(path: Path) -> Path | None:
     """The database ``path`` would be the -wal/-shm/-journal of, by its name; else None."""
     for suffix in JOURNAL_SUFFIXES:
-        if path.name.endswith(suffix) and len(path.name) > len(suffix):
-            return path.with_name(path.name[: -len(suffix)])
+        base = path.name.removesuffix(suffix)
+        if base != path.name and base not in ("", ".", ".."):
+            return path.with_name(base)
     return None
 
 
