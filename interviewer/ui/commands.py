@@ -45,6 +45,7 @@ def main_menus() -> list[tuple[str, list[Command | str]]]:
                 Command(
                     "restore",
                     tr("&Restore from a backup…"),
+                    ("Ctrl+Shift+R",),
                     help=tr("Go back to a backup; what the file holds now is kept first"),
                 ),
                 SEPARATOR,

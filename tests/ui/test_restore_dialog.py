@@ -82,6 +82,7 @@ def test_a_database_without_backups_says_so(qtbot, tmp_path):
 def test_the_file_menu_has_the_command_and_f1_lists_it():
     commands = {c.name: c for c in all_commands(main_menus())}
     assert commands["restore"].text == "&Restore from a backup…"
+    assert commands["restore"].keys == ("Ctrl+Shift+R",)
     [(file_menu, items)] = [menu for menu in main_menus() if menu[0] == "&File"]
     assert commands["restore"] in items
 
