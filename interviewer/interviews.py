@@ -5,7 +5,6 @@ DomainError before anything is written, and any failure rolls the session back, 
 database is always as it was before a failed edit.
 """
 
-import math
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +16,14 @@ from sqlmodel import Session, col, select
 from interviewer.codebook import Codebook, load_codebook
 from interviewer.errors import DomainError
 from interviewer.guide import Guide, load_guide, parse_guide
+from interviewer.i18n import tr
+from interviewer.record_rules import (
+    YEARS,
+    date_problem,
+    number_problem,
+    rating_problem,
+    single_line_fields,
+)
 from interviewer.resources import default_guide, municipalities
 from interviewer.storage.models import (
     Answer,
@@ -47,13 +54,10 @@ REQUIRED_RESPONDENT_FIELDS = {
 
 # The fields that hold one line, per record type: every service stores them through
 # ``_one_line``, so pasted line breaks become spaces whichever service wrote them.
+# (The rule itself lives in record_rules, which `check` and merge use too.)
 SINGLE_LINE_FIELDS: dict[type, frozenset[str]] = {
-    Interview: frozenset({"respondent_role", "municipality", "respondent_name", "location"}),
-    Challenge: frozenset({"title"}),
-    Initiative: frozenset({"title"}),
-    Effect: frozenset({"metric", "unit", "period"}),
-    Quote: frozenset({"speaker_role"}),
-    Interviewer: frozenset({"name"}),
+    model: single_line_fields(model.__tablename__)
+    for model in (Interview, Challenge, Initiative, Effect, Quote, Interviewer)
 }
 
 
@@ -203,6 +207,19 @@ def study_interviewers(*, session: Session, study: Study) -> list[Interviewer]:
 # ------------------------------------------------------------------------- interview
 
 
+def _check_dates(*values: Any) -> None:
+    """Dates fall in the years any record may hold (record_rules.YEARS)."""
+    for value in values:
+        if isinstance(value, date) and date_problem(value):
+            raise DomainError(
+                tr(
+                    "A date must fall in the years {first} to {last}.",
+                    first=YEARS[0],
+                    last=YEARS[-1],
+                )
+            )
+
+
 def _check_respondent(values: dict[str, Any]) -> None:
     for field, label in REQUIRED_RESPONDENT_FIELDS.items():
         if field in values and not str(values[field] or "").strip():
@@ -239,6 +256,7 @@ def create_interview(
         "location": clean_name(location),
     }
     _check_respondent(fields)
+    _check_dates(interview_date, consent_date)
     _check_code(session, study.id, CodeKind.SERVICE_AREA, service_area)
     guide = study_guide(study)
     with edit(session):
@@ -291,6 +309,7 @@ def update_interview(*, session: Session, interview_id: uuid.UUID, **changes: An
     _only(changes, INTERVIEW_EDITABLE, "interview")
     changes = _one_line(Interview, changes)
     interview = get_interview(session=session, interview_id=interview_id)
+    _check_dates(*changes.values())
     merged = {field: getattr(interview, field) for field in INTERVIEW_EDITABLE} | changes
     _check_respondent(
         {field: merged[field] for field in changes}
@@ -380,10 +399,8 @@ def set_rating(
     dont_know: bool = False,
 ) -> Rating:
     """Sets one scale to 1-5, to "don't know", or back to unanswered (None)."""
-    if value is not None and (isinstance(value, bool) or value not in range(1, 6)):
-        raise DomainError(f"A rating is a whole number from 1 to 5, not {value!r}.")
-    if dont_know and value is not None:
-        raise DomainError('A rating is either a number or "don\'t know", not both.')
+    if problem := rating_problem(value, dont_know):
+        raise DomainError(problem)
     rating = session.exec(
         select(Rating).where(
             Rating.interview_id == interview_id,
@@ -549,6 +566,7 @@ def add_initiative(
     if not title.strip():
         raise DomainError("An initiative needs a short title.")
     _check_code(session, interview.study_id, CodeKind.INITIATIVE_CATEGORY, category_code)
+    _check_dates(start_date)
     count = len(
         session.exec(select(Initiative.id).where(Initiative.interview_id == interview_id)).all()
     )
@@ -569,6 +587,7 @@ def add_initiative(
 def update_initiative(*, session: Session, initiative_id: uuid.UUID, **changes: Any) -> Initiative:
     initiative = _get(session, Initiative, initiative_id, "initiative")
     _only(changes, {"title", "description", "category_code", "status", "start_date"}, "initiative")
+    _check_dates(changes.get("start_date"))
     if "title" in changes and not str(changes["title"]).strip():
         raise DomainError("An initiative needs a short title.")
     if "category_code" in changes:
@@ -609,11 +628,7 @@ def restore_initiative(*, session: Session, initiative_id: uuid.UUID) -> None:
 
 def _check_figure(baseline: float | None, current: float | None) -> None:
     for name, value in (("baseline", baseline), ("current value", current)):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise DomainError(f"The {name} of a figure must be a number.")
-        if not math.isfinite(value):  # "inf" and "nan" parse as floats but are no figures
+        if value is not None and number_problem(value):  # "inf" and "nan" are no figures
             raise DomainError(f"The {name} of a figure must be a finite number.")
 
 

@@ -102,7 +102,8 @@ def surely_valid_sql(column: str, rule: rules.FieldRule) -> str:
     for one it refuses; a test holds it to that), so only the rows it rejects are read
     into Python, which then names the problem. Valid UTF-8 is checked apart (see
     ``_invalid_utf8``). Lengths are taken of the bytes: SQLite's text functions stop at
-    a NUL character."""
+    a NUL character. A '+0 days' modifier makes SQLite normalise a date, so 2024-02-30
+    (which date() alone hands back unchanged) no longer equals itself."""
     c = _quoted(column)
     size = f"length(CAST({c} AS BLOB))"
     kind = rule.kind
@@ -120,20 +121,21 @@ def surely_valid_sql(column: str, rule: rules.FieldRule) -> str:
         test = f"typeof({c}) = 'text' AND {c} IN ({listed})"
     elif kind == rules.Kind.DATE:
         test = (
-            f"typeof({c}) = 'text' AND {size} = 10 AND {c} GLOB '{_DATE_GLOB}' AND date({c}) = {c}"
+            f"typeof({c}) = 'text' AND {size} = 10 AND {c} GLOB '{_DATE_GLOB}' "
+            f"AND date({c}, '+0 days') = {c}"
         )
     elif kind == rules.Kind.TIME:
         test = (
             f"typeof({c}) = 'text' AND ({size} = 8 AND {c} GLOB '{_TIME_GLOB}' "
             f"OR {size} = 15 AND {c} GLOB '{_TIME_GLOB}.{_DIGITS['6']}') "
-            f"AND time(substr({c}, 1, 8)) = substr({c}, 1, 8)"
+            f"AND time(substr({c}, 1, 8), '+0 seconds') = substr({c}, 1, 8)"
         )
     elif kind == rules.Kind.TIMESTAMP:
         stamp = f"{_DATE_GLOB} {_TIME_GLOB}"
         test = (
             f"typeof({c}) = 'text' AND ({size} = 19 AND {c} GLOB '{stamp}' "
             f"OR {size} = 26 AND {c} GLOB '{stamp}.{_DIGITS['6']}') "
-            f"AND datetime(substr({c}, 1, 19)) = substr({c}, 1, 19)"
+            f"AND datetime(substr({c}, 1, 19), '+0 seconds') = substr({c}, 1, 19)"
         )
     elif kind == rules.Kind.INTEGER:
         low = -rules.LARGEST_COUNT if rule.minimum is None else rule.minimum
