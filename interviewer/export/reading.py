@@ -31,7 +31,9 @@ def read_only_engine(db_path: Path) -> Engine:
         raise DatabaseRefused(db_path, "there is no study in this file to export")
     if revision != head_revision():
         open_database(db_path).close()
-    return create_engine("sqlite://", creator=lambda: connect_read_only(db_path))
+    return create_engine(
+        "sqlite://", creator=lambda: connect_read_only(db_path), hide_parameters=True
+    )
 
 
 @dataclass

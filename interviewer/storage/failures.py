@@ -267,6 +267,14 @@ def failure_at(error: BaseException, path: Path) -> BaseException:
     return classify(error, path, output=True) or error
 
 
+def backup_failure(error: BaseException, db_path: Path) -> StorageFailure | None:
+    """``error`` from making an automatic backup of ``db_path``, as the backups folder's
+    failure (full, or not writable) where it is an ordinary one."""
+    from interviewer.paths import backup_dir_for
+
+    return classify(error, backup_dir_for(db_path) / "backup.sqlite", output=True)
+
+
 def failure_message(error: BaseException, db_path: Path | None = None) -> str:
     """One sentence for any storage error, never holding record content: the ordinary
     failure's (``classify``), else the error's kind ("the database reported an error

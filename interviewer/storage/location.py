@@ -21,39 +21,15 @@ from interviewer.i18n import tr
 # (the app also has a setting for it).
 ALLOW_SHARED_ENV_VAR = "INTERVIEWER_ALLOW_SHARED_FOLDER"
 
-# File system types (as /proc/self/mountinfo names them) that reach another machine, or a
-# host's folder from a virtual machine: SQLite's locks and shared memory are not reliable there.
+# File system types (as /proc/self/mountinfo names them, and as the warning shows them) that
+# reach another machine, or a host's folder from a virtual machine: SQLite's locks and shared
+# memory are not reliable there.
 NETWORK_FILE_SYSTEMS = {
-    "nfs": "NFS",
-    "nfs4": "NFS",
-    "cifs": "SMB (Windows share)",
-    "smb3": "SMB (Windows share)",
-    "smbfs": "SMB (Windows share)",
-    "9p": "9P (a shared host folder)",
-    "afs": "AFS",
-    "ncpfs": "NetWare",
-    "coda": "Coda",
-    "davfs": "WebDAV",
-    "ceph": "Ceph",
-    "glusterfs": "GlusterFS",
-    "lustre": "Lustre",
-    "gpfs": "GPFS",
-    "vboxsf": "a VirtualBox shared folder",
-    "prl_fs": "a Parallels shared folder",
-    "vmhgfs": "a VMware shared folder",
-    "fuse.sshfs": "SSHFS",
-    "fuse.davfs": "WebDAV",
-    "fuse.davfs2": "WebDAV",
-    "fuse.rclone": "rclone",
-    "fuse.s3fs": "S3",
-    "fuse.gcsfuse": "Google Cloud Storage",
-    "fuse.glusterfs": "GlusterFS",
-    "fuse.cephfs": "Ceph",
-    "fuse.gvfsd-fuse": "a GNOME network folder",
-    "fuse.kio-fuse": "a KDE network folder",
-    "fuse.vmhgfs-fuse": "a VMware shared folder",
-    "fuse.google-drive-ocamlfuse": "Google Drive",
-    "fuse.onedriver": "OneDrive",
+    *("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ncpfs", "coda", "davfs"),
+    *("ceph", "glusterfs", "lustre", "gpfs", "vboxsf", "prl_fs", "vmhgfs"),
+    *("fuse.sshfs", "fuse.davfs", "fuse.davfs2", "fuse.rclone", "fuse.s3fs", "fuse.gcsfuse"),
+    *("fuse.glusterfs", "fuse.cephfs", "fuse.gvfsd-fuse", "fuse.kio-fuse"),
+    *("fuse.vmhgfs-fuse", "fuse.google-drive-ocamlfuse", "fuse.onedriver"),
 }
 
 # Folder names the sync clients make, as they name them (exact name, case ignored).
@@ -73,7 +49,7 @@ SYNCED_FOLDER_NAMES = {
     "pcloud drive": "pCloud",
     "mega": "MEGA",
     "megasync": "MEGA",
-    "sync": "Sync (Sync.com or Syncthing)",
+    "sync": "Sync",  # Sync.com's folder, and Syncthing's default one
     "seafile": "Seafile",
     "seadrive": "Seafile",
     "yandex.disk": "Yandex Disk",
@@ -184,16 +160,16 @@ def synced_service(path: Path) -> str | None:
 
 
 def _windows_network_drive(path: Path) -> str | None:
-    text = str(path)
-    if text.startswith(("\\\\", "//")):
-        return "a network share"
     if sys.platform != "win32":
         return None
+    text = str(path)
+    if text.startswith(("\\\\", "//")):  # \\server\share
+        return "SMB"
     import ctypes
 
     drive = os.path.splitdrive(os.path.abspath(text))[0]
     if drive and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4:  # DRIVE_REMOTE
-        return "a network drive"
+        return "SMB"
     return None
 
 
@@ -202,7 +178,7 @@ class SharedLocation:
     """A place where SQLite is unsafe: on a network file system, or in a synced folder."""
 
     path: Path
-    network: str | None = None  # what the file system is, e.g. "NFS"
+    network: str | None = None  # the file system's type, e.g. "nfs4"
     service: str | None = None  # the sync service, e.g. "OneDrive"
 
     def warning(self) -> str:
@@ -236,7 +212,7 @@ def shared_location(path: Path, mountinfo: str | None = None) -> SharedLocation 
         resolved = path
         fs_type = file_system_type(path, mountinfo)
     if fs_type in NETWORK_FILE_SYSTEMS:
-        return SharedLocation(path, network=NETWORK_FILE_SYSTEMS[fs_type])
+        return SharedLocation(path, network=fs_type)
     network = _windows_network_drive(resolved)
     if network is not None:
         return SharedLocation(path, network=network)

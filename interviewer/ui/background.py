@@ -8,6 +8,7 @@ The work gets paths and values, never a session or a widget: those belong to the
 """
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -15,10 +16,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
+from sqlalchemy.exc import SQLAlchemyError
 
 from interviewer.errors import InterviewerError
 from interviewer.export.options import Cancelled
 from interviewer.i18n import tr
+from interviewer.storage.failures import error_kind, failure_message
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,10 @@ class _Worker(QThread):
             result = self.work(self.report)
         except Cancelled:
             self.cancelled.emit()
-        except (InterviewerError, OSError) as error:  # a message a person can act on
-            self.failed.emit(str(error))
+        except (InterviewerError, OSError, sqlite3.Error, SQLAlchemyError) as error:
+            # a message a person can act on: a full disk, a read-only folder, a lock held, …
+            log.warning("background work failed: %s", error_kind(error))
+            self.failed.emit(failure_message(error))
         except Exception as error:  # noqa: BLE001 - shown, not swallowed: the app must not vanish
             # its message and frames can carry content (SQL parameters, typed text): the log
             # gets its type and where it happened, the person its type

@@ -21,6 +21,7 @@ from interviewer import interviews as svc
 from interviewer.errors import DomainError
 from interviewer.i18n import language, tr
 from interviewer.storage.database import Database
+from interviewer.storage.failures import error_kind, failure_message
 from interviewer.storage.models import CodebookEntry, CodeKind
 from interviewer.ui import undo_steps
 
@@ -92,14 +93,14 @@ class InterviewContext(QObject):
             return None
         except SQLAlchemyError as error:
             self.session.rollback()
-            reason = str(getattr(error, "orig", "") or type(error).__name__)
-            log.error("saving failed: %s", reason)
+            # a full disk, a lock held by another program, …: one sentence, no SQLite message
+            log.error("saving failed: %s", error_kind(error))
             self.status.emit(tr("Not saved"))
             self.refused.emit(
                 tr(
-                    "Could not save ({reason}). What you typed stays on screen and is saved "
-                    "again in a moment.",
-                    reason=reason,
+                    "Not saved: {reason}. What you typed stays on screen and is saved again "
+                    "in a moment.",
+                    reason=failure_message(error, self.database.path),
                 )
             )
             if key is not None:

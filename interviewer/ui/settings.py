@@ -63,6 +63,16 @@ class Preferences:
     def font_size(self, size: int) -> None:
         _settings().setValue("preferences/font_size", int(size))
 
+    @property
+    def warn_about_shared_location(self) -> bool:
+        """Warn when the database is on a network drive or in a synced folder (default on)."""
+        value = _settings().value("preferences/warn_about_shared_location", True)
+        return str(value).lower() not in {"false", "0", "no"}
+
+    @warn_about_shared_location.setter
+    def warn_about_shared_location(self, warn: bool) -> None:
+        _settings().setValue("preferences/warn_about_shared_location", bool(warn))
+
     def last_folder(self, purpose: str) -> str:
         return str(_settings().value(f"folders/{purpose}", str(Path.home())) or Path.home())
 

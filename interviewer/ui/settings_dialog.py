@@ -4,6 +4,7 @@ codebook (replaceable by other files until the first interview is taken)."""
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -44,6 +45,10 @@ class SettingsDialog(QDialog):
         for size in FONT_SIZES:
             self.font_size.addItem(tr("{size} pt", size=size), size)
         self.font_size.setCurrentIndex(max(0, self.font_size.findData(self.preferences.font_size)))
+        self.warn_shared = QCheckBox(
+            tr("Warn me when the database is on a network drive or in a synced folder")
+        )
+        self.warn_shared.setChecked(self.preferences.warn_about_shared_location)
 
         self.guide_label = QLabel()
         self.codebook_label = QLabel()
@@ -74,6 +79,7 @@ class SettingsDialog(QDialog):
         form.addRow(tr("Your name, as interviewer"), self.name)
         form.addRow(tr("Language"), self.language)
         form.addRow(tr("Text size"), self.font_size)
+        form.addRow("", self.warn_shared)
         form.addRow(tr("Interview guide"), guide_row)
         form.addRow(tr("Codebook"), codebook_row)
         form.addRow("", locked)
@@ -138,6 +144,7 @@ class SettingsDialog(QDialog):
         self.preferences.interviewer_name = clean_name(self.name.text())
         self.preferences.language = self.language.currentData()
         self.preferences.font_size = self.font_size.currentData()
+        self.preferences.warn_about_shared_location = self.warn_shared.isChecked()
         self.accept()
 
 
