@@ -115,19 +115,74 @@ def restore_backup(db_path: Path, backup: Path, *, lock: WriterLock | None = Non
 
 def _restore(db_path: Path, backup: Path) -> RestoreResult:
     revision = check_backup(backup, db_path)
-    kept = _keep_current(db_path)
-    _put_in_place(db_path, backup)
-    log.info("restored %s from a backup (schema %s)", db_path.name, revision)
-    return RestoreResult(db_path=db_path, backup=backup, revision=revision, kept_aside=kept)
-
-
-def _keep_current(db_path: Path) -> Path | None:
-    """The state before the restore, apart from the rotation: an online backup when the file
-    reads as ours (it includes what the -wal holds), else its raw files as they are."""
     try:
         readable = inspect_file(db_path) is not None
     except DatabaseRefused:
         readable = False
+    sole = None
+    try:
+        if readable:
+            # first: no one else has it open (which also folds its -wal into it), then the
+            # state before is kept: an online copy
+            sole = _sole_access(db_path)
+            kept = _keep_current(db_path, readable=True)
+        else:
+            # a file that cannot be read is kept as its bytes before anything touches it
+            kept = _keep_current(db_path, readable=False)
+            sole = _sole_access(db_path)
+        if sole is not None:
+            try:
+                sole.execute("BEGIN EXCLUSIVE")  # no one opens it until it is replaced
+            except sqlite3.OperationalError:
+                raise RestoreRefused(_in_use_elsewhere(db_path)) from None
+        _put_in_place(db_path, backup)
+    finally:
+        if sole is not None:
+            sole.close()
+    log.info("restored %s from a backup (schema %s)", db_path.name, revision)
+    return RestoreResult(db_path=db_path, backup=backup, revision=revision, kept_aside=kept)
+
+
+def _in_use_elsewhere(db_path: Path) -> str:
+    return tr(
+        "{path} is open in another program or in another copy of Interviewer (a read-only "
+        "one too); close it there, then try again. Nothing was restored.",
+        path=_shown(db_path),
+    )
+
+
+def _sole_access(db_path: Path) -> sqlite3.Connection | None:
+    """A connection to the current file once it is sure that no other connection has it
+    open: leaving WAL mode needs that, and folds the -wal into the file. (Another process's
+    connection, even a reader's, would otherwise outlive the swap and, closing, delete the
+    new file's -wal.) None when there is no file or it cannot be read as a database.
+
+    Raises RestoreRefused when the file is open elsewhere."""
+    if not (db_path.is_file() and db_path.stat().st_size > 0):
+        return None
+    try:
+        connection = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError as error:
+        connection.close()
+        if getattr(error, "sqlite_errorcode", None) in (5, 6) or "locked" in str(error):
+            raise RestoreRefused(_in_use_elsewhere(db_path)) from None  # SQLITE_BUSY, _LOCKED
+        return None
+    except sqlite3.DatabaseError:
+        connection.close()
+        return None
+    if str(mode).lower() != "delete":  # SQLite keeps the mode when others have the file open
+        connection.close()
+        raise RestoreRefused(_in_use_elsewhere(db_path))
+    return connection
+
+
+def _keep_current(db_path: Path, *, readable: bool) -> Path | None:
+    """The state before the restore, apart from the rotation: an online backup when the file
+    reads as ours (it includes what the -wal held), else its raw files as they are."""
     if readable:
         try:
             return keep_backup(db_path, "restore")

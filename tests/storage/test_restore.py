@@ -196,3 +196,33 @@ def test_the_restored_file_keeps_the_databases_permissions(tmp_path):
     assert run("restore", "--db", path, backup).returncode == 0
     assert path.stat().st_mode & 0o777 == 0o600
     assert not [p.name for p in tmp_path.iterdir() if "partial" in p.name]
+
+
+def test_restore_is_refused_while_a_read_only_copy_has_the_file_open(tmp_path):
+    """A reader's connection would outlive the swap and, closing, delete the new file's -wal:
+    the restore waits until every copy has closed the file."""
+    from sqlmodel import select
+
+    from interviewer.storage.database import open_database_read_only
+    from interviewer.storage.models import Interview
+
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=4)
+    backup = tmp_path / "backup.sqlite"
+    assert run("backup", "--db", path, "-o", backup).returncode == 0
+    add = run("demo", "--db", path, "--interviews", 2, "--seed", 4)
+    assert add.returncode == 0
+    before = database_content(path)
+    reader = open_database_read_only(path)  # another copy of the app, read-only
+    with reader.session() as session:
+        assert len(session.exec(select(Interview)).all()) == 6
+        result = run("restore", "--db", path, backup)
+    assert result.returncode == 1
+    assert "another copy of Interviewer" in result.stderr
+    assert "Traceback" not in result.stderr
+    with reader.session() as session:  # the reader reads on, unharmed
+        assert len(session.exec(select(Interview)).all()) == 6
+    reader.close()
+    assert database_content(path) == before
+    assert kept_backups(path) == []
+    assert run("restore", "--db", path, backup).returncode == 0  # once it has closed
+    assert interview_count(path) == 4
