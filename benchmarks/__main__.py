@@ -7,6 +7,7 @@ import sys
 from benchmarks import (
     bench_demo,
     bench_export,
+    bench_integrity,
     bench_list,
     bench_long_text,
     bench_merge,
@@ -21,6 +22,7 @@ def main() -> int:
     args = parser.parse_args()
     results = []
     results += bench_storage.run()
+    results += bench_integrity.run()
     results += bench_startup.run()
     results += bench_list.run()
     results += bench_long_text.run()
