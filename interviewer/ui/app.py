@@ -22,6 +22,7 @@ from interviewer.storage.database import (
 )
 from interviewer.storage.failures import classify, error_kind, keep_content_out_of_logs
 from interviewer.storage.file_lock import WriterLock, try_writer_lock
+from interviewer.storage.integrity import start_integrity_check
 from interviewer.storage.location import (
     file_writable,
     shared_location,
@@ -65,6 +66,9 @@ def error_frames(kind, tb) -> str:
 
 
 def _report_unexpected_error(kind, value, tb) -> None:
+    if isinstance(value, DatabaseRefused):  # a write after integrity_check found damage
+        QMessageBox.warning(None, tr("Not saved"), value.reason)
+        return
     failure = classify(value, _open_db_path)
     if failure is not None:  # a full disk, a lock held by another program, …: said plainly
         log.warning("a change was not saved: %s", error_kind(value))
@@ -98,6 +102,7 @@ class _Notices(QObject):
     """Sentences from other threads (the automatic backup), shown on the UI thread."""
 
     backup_failed = Signal(str)
+    damage_found = Signal(str)
 
 
 def apply_preferences(app: QApplication) -> None:
@@ -133,6 +138,7 @@ class App:
         self.main_window: MainWindow | None = None
         self.notices = _Notices()
         self.notices.backup_failed.connect(self._show_backup_failure)
+        self.notices.damage_found.connect(self._show_damage)
         self.session_backup: SessionBackup | None = None
 
     def start_session_backup(self) -> None:
@@ -189,6 +195,10 @@ class App:
         else:
             QMessageBox.warning(self.main_window, tr("Restore from a backup"), message)
         return restored
+
+    def _show_damage(self, sentence: str) -> None:
+        # integrity_check found damage after open: the database refuses writes from now on
+        QMessageBox.critical(self.main_window, tr("The database file is damaged"), sentence)
 
     def _show_backup_failure(self, sentence: str) -> None:
         # calm: the work goes on; the status bar says it until something else is said there
@@ -289,12 +299,13 @@ def open_for_app(db_path: Path) -> tuple[Database, WriterLock | None]:
         lock = try_writer_lock(db_path)
     except OSError as error:  # a folder where no lock file can be made: SQLite still locks
         log.warning("no writer lock for %s: %s", Path(db_path).name, error.strerror)
-        return open_database(db_path, backup=False), None
+        return open_database(db_path, backup=False, full_check=False), None
     if lock is None:
         log.info("%s is open for writing elsewhere; opening it read-only", Path(db_path).name)
         return open_database_read_only(db_path), None
     try:
-        return open_database(db_path, backup=False), lock
+        # integrity_check runs right after, in the background (see run_app)
+        return open_database(db_path, backup=False, full_check=False), lock
     except BaseException:
         lock.release()
         raise
@@ -333,6 +344,7 @@ def run_app(db_path: Path) -> int:
     app.show()
     QTimer.singleShot(0, app.warn_about_location)
     if not database.read_only:
+        start_integrity_check(database, app.notices.damage_found.emit)
         app.start_session_backup()
         QTimer.singleShot(0, app.offer_recovery)
     try:
