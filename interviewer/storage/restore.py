@@ -70,8 +70,8 @@ def check_backup(backup: Path, db_path: Path) -> str:
 
     Raises RestoreRefused with the reason when it is not a regular file, is the database
     itself or one of its journals, or is damaged (full integrity check), another program's
-    file or from a newer version of the app. A backup of an older schema is fine: it is
-    migrated when the restored file is opened."""
+    file, holds objects the app does not make (a trigger, say) or is from a newer version.
+    A backup of an older schema is fine: it is migrated when the restored file is opened."""
     backup, db_path = Path(backup), Path(db_path)
     shown = _shown(backup)
     try:
@@ -86,7 +86,8 @@ def check_backup(backup: Path, db_path: Path) -> str:
     if backup.resolve() in {current, *(Path(f"{current}{end}") for end in JOURNALS)}:
         raise RestoreRefused(tr("{path} is the database itself, not a backup of it.", path=shown))
     try:
-        revision = inspect_file(backup, full_check=True)
+        # a trigger or table of another program's would act on the restored file too
+        revision = inspect_file(backup, full_check=True, refuse_foreign=True)
     except DatabaseRefused as refusal:
         raise RestoreRefused(
             tr("The backup {path} cannot be restored: {reason}.", path=shown, reason=refusal.reason)

@@ -3,6 +3,7 @@ file (with what its -wal holds) aside, and puts the backup's state in place whol
 a process was killed with a -wal full of later edits beside the database."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -98,7 +99,16 @@ def another_program(path: Path) -> None:
     another_programs_database(path)
 
 
+def foreign_trigger(path: Path) -> None:
+    """The issue's trigger that deleted every quote when a merge touched an interview."""
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TRIGGER wipe AFTER UPDATE ON interview BEGIN DELETE FROM quote; END")
+    connection.commit()
+    connection.close()
+
+
 SPOILED = {
+    "foreign trigger": foreign_trigger,
     "damaged": damage,
     "not a database": not_a_database,
     "newer schema": newer_schema,
