@@ -270,7 +270,7 @@ def _cross_record(connection, tables: dict[str, set[str]], problems: list[str]) 
             )
             report(
                 tr(
-                    "{table}, {column}: points at a {parent} of another interview",
+                    "{table}, {column}: points at a record of another interview ({parent})",
                     table=table,
                     column=column,
                     parent=parent,

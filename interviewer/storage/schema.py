@@ -126,11 +126,11 @@ def schema_differences(
     missing, foreign or changed; for tables, which columns."""
     problems = []
     for kind, name in sorted(expected.keys() - found.keys()):
-        problems.append(tr("the {what} {name} is missing", what=_what(kind), name=name))
+        problems.append(tr("{what} {name}: missing", what=_what(kind), name=name))
     for kind, name in sorted(found.keys() - expected.keys()):
         problems.append(
             tr(
-                "a {what} {name} (on {table}) that Interviewer does not make",
+                "{what} {name} (on {table}): not made by Interviewer",
                 what=_what(kind),
                 name=name,
                 table=found[(kind, name)]["table"],
@@ -146,12 +146,12 @@ def schema_differences(
             want_columns = {column[0]: column for column in want["columns"]}
             for column in sorted(want_columns.keys() - have_columns.keys()):
                 problems.append(
-                    tr("table {name} lacks the column {column}", name=name, column=column)
+                    tr("table {name}: lacks the column {column}", name=name, column=column)
                 )
             for column in sorted(have_columns.keys() - want_columns.keys()):
                 problems.append(
                     tr(
-                        "table {name} has a column {column} that Interviewer does not make",
+                        "table {name}: has a column {column} that Interviewer does not make",
                         name=name,
                         column=column,
                     )
@@ -171,12 +171,10 @@ def schema_differences(
                 )
             if have_columns.keys() == want_columns.keys() and not changed:
                 problems.append(
-                    tr("table {name} is defined differently (its constraints or keys)", name=name)
+                    tr("table {name}: defined differently (its constraints or keys)", name=name)
                 )
         else:
-            problems.append(
-                tr("the {what} {name} is defined differently", what=_what(kind), name=name)
-            )
+            problems.append(tr("{what} {name}: defined differently", what=_what(kind), name=name))
     return problems
 
 

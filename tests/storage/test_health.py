@@ -182,7 +182,7 @@ def test_codes_outside_the_codebook_and_links_across_interviews(copy):
     connection.close()
     report = check_database(copy)
     assert any(
-        "effect, initiative_id: points at a initiative of another interview" in p
+        "effect, initiative_id: points at a record of another interview (initiative)" in p
         for p in report.problems
     )
     assert any(
@@ -225,8 +225,8 @@ def test_missing_tables_with_our_application_id_are_problems_not_a_crash(copy):
     result = run("check", "--db", copy)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "the table quote is missing" in result.stdout
-    assert "the table rating is missing" in result.stdout
+    assert "table quote: missing" in result.stdout
+    assert "table rating: missing" in result.stdout
 
 
 def test_a_file_with_no_tables_at_all_but_our_application_id(copy, tmp_path):
@@ -239,7 +239,7 @@ def test_a_file_with_no_tables_at_all_but_our_application_id(copy, tmp_path):
     result = run("check", "--db", path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "the table interview is missing" in result.stdout
+    assert "table interview: missing" in result.stdout
 
 
 def test_missing_columns_are_problems_not_a_crash(copy):
@@ -249,8 +249,8 @@ def test_missing_columns_are_problems_not_a_crash(copy):
         "ALTER TABLE interview DROP COLUMN location",
     )
     report = check_database(copy)
-    assert "table quote lacks the column speaker_role" in report.problems
-    assert "table interview lacks the column location" in report.problems
+    assert "table quote: lacks the column speaker_role" in report.problems
+    assert "table interview: lacks the column location" in report.problems
 
 
 def test_the_foreign_trigger_of_the_issue_is_reported(copy):
@@ -261,7 +261,7 @@ def test_the_foreign_trigger_of_the_issue_is_reported(copy):
     result = run("check", "--db", copy)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "a trigger wipe (on interview) that Interviewer does not make" in result.stdout
+    assert "trigger wipe (on interview): not made by Interviewer" in result.stdout
 
 
 def test_changed_indexes_and_views_are_reported(copy):
@@ -273,9 +273,9 @@ def test_changed_indexes_and_views_are_reported(copy):
         "CREATE VIEW everything AS SELECT * FROM quote",
     )
     report = check_database(copy)
-    assert "the index ix_challenge_rank_unique is defined differently" in report.problems
-    assert "the index ix_quote_interview_id is missing" in report.problems
-    assert "a view everything (on everything) that Interviewer does not make" in report.problems
+    assert "index ix_challenge_rank_unique: defined differently" in report.problems
+    assert "index ix_quote_interview_id: missing" in report.problems
+    assert "view everything (on everything): not made by Interviewer" in report.problems
 
 
 @pytest.mark.parametrize(
