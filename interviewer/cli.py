@@ -315,10 +315,10 @@ def run_backup(args: argparse.Namespace) -> int:
     from interviewer.storage.backup import backup_database
     from interviewer.storage.database import inspect_file
 
+    # before any work: backup_database makes the folder, as it does for the automatic backups
+    check_output_path(args.output, database=args.db, what=tr("the backup"), makes_folder=True)
     if inspect_file(args.db) is None:
         raise InterviewerError(f"{args.db}: there is no database to back up")
-    # backup_database makes the folder, as it does for the automatic backups
-    check_output_path(args.output, database=args.db, what=tr("the backup"), makes_folder=True)
     backup_database(args.db, args.output)
     print(f"{shown_path(args.db)}: backed up to {shown_path(args.output)}")
     return 0
@@ -482,7 +482,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
 def run_keys_new(args: argparse.Namespace) -> int:
     from interviewer.exchange.crypto import new_key_pair
 
-    check_output_folder(args.output, what=tr("the key pair"))
+    check_output_folder(args.output, database=args.db, what=tr("the key pair"))
     passphrase = _secret(args.passphrase_file, tr("the passphrase file"))
     public, private = new_key_pair(args.output, passphrase)
     print(f"{shown_path(public)}: give this to the interviewers (or put it in the study file)")

@@ -123,24 +123,9 @@ def _refuse_output(what: str, path: Path, why: str) -> FileRefused:
     return FileRefused(path, message, why)
 
 
-def check_output_path(
-    output: Path, *, database: Path | None, what: str, makes_folder: bool = False
-) -> None:
-    """Raises FileRefused (its message one sentence for the person) unless ``output`` is a
-    path a file may be written to whole, as interviewer.files.write_whole does: a new name in
-    an existing folder, or an existing regular file that is not one of our databases.
-
-    ``database`` is the database the command works on (None when there is none); ``what`` is
-    the translated noun of what is written ("the export"), as it reads in the sentence.
-
-    Refused, following symlinks and ``..`` (compared by resolved path and by file identity,
-    so a hard link counts too): the database itself and its -wal/-shm/-journal; any existing
-    file with SQLite's header and our application id (interviewer.storage.database
-    APPLICATION_ID), and the journals beside one; anything that exists and is not a regular
-    file (a folder, a device such as /dev/null or /dev/full, a named pipe, a socket); a path
-    whose folder does not exist (unless ``makes_folder``: the writer makes it, as a backup
-    does; then only a folder path running through a file is refused). Nothing is opened for
-    writing, and nothing is changed."""
+def _refuse_database_names(output: Path, *, database: Path | None, what: str) -> None:
+    """Raises FileRefused when ``output`` names ``database`` or one of its journals (by
+    resolved path and by file identity), or the journal of an Interviewer database."""
     output = Path(output)
     resolved = output.resolve()
     if database is not None:
@@ -168,6 +153,28 @@ def check_output_path(
                     database=shown_path(beside),
                 ),
             )
+
+
+def check_output_path(
+    output: Path, *, database: Path | None, what: str, makes_folder: bool = False
+) -> None:
+    """Raises FileRefused (its message one sentence for the person) unless ``output`` is a
+    path a file may be written to whole, as interviewer.files.write_whole does: a new name in
+    an existing folder, or an existing regular file that is not one of our databases.
+
+    ``database`` is the database the command works on (None when there is none); ``what`` is
+    the translated noun of what is written ("the export"), as it reads in the sentence.
+
+    Refused, following symlinks and ``..`` (compared by resolved path and by file identity,
+    so a hard link counts too): the database itself and its -wal/-shm/-journal; any existing
+    file with SQLite's header and our application id (interviewer.storage.database
+    APPLICATION_ID), and the journals beside one; anything that exists and is not a regular
+    file (a folder, a device such as /dev/null or /dev/full, a named pipe, a socket); a path
+    whose folder does not exist (unless ``makes_folder``: the writer makes it, as a backup
+    does; then only a folder path running through a file is refused). Nothing is opened for
+    writing, and nothing is changed."""
+    output = Path(output)
+    _refuse_database_names(output, database=database, what=what)
     try:
         mode = os.stat(output).st_mode
     except (FileNotFoundError, NotADirectoryError):
@@ -208,11 +215,14 @@ def check_output_path(
         )
 
 
-def check_output_folder(folder: Path, *, what: str) -> None:
+def check_output_folder(folder: Path, *, database: Path | None, what: str) -> None:
     """Raises FileRefused unless ``folder`` is an existing folder (following symlinks) or a
-    new path (it is then made, with its parents). Files written into it are checked one by
-    one by the writer (crypto.new_key_pair never overwrites one)."""
+    new path (it is then made, with its parents) that is not the name of the database, of a
+    journal of it or of any Interviewer database (a folder there would stop SQLite opening
+    the database). Files written into it are checked by the writer (crypto.new_key_pair
+    never overwrites one)."""
     folder = Path(folder)
+    _refuse_database_names(folder, database=database, what=what)
     try:
         mode = os.stat(folder).st_mode
     except (FileNotFoundError, NotADirectoryError):

@@ -156,11 +156,16 @@ def test_a_writer_that_makes_its_folder_may_go_to_a_new_one_but_not_through_a_fi
 
 
 def test_the_folder_variant(tmp_path, ours):
-    check_output_folder(tmp_path, what="the key pair")
-    check_output_folder(tmp_path / "new" / "keys", what="the key pair")
+    check_output_folder(tmp_path, database=ours, what="the key pair")
+    check_output_folder(tmp_path / "new" / "keys", database=ours, what="the key pair")
     for not_a_folder in (ours, "/dev/null"):
         with pytest.raises(FileRefused, match="not a folder"):
-            check_output_folder(not_a_folder, what="the key pair")
+            check_output_folder(not_a_folder, database=None, what="the key pair")
+    for journal in ("-wal", "-shm"):  # a folder there would stop SQLite opening the database
+        with pytest.raises(FileRefused, match="journal"):
+            check_output_folder(f"{ours}{journal}", database=None, what="the key pair")
+    with pytest.raises(FileRefused, match="database itself"):
+        check_output_folder(ours, database=ours, what="the key pair")
 
 
 # ---------------------------------------------------------------- reading

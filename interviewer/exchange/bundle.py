@@ -132,6 +132,8 @@ def write_bundle(
     check_output_path(out_path, database=db_path, what=tr("the bundle"))
     if password is not None and public_key_pem is not None:
         raise InterviewerError("encrypt with a password or to a public key, not both")
+    if public_key_pem is not None:
+        crypto.load_public_key(public_key_pem)  # a bad key is refused before anything is recorded
     database = open_database(db_path, backup=False)
     try:
         with database.engine.begin() as connection:  # revisions are recorded with the export
