@@ -178,13 +178,16 @@ def keep_backup(db_path: Path, reason: str) -> Path | None:
             backup_database(db_path, target)
             _prune_kept(db_path)
     except (OSError, sqlite3.Error) as error:
-        log.warning("the backup before a %s failed: %s", reason, error)
+        from interviewer.storage.failures import backup_failure, error_kind
+
+        log.warning("the backup before a %s failed: %s", reason, error_kind(error))
+        failure = backup_failure(error, db_path)  # a full or unwritable backups folder
         raise BackupFailed(
             tr(
                 "The backup that is made before a {what} could not be made ({error}). "
                 "Nothing was changed.",
                 what=reason_text(reason, noun_only=True),
-                error=getattr(error, "strerror", None) or error,
+                error=failure.reason if failure else error_kind(error),
             )
         ) from None
     return target

@@ -301,3 +301,35 @@ def test_is_write_knows_the_statements_that_change_the_file():
     assert backups.is_write("DELETE FROM quote")
     assert not backups.is_write("SELECT * FROM interview")
     assert not backups.is_write("PRAGMA data_version")
+
+
+def test_a_merge_whose_backup_cannot_be_made_writes_nothing(tmp_path, two_fields):  # noqa: F811
+    from interviewer.paths import data_dir
+    from tests.permissions import run_as_normal_user
+
+    mette, jonas = two_fields
+    write_bundle(jonas, tmp_path / "jonas.bundle")
+    central = tmp_path / "central.sqlite"
+    write_bundle(mette, tmp_path / "mette.bundle")
+    assert not merge_bundles(central, [tmp_path / "mette.bundle"]).refused
+    before = database_content(central)
+    root = data_dir() / "backups"
+    root.chmod(0o555)
+    for folder in root.iterdir():
+        folder.chmod(0o555)
+        (folder / "kept").chmod(0o555)
+    try:
+        result = run_as_normal_user(
+            [sys.executable, "-m", "interviewer", "merge", "--db", str(central)]
+            + [str(tmp_path / "jonas.bundle")],
+            timeout=300,
+        )
+    finally:
+        for folder in [root, *root.iterdir()]:
+            folder.chmod(0o755)
+            if (folder / "kept").exists():
+                (folder / "kept").chmod(0o755)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "before a merge could not be made" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert database_content(central) == before
