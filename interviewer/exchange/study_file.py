@@ -40,7 +40,8 @@ def export_study(
     check_output_path(Path(out_path), database=db_path, what=tr("the study file"))
     if public_key_pem is not None:
         load_public_key(public_key_pem)  # refuse a bad key now, not in the field
-    database = open_database(db_path)
+    # a rolling backup only before a write (the key); a plain export only reads
+    database = open_database(db_path, backup=public_key_pem is not None)
     try:
         with database.session() as session:
             study = current_study(session=session)

@@ -58,6 +58,7 @@ def test_commands_that_only_read_make_no_backup(tmp_path):
     assert run("backups", "--db", path).returncode == 0
     assert run("export", "xlsx", "--db", path, "-o", tmp_path / "all.xlsx").returncode == 0
     assert run("export", "docx", "--db", path, "-o", tmp_path / "all.docx").returncode == 0
+    assert run("study", "export", "--db", path, "-o", tmp_path / "study.json").returncode == 0
     assert names(rolling_backups(path)) == before
     assert kept_backups(path) == []
 
