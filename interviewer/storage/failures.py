@@ -166,6 +166,36 @@ def _disk_full(path: Path | None) -> bool:
         return False
 
 
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        vfs = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return None
+    return vfs.f_bavail * vfs.f_frsize
+
+
+def _backups_disk_is_the_full_one(db_path: Path | None) -> bool:
+    """A full disk met while working on ``db_path`` was the backups folder's (a backup is
+    made before a write): it is on another disk, with no room for a copy of the database,
+    while the database's own disk has room."""
+    if db_path is None or _within(db_path, backups_root()):
+        return False
+    root, folder = backups_root(), Path(os.path.abspath(db_path)).parent
+    while not root.exists() and root != root.parent:
+        root = root.parent
+    try:
+        if os.stat(root).st_dev == os.stat(folder).st_dev:
+            return False
+        size = Path(db_path).stat().st_size if Path(db_path).exists() else 0
+    except OSError:
+        return False
+    room_here, room_there = _free_bytes(folder), _free_bytes(root)
+    if room_here is None or room_there is None:
+        return False
+    margin = 1_000_000
+    return room_here >= margin and room_there < size + margin
+
+
 def _classify_sqlite(error: sqlite3.Error, db_path: Path | None) -> Failure | None:
     code = getattr(error, "sqlite_errorcode", None)
     if code is None:
@@ -238,6 +268,10 @@ def classify(
     sqlite_error = _sqlite_error(error)
     if sqlite_error is not None:
         kind, path = _classify_sqlite(sqlite_error, db_path), db_path
+        if kind is Failure.DISK_FULL and _backups_disk_is_the_full_one(db_path):
+            from interviewer.paths import backup_dir_for
+
+            path = backup_dir_for(db_path)  # SQLite does not say which file: the disks do
     elif isinstance(error, OSError):
         kind, path = _classify_os(error, db_path)
     else:
