@@ -162,6 +162,7 @@ class App:
         lock this app holds, and reopens the file. Says what happened; returns True when
         restored. A refused backup changes nothing and closes nothing."""
         from interviewer.errors import InterviewerError
+        from interviewer.storage.failures import failure_message
         from interviewer.storage.restore import check_backup, restore_backup, restored_message
 
         path = self.database.path
@@ -182,19 +183,40 @@ class App:
             result = restore_backup(path, backup, lock=self.lock)
             restored = True
             message = restored_message(result)
-        except (InterviewerError, OSError) as error:
-            log.warning("a restore failed: %s", type(error).__name__)
-            message = str(error) if isinstance(error, InterviewerError) else error.strerror
-        finally:
-            # the restored file (an older schema is migrated here), or the file as it was
-            self.database = open_database(path, backup=False)
-            self.show()
-            self.start_session_backup()
+        except Exception as error:  # whatever it was, the file is reopened and work goes on
+            log.warning("a restore failed: %s", error_kind(error))
+            message = failure_message(error, path)
+        if not self._reopen(path):
+            return False
         if restored:
             QMessageBox.information(self.main_window, tr("Restore from a backup"), message)
         else:
             QMessageBox.warning(self.main_window, tr("Restore from a backup"), message)
         return restored
+
+    def _reopen(self, path: Path) -> bool:
+        """Opens ``path`` again after a restore (an older schema is migrated here), as at the
+        start: checked fully in the background, its session backup begun. A file that cannot
+        be opened now is said plainly and the app ends."""
+        try:
+            self.database = open_database(path, backup=False, full_check=False)
+        except DatabaseRefused as refusal:
+            QMessageBox.critical(
+                None,
+                tr("Cannot open the database"),
+                tr(
+                    "Interviewer cannot open this file:\n{path}\n\n{reason}\n\n"
+                    "The file has not been changed.",
+                    path=refusal.path,
+                    reason=refusal.reason,
+                ),
+            )
+            self.qt_app.quit()
+            return False
+        start_integrity_check(self.database, self.notices.damage_found.emit)
+        self.show()
+        self.start_session_backup()
+        return True
 
     def _show_damage(self, sentence: str) -> None:
         # integrity_check found damage after open: the database refuses writes from now on

@@ -174,3 +174,26 @@ def test_a_read_only_copy_cannot_restore(qapp, tmp_path):
         database.close()
     finally:
         lock.release()
+
+
+def test_a_restore_refused_after_closing_reopens_the_file_as_it_was(qapp, tmp_path, monkeypatch):
+    import sqlite3
+
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=3)
+    backup = make_rolling_backup(path)
+    add_interviews(path, 2, seed=13)
+    before = database_content(path)
+    said = Said(monkeypatch)
+    app = start_app(qapp, path)
+    other = sqlite3.connect(path)  # another program has the file open
+    other.execute("SELECT count(*) FROM interview").fetchone()
+    try:
+        assert not app.restore_from(backup)
+        [(kind, text)] = said.messages
+        assert kind == "warning" and "another copy of Interviewer" in text
+        assert app.main_window is not None and app.main_window.model.rowCount() == 5
+        other.close()
+        assert database_content(path) == before
+    finally:
+        other.close()
+        close_app(app)
