@@ -143,19 +143,28 @@ def file_system_type(path: Path, mountinfo: str | None = None) -> str | None:
 def synced_service(path: Path) -> str | None:
     """The sync service whose folder holds ``path`` ("OneDrive", "Dropbox", …), by the folder
     names the sync clients make; None when no folder on the way is one of them."""
-    parts = PurePath(path).parts
-    for index, part in enumerate(parts[:-1] if len(parts) > 1 else parts):
-        name = part.casefold()
-        if name in SYNCED_FOLDER_NAMES:
-            return SYNCED_FOLDER_NAMES[name]
-        for prefix, service in SYNCED_FOLDER_PREFIXES.items():
-            if name.startswith(prefix):
-                return service
+    parts = PurePath(path).parts[:-1]  # the folders it is in, not the file's own name
+    for index, part in enumerate(parts):
+        service = _service_named(part)
+        if service is not None:
+            return service
         following = parts[index + 1].casefold() if index + 1 < len(parts) else ""
-        if name == "library" and following == "mobile documents":
+        if part.casefold() == "library" and following == "mobile documents":
             return "iCloud Drive"  # macOS keeps iCloud Drive in ~/Library/Mobile Documents
-        if name == "library" and following == "cloudstorage" and index + 2 < len(parts) - 1:
-            return parts[index + 2].split("-")[0]  # macOS's folder of every File Provider
+        if part.casefold() == "library" and following == "cloudstorage" and index + 2 < len(parts):
+            # macOS's folder of every File Provider (OneDrive, Dropbox, Box, …)
+            provider = parts[index + 2]
+            return _service_named(provider) or provider.split("-")[0]
+    return None
+
+
+def _service_named(folder: str) -> str | None:
+    name = folder.casefold()
+    if name in SYNCED_FOLDER_NAMES:
+        return SYNCED_FOLDER_NAMES[name]
+    for prefix, service in SYNCED_FOLDER_PREFIXES.items():
+        if name.startswith(prefix):
+            return service
     return None
 
 
