@@ -2,10 +2,20 @@
 is confirmed, and the app closes its windows and the database, restores under its own writer
 lock and reopens the file showing exactly the backup."""
 
+import sqlite3
+import subprocess
+import sys
+
 from PySide6.QtWidgets import QMessageBox
 
 from interviewer.demo import generate_demo
-from interviewer.storage.backup import keep_backup, kept_backups, list_backups, make_rolling_backup
+from interviewer.storage.backup import (
+    keep_backup,
+    kept_backups,
+    list_backups,
+    make_rolling_backup,
+    rolling_backups,
+)
 from interviewer.storage.file_lock import try_writer_lock
 from interviewer.ui.app import App, open_for_app
 from interviewer.ui.commands import all_commands, main_menus
@@ -177,8 +187,6 @@ def test_a_read_only_copy_cannot_restore(qapp, tmp_path):
 
 
 def test_a_restore_refused_after_closing_reopens_the_file_as_it_was(qapp, tmp_path, monkeypatch):
-    import sqlite3
-
     path = make_demo_file(tmp_path / "study.sqlite", interviews=3)
     backup = make_rolling_backup(path)
     add_interviews(path, 2, seed=13)
@@ -197,3 +205,50 @@ def test_a_restore_refused_after_closing_reopens_the_file_as_it_was(qapp, tmp_pa
     finally:
         other.close()
         close_app(app)
+
+
+APP_SESSION = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from interviewer.ui.app import run_app
+from interviewer.ui.main_window import MainWindow
+
+qt = QApplication([])
+
+def act():
+    [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    if sys.argv[2] == "write":
+        window.table.selectRow(0)
+        window.duplicate_selected()  # the session's first write
+    QTimer.singleShot(0, qt.quit)
+
+QTimer.singleShot(0, act)
+sys.exit(run_app(Path(sys.argv[1])))
+"""
+
+
+def app_session(path, what):
+    done = subprocess.run(
+        [sys.executable, "-c", APP_SESSION, str(path), what],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_opening_the_app_and_looking_leaves_the_backups_as_they_were(tmp_path):
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=3)
+    make_rolling_backup(path)
+    before = rolling_backups(path)
+    for _ in range(6):  # more than the rotation holds
+        app_session(path, "look")
+    assert rolling_backups(path) == before
+    content = database_content(path)
+    app_session(path, "write")
+    [*_, newest] = rolling_backups(path)
+    assert newest not in before
+    assert database_content(newest) == content  # the state before the session's first write
+    assert database_content(path) != content
