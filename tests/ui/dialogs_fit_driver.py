@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget 
 from interviewer import interviews as svc  # noqa: E402
 from interviewer.i18n import set_language  # noqa: E402
 from interviewer.listing import list_interviews  # noqa: E402
+from interviewer.storage.backup import keep_backup  # noqa: E402
 from interviewer.storage.database import open_database  # noqa: E402
 from interviewer.storage.models import CodeKind  # noqa: E402
 from interviewer.ui.exchange_dialogs import (  # noqa: E402
@@ -27,6 +28,7 @@ from interviewer.ui.export_dialog import ExportDialog  # noqa: E402
 from interviewer.ui.main_window import MainWindow  # noqa: E402
 from interviewer.ui.new_interview_dialog import NewInterviewDialog  # noqa: E402
 from interviewer.ui.quote_box import QuoteBox  # noqa: E402
+from interviewer.ui.restore_dialog import RestoreDialog  # noqa: E402
 from interviewer.ui.settings_dialog import SettingsDialog  # noqa: E402
 from interviewer.ui.style import apply_style  # noqa: E402
 
@@ -80,6 +82,7 @@ def main() -> int:
     set_language(language)
     apply_style(qt_app, size)
     database = open_database(db_path, backup=False)
+    keep_backup(db_path, "settlement")  # the longest reason, for the restore dialog
     window = MainWindow(database)
     window.show()
     session, study = window.session, window.study
@@ -95,6 +98,7 @@ def main() -> int:
         (SendBundleDialog(window, study_has_key=False), "send bundle, no study key"),
         (MergeSecretsDialog(window), "merge secrets"),
         (ConflictsDialog(database, window), "conflicts"),
+        (RestoreDialog(db_path, window), "restore from a backup"),
     ]
     for dialog, name in dialogs:
         show_and_check(dialog, name)
