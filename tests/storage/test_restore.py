@@ -236,3 +236,17 @@ def test_restore_is_refused_while_a_read_only_copy_has_the_file_open(tmp_path):
     assert kept_backups(path) == []
     assert run("restore", "--db", path, backup).returncode == 0  # once it has closed
     assert interview_count(path) == 4
+
+
+def test_a_database_file_that_is_gone_is_restored_from_its_backups(tmp_path):
+    path = make_demo_file(tmp_path / "study.sqlite", interviews=5)
+    assert run("demo", "--db", path, "--interviews", 1, "--seed", 8).returncode == 0
+    [rolling] = [e.path for e in list_backups(path)]
+    for file in tmp_path.glob("study.sqlite*"):
+        file.unlink()
+    listed = run("backups", "--db", path)  # the backups of a file that is gone are still listed
+    assert str(rolling) in listed.stdout
+    result = run("restore", "--db", path, rolling)
+    assert result.returncode == 0, result.stderr
+    assert database_content(path) == database_content(rolling)
+    assert kept_backups(path) == []  # there was nothing to keep aside
