@@ -106,7 +106,10 @@ def _backup_folder(db_path: Path) -> Iterator[Path]:
         for place in (folder, folder / KEPT_FOLDER):
             for leftover in place.glob(".*.partial*"):
                 log.info("removing a stale partial backup %s", leftover.name)
-                leftover.unlink(missing_ok=True)
+                if leftover.is_dir():  # a raw copy's folder
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
         yield folder
 
 

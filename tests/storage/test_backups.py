@@ -222,6 +222,25 @@ def test_a_backup_killed_midway_leaves_no_partial_after_the_next(tmp_path):
     connection.close()
 
 
+def test_every_kind_of_leftover_in_the_backups_folder_goes_at_the_next_backup(tmp_path):
+    path = make_demo_file(tmp_path / "study.sqlite")
+    kept = backup_dir_for(path) / "kept"
+    kept.mkdir(parents=True)
+    leftovers = [
+        backup_dir_for(path) / ".study-20260101T000000000000Z.sqlite.partial",
+        backup_dir_for(path) / ".study-20260101T000000000000Z.sqlite.partial-journal",
+        kept / ".study-20260101T000000000000Z-before-merge.sqlite.partial",
+    ]
+    for leftover in leftovers:
+        leftover.write_bytes(b"half" * 1000)
+    raw = kept / ".study-20260101T000000000000Z-before-restore.raw.partial"
+    raw.mkdir()
+    (raw / "study.sqlite").write_bytes(b"half")
+    keep_backup(path, "merge")
+    assert partials(path) == []
+    assert [e.reason for e in list_backups(path)] == ["merge"]
+
+
 def test_a_copy_to_a_chosen_file_clears_its_own_killed_partial(tmp_path):
     path = make_demo_file(tmp_path / "study.sqlite")
     target = tmp_path / "copy.sqlite"
