@@ -6,7 +6,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from interviewer.errors import ResourceFileError
+from interviewer.errors import FileRefused, ResourceFileError
+from interviewer.file_safety import DATA_FILE_LIMIT, read_input_file
+from interviewer.i18n import tr
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -48,7 +50,7 @@ def load_data_file(
     """Reads ``source`` (a path or a packaged resource) as a data file of ``model``."""
     name = str(source)
     try:
-        text = (Path(source) if isinstance(source, str) else source).read_text("utf-8")
+        text = _read_text(source)
     except FileNotFoundError:
         raise ResourceFileError(f"{name}: the file does not exist") from None
     except UnicodeDecodeError:
@@ -56,6 +58,18 @@ def load_data_file(
     return parse_data_text(
         text, model, name=name, expected_format=expected_format, versions=versions
     )
+
+
+def _read_text(source) -> str:
+    """A file a person chose (a str path) read bounded and never from a device or pipe
+    (file_safety.read_input_file, limit DATA_FILE_LIMIT); a packaged resource as it is."""
+    if not isinstance(source, str):
+        return source.read_text("utf-8")
+    try:
+        raw = read_input_file(Path(source), what=tr("the file"), limit=DATA_FILE_LIMIT)
+    except FileRefused as refusal:
+        raise ResourceFileError(f"{source}: {refusal.reason}") from None
+    return raw.decode("utf-8")
 
 
 def parse_data_text(

@@ -330,3 +330,17 @@ def test_nothing_is_left_behind(tmp_path, ours):
         with contextlib.suppress(FileRefused):
             check_output_path(output, database=ours, what=WHAT)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("chosen", ["/dev/zero", "/dev/urandom", "fifo", "folder"])
+def test_a_guide_or_codebook_file_chosen_in_the_app_is_read_bounded(tmp_path, chosen):
+    from interviewer.codebook import load_codebook
+    from interviewer.errors import ResourceFileError
+    from interviewer.guide import load_guide
+
+    (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "fifo")
+    path = chosen if chosen.startswith("/") else str(tmp_path / chosen)
+    for load in (load_guide, load_codebook):
+        with pytest.raises(ResourceFileError, match="not an ordinary file|is a folder"):
+            load(path)
