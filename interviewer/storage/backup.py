@@ -340,10 +340,14 @@ def list_backups(db_path: Path) -> list[BackupEntry]:
 # ---------------------------------------------------------------- the app's session backup
 
 
+# statements that change the file; everything else (SELECT, PRAGMA reads, BEGIN) only reads
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "VACUUM")
+
+
 def is_write(statement: str) -> bool:
-    """Whether an SQL statement changes the file (cheap: its first word)."""
-    first = statement.lstrip()[:7].upper()
-    return first.startswith(("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"))
+    """Whether an SQL statement changes the file (cheap: its first word). The one rule for
+    it: the session backup and the integrity guard (storage/integrity.py) both ask here."""
+    return statement.lstrip()[:7].upper().startswith(WRITES)
 
 
 class SessionBackup:

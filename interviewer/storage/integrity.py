@@ -19,11 +19,10 @@ from sqlalchemy import event
 
 from interviewer.errors import DamagedDatabase
 from interviewer.i18n import tr
+from interviewer.storage.backup import is_write
 
 log = logging.getLogger(__name__)
 
-# statements that change the file; everything else (SELECT, PRAGMA reads, BEGIN) still runs
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "VACUUM")
 
 
 def integrity_problems(connection: sqlite3.Connection, *, limit: int = 5) -> list[str]:
@@ -46,7 +45,7 @@ class IntegrityWatch:
         return self.done.wait(timeout)
 
     def refuse_if_damaged(self, statement: str) -> None:
-        if self.damage is not None and statement.lstrip()[:7].upper().startswith(_WRITES):
+        if self.damage is not None and is_write(statement):
             raise DamagedDatabase(self.path, self.damage)
 
 
