@@ -399,9 +399,40 @@ def _check_file(connection: sqlite3.Connection, report: HealthReport) -> None:
         ).fetchone()
     }
     revision = _revision(connection, tables)
+
+    def stage(what: str, work) -> None:
+        # one unreadable part (a table made WITHOUT ROWID, a virtual table of an unknown
+        # module) is one problem; the other parts are still checked
+        try:
+            work()
+        except sqlite3.Error as error:
+            problems.append(
+                tr("{what}: could not be checked ({error})", what=what, error=str(error))
+            )
+
     # a file of an older schema is compared with what the migrations made at its revision
     reference = reference_schema(revision if revision in known_revisions() else None)
-    problems.extend(schema_differences(read_schema(connection), reference))
+    stage(
+        tr("the schema"),
+        lambda: problems.extend(schema_differences(read_schema(connection), reference)),
+    )
+    stage(tr("the links between records"), lambda: _foreign_keys(connection, problems))
+    findings = _Findings()
+    for table, present in tables.items():
+        stage(table, lambda t=table, p=present: _check_values(connection, t, p, findings))
+    problems.extend(findings.problems())
+    stage(tr("the rules between records"), lambda: _cross_record(connection, tables, problems))
+    stage(tr("the guide's questions"), lambda: _guide_problems(connection, tables, problems))
+    for table in COUNTED_TABLES:
+        if table in tables:
+            stage(table, lambda t=table: _count(connection, t, report.counts))
+
+
+def _count(connection, table: str, counts: dict[str, int]) -> None:
+    counts[table] = connection.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]
+
+
+def _foreign_keys(connection, problems: list[str]) -> None:
     for table, rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check"):
         problems.append(
             tr(
@@ -411,17 +442,6 @@ def _check_file(connection: sqlite3.Connection, report: HealthReport) -> None:
                 parent=_text(parent),
             )
         )
-    findings = _Findings()
-    for table, present in tables.items():
-        _check_values(connection, table, present, findings)
-    problems.extend(findings.problems())
-    _cross_record(connection, tables, problems)
-    _guide_problems(connection, tables, problems)
-    for table in COUNTED_TABLES:
-        if table in tables:
-            report.counts[table] = connection.execute(
-                f"SELECT count(*) FROM {_quoted(table)}"
-            ).fetchone()[0]
 
 
 def _readable_sqlite(path: Path) -> bool:

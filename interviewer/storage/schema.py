@@ -67,21 +67,28 @@ def read_schema(connection: sqlite3.Connection) -> dict[tuple[str, str], dict]:
             continue  # automatic indexes (described with their table), sqlite_sequence, stats
         described: dict = {"table": table, "sql": _normal_sql(sql)}
         if kind == "table":
-            described["columns"] = [
-                (_text(column[1]), _text(column[2]).upper(), column[3], _text(column[4]), column[5])
-                for column in connection.execute(f"PRAGMA table_xinfo({_quoted(name)})")
-            ]
-            indexes = []
-            for _seq, index, unique, origin, partial in connection.execute(
-                f"PRAGMA index_list({_quoted(name)})"
-            ):
-                index = _text(index)
-                parts = connection.execute(f"PRAGMA index_info({_quoted(index)})")
-                columns = tuple(_text(part[2]) for part in parts)
-                indexes.append((index, unique, _text(origin), partial, columns))
-            described["indexes"] = sorted(indexes)
+            try:
+                described.update(_table_shape(connection, name))
+            except sqlite3.Error:  # a virtual table of a module this SQLite lacks, say
+                described.update(columns=[], indexes=[])
         objects[(kind, name)] = described
     return objects
+
+
+def _table_shape(connection: sqlite3.Connection, name: str) -> dict:
+    """A table's columns (PRAGMA table_xinfo) and indexes (index_list, index_info)."""
+    columns = [
+        (_text(column[1]), _text(column[2]).upper(), column[3], _text(column[4]), column[5])
+        for column in connection.execute(f"PRAGMA table_xinfo({_quoted(name)})")
+    ]
+    indexes = []
+    for _seq, index, unique, origin, partial in connection.execute(
+        f"PRAGMA index_list({_quoted(name)})"
+    ):
+        index = _text(index)
+        parts = connection.execute(f"PRAGMA index_info({_quoted(index)})")
+        indexes.append((index, unique, _text(origin), partial, tuple(_text(p[2]) for p in parts)))
+    return {"columns": columns, "indexes": sorted(indexes)}
 
 
 @cache

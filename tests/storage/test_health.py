@@ -377,3 +377,21 @@ def test_a_demo_database_and_what_the_services_write_is_healthy(copy):
     database.close()
     report = check_database(copy)
     assert report.healthy, report.problems
+
+
+def test_a_table_remade_without_rowid_or_as_a_virtual_table_is_one_problem_each(copy):
+    spoil(
+        copy,
+        "DROP TABLE quote",
+        "CREATE TABLE quote (id TEXT PRIMARY KEY, text TEXT) WITHOUT ROWID",
+        "INSERT INTO quote VALUES ('a', 'b')",
+        "DROP TABLE conflict",
+        "CREATE VIRTUAL TABLE conflict USING fts5(other_document)",
+    )
+    result = run("check", "--db", copy)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "table quote: lacks the column speaker_role" in result.stdout
+    assert "quote: could not be checked" in result.stdout
+    # the rest is still checked and counted
+    assert "interview" in check_database(copy).counts
