@@ -297,7 +297,7 @@ def run_demo(args: argparse.Namespace) -> int:
     finally:
         database.close()
     seconds = time.perf_counter() - started
-    print(f"{args.db}: added {counted(count, 'demo interview')} in {seconds:.1f} s")
+    print(f"{shown_path(args.db)}: added {counted(count, 'demo interview')} in {seconds:.1f} s")
     return 0
 
 
@@ -517,12 +517,16 @@ def writes_database(args: argparse.Namespace) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a non-UTF-8 file name printed is never a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     if args.db is None:
         args.db = default_db_path()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from interviewer.storage.failures import keep_content_out_of_logs
 
     keep_content_out_of_logs()  # no typed text, SQL parameters or error messages in a log
+    sys.unraisablehook = _note_unraisable
     if args.command is None:
         from interviewer.ui.app import run_app
 
@@ -551,8 +555,20 @@ def main(argv: list[str] | None = None) -> int:
             raise
         # a full disk, a read-only file or folder, a lock held by another program, …: one
         # sentence naming the cause and what to do, never SQLite's message or a traceback
-        print(f"interviewer {args.command}: {failure_message(error, args.db)}", file=sys.stderr)
+        output = getattr(args, "output", None)
+        print(
+            f"interviewer {args.command}: {failure_message(error, args.db, output)}",
+            file=sys.stderr,
+        )
         return 1
+
+
+def _note_unraisable(unraisable) -> None:
+    # an error in a clean-up Python ignores anyway (a half-written export's zip closed on a
+    # full disk): noted by its kind, not printed as a traceback after the plain sentence
+    from interviewer.storage.failures import error_kind
+
+    logging.getLogger(__name__).info("ignored in a clean-up: %s", error_kind(unraisable.exc_value))
 
 
 def warn_about_location(db_path: Path) -> None:

@@ -314,3 +314,27 @@ def test_a_non_utf8_name_is_printed_by_its_bytes(files):
 def test_the_huge_file_stays_sparse_and_unread(files):
     # the 3 GiB file was refused by its size: it would not fit under the memory limit
     assert files["huge"].stat().st_size > MEMORY_LIMIT
+
+
+def test_a_database_and_outputs_with_non_utf8_names_never_crash_a_print(tmp_path):
+    db = tmp_path / os.fsdecode(b"kommune-\xe6.sqlite")  # Latin-1 æ
+    odd = os.fsdecode(b"\xff")
+    assert run("demo", "--db", db, "--interviews", 2).returncode == 0
+    bundle = tmp_path / f"{odd}.bundle"
+    for command in (
+        ["check", "--db", db],
+        ["backups", "--db", db],
+        ["conflicts", "--db", db],
+        ["backup", "--db", db, "-o", tmp_path / f"{odd}.sqlite"],
+        ["export", "xlsx", "--db", db, "-o", tmp_path / f"{odd}.xlsx"],
+        ["export", "docx", "--db", db, "-o", tmp_path / f"{odd}.docx"],
+        ["export", "bundle", "--plain", "--db", db, "-o", bundle],
+        ["study", "export", "--db", db, "-o", tmp_path / f"{odd}.study"],
+        ["merge", "--db", db, bundle],
+        ["export", "xlsx", "--db", db, "-o", db],  # refused: the message names it too
+    ):
+        result = run(*command)
+        out, err = text(result.stdout), text(result.stderr)
+        assert "Traceback" not in err and "UnicodeEncodeError" not in err, (command, err)
+        assert result.returncode in (0, 1) and out + err, command
+    assert "kommune-\\xe6.sqlite: it is the database itself" in err  # the last: refused

@@ -185,7 +185,7 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
             "bundle": manifest["bundle_id"],
             "interviewer": result.interviewer,
             "device": result.device,
-            "file": bundle.path.name,
+            "file": shown_path(bundle.path.name),  # text SQLite and Qt can hold
         }
     )
     ids = [uuid.UUID(item["document"]["interview"]["id"]) for item in data["interviews"]]
@@ -288,7 +288,7 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
             updated_at=now,
             bundle_id=bundle.bundle_id,
             checksum=bundle.checksum,
-            file_name=bundle.path.name,
+            file_name=shown_path(bundle.path.name),
             interviewer=result.interviewer,
             device=result.device,
             bundle_created_at=datetime.fromisoformat(manifest["created_at"]),
