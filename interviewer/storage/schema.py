@@ -91,10 +91,16 @@ def _table_shape(connection: sqlite3.Connection, name: str) -> dict:
     return {"columns": columns, "indexes": sorted(indexes)}
 
 
-@cache
 def reference_schema(revision: str | None = None) -> dict[tuple[str, str], dict]:
     """The schema the migrations make up to ``revision`` (default: the newest), built once
     per process on a temporary file."""
+    from interviewer.storage.database import head_revision
+
+    return _reference_schema(revision or head_revision())
+
+
+@cache
+def _reference_schema(revision: str) -> dict[tuple[str, str], dict]:
     from alembic import command
     from sqlalchemy import create_engine
 
@@ -107,7 +113,7 @@ def reference_schema(revision: str | None = None) -> dict[tuple[str, str], dict]
             with engine.begin() as connection:
                 config = alembic_config()
                 config.attributes["connection"] = connection
-                command.upgrade(config, revision or "head")
+                command.upgrade(config, revision)
         finally:
             engine.dispose()
         connection = sqlite3.connect(path)
