@@ -365,6 +365,8 @@ class SessionBackup:
         self._written = False
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        # told in one sentence when the copy fails (on the copy's thread); the app shows it
+        self.on_failure: Callable[[str], None] | None = None
 
     def start(self) -> threading.Thread:
         self._thread = threading.Thread(target=self._copy, name="rolling-backup")
@@ -387,7 +389,7 @@ class SessionBackup:
                 if self._written:
                     self._promote()
         except (OSError, sqlite3.Error) as error:
-            _backup_failed(error, self.db_path, getattr(self, "on_failure", None))
+            _backup_failed(error, self.db_path, self.on_failure)
 
     def wrote(self) -> None:
         with self._lock:
@@ -406,7 +408,7 @@ class SessionBackup:
                 os.replace(pending, target)
                 _prune_rolling(self.db_path, ROLLING_BACKUPS_KEPT)
         except OSError as error:
-            log.warning("the automatic backup could not join the rotation: %s", error)
+            _backup_failed(error, self.db_path, self.on_failure)
             return
         self.kept = target
 
