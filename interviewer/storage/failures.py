@@ -28,6 +28,7 @@ class Failure(Enum):
     DATABASE_FOLDER_READ_ONLY = "read-only database folder"
     READ_ONLY_FOLDER = "read-only folder"
     DISK_FULL = "disk full"
+    OUTPUT_DISK_FULL = "disk full for a file written"
     LOCKED = "locked by another program"
     MISSING = "missing"
     NO_ACCESS = "no permission to read"
@@ -61,6 +62,11 @@ def sentence(kind: Failure) -> str:
         return tr(
             "the disk is full, so nothing was changed (the database is as it was); free "
             "some space on it and try again"
+        )
+    if kind is Failure.OUTPUT_DISK_FULL:
+        return tr(
+            "the disk is full, so the file was not written (the database is as it was); "
+            "free some space on it, or choose another folder"
         )
     if kind is Failure.LOCKED:
         return tr(
@@ -174,26 +180,35 @@ def _free_bytes(folder: Path) -> int | None:
     return vfs.f_bavail * vfs.f_frsize
 
 
-def _backups_disk_is_the_full_one(db_path: Path | None) -> bool:
-    """A full disk met while working on ``db_path`` was the backups folder's (a backup is
-    made before a write): it is on another disk, with no room for a copy of the database,
-    while the database's own disk has room."""
-    if db_path is None or _within(db_path, backups_root()):
-        return False
-    root, folder = backups_root(), Path(os.path.abspath(db_path)).parent
-    while not root.exists() and root != root.parent:
-        root = root.parent
+def _existing_folder(path: Path) -> Path:
+    folder = Path(os.path.abspath(path)).parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _the_full_disks_file(db_path: Path, output: Path | None) -> Path:
+    """Which file a full disk met while working on ``db_path`` was about: the database's,
+    unless its disk has room and the disk of ``output`` (a file being written), or of the
+    backups folder (a backup is made before a write), has no room for a copy of it."""
+    from interviewer.paths import backup_dir_for
+
+    margin = 1_000_000
     try:
-        if os.stat(root).st_dev == os.stat(folder).st_dev:
-            return False
         size = Path(db_path).stat().st_size if Path(db_path).exists() else 0
     except OSError:
-        return False
-    room_here, room_there = _free_bytes(folder), _free_bytes(root)
-    if room_here is None or room_there is None:
-        return False
-    margin = 1_000_000
-    return room_here >= margin and room_there < size + margin
+        size = 0
+    room = _free_bytes(_existing_folder(db_path))
+    if room is None or room < margin:
+        return db_path
+    backup = backup_dir_for(db_path) / "backup.sqlite"
+    for candidate in (output, backup):
+        if candidate is None:
+            continue
+        there = _free_bytes(_existing_folder(candidate))
+        if there is not None and there < size + margin:
+            return backup.parent if candidate is backup else Path(candidate)
+    return db_path
 
 
 def _classify_sqlite(error: sqlite3.Error, db_path: Path | None) -> Failure | None:
@@ -221,6 +236,8 @@ def _classify_sqlite(error: sqlite3.Error, db_path: Path | None) -> Failure | No
 def _classify_os(error: OSError, db_path: Path | None) -> tuple[Failure | None, Path | None]:
     name = error.filename
     path = Path(os.fsdecode(name)) if isinstance(name, str | bytes) and name else db_path
+    if path is not None and path.name.startswith(".") and path.name.endswith(".partial"):
+        path = path.with_name(path.name[1 : -len(".partial")])  # the file it was to become
     number = error.errno
     if number in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
         kind = Failure.DISK_FULL
@@ -231,6 +248,8 @@ def _classify_os(error: OSError, db_path: Path | None) -> tuple[Failure | None, 
             kind, path = Failure.DATABASE_FOLDER_READ_ONLY, db_path  # its -wal, -shm, .lock
         else:
             kind = Failure.READ_ONLY_FOLDER
+            if path is not None and not path.is_dir():
+                path = path.parent  # the folder where the file was to be made
     elif number in (errno.ENOENT, errno.ENOTDIR):
         kind = Failure.MISSING
     elif number == errno.EIO:
@@ -256,28 +275,38 @@ def _backup_folder(path: Path) -> Path:
 
 
 def classify(
-    error: BaseException, db_path: Path | None = None, *, output: bool = False
+    error: BaseException,
+    db_path: Path | None = None,
+    *,
+    output: bool | Path = False,
 ) -> StorageFailure | None:
     """The ordinary failure ``error`` is (a StorageFailure to raise or show), or None when it
     is none of them (a bug, damage, a rule). ``db_path`` is the database being worked on
-    (with ``output``, the file being written instead): SQLite's errors do not say which file
-    they are about, and some are told apart by looking at the file and its folder."""
+    (with ``output=True``, the file being written instead; ``output`` may also be the path
+    of a file the command writes beside its work on the database): SQLite's errors, and an
+    OSError from a write, do not say which file they are about, so some are told apart by
+    looking at the files, their folders and their disks."""
     if isinstance(error, StorageFailure):
         return error
     db_path = Path(db_path) if db_path is not None else None
     sqlite_error = _sqlite_error(error)
     if sqlite_error is not None:
         kind, path = _classify_sqlite(sqlite_error, db_path), db_path
-        if kind is Failure.DISK_FULL and _backups_disk_is_the_full_one(db_path):
-            from interviewer.paths import backup_dir_for
-
-            path = backup_dir_for(db_path)  # SQLite does not say which file: the disks do
     elif isinstance(error, OSError):
         kind, path = _classify_os(error, db_path)
     else:
         return None
     if kind is None:
         return None
+    if kind is Failure.DISK_FULL and path == db_path and db_path is not None:
+        path = _the_full_disks_file(db_path, output if isinstance(output, Path) else None)
+    if (
+        kind is Failure.DISK_FULL
+        and path is not None
+        and not _within(path, backups_root())
+        and (output is True or db_path is None or not _is_database_side(path, db_path))
+    ):
+        kind = Failure.OUTPUT_DISK_FULL  # an export, a bundle, a copy: not the database
     if path is not None and _within(path, backups_root()):
         kind = _BACKUP_KINDS.get(kind, kind)
         path = _backup_folder(path)
@@ -309,13 +338,15 @@ def backup_failure(error: BaseException, db_path: Path) -> StorageFailure | None
     return classify(error, backup_dir_for(db_path) / "backup.sqlite", output=True)
 
 
-def failure_message(error: BaseException, db_path: Path | None = None) -> str:
+def failure_message(
+    error: BaseException, db_path: Path | None = None, output: Path | None = None
+) -> str:
     """One sentence for any storage error, never holding record content: the ordinary
     failure's (``classify``), else the error's kind ("the database reported an error
     (SQLITE_CONSTRAINT_UNIQUE)…")."""
     if isinstance(error, InterviewerError):
         return str(error)
-    failure = classify(error, db_path)
+    failure = classify(error, db_path, output=Path(output) if output is not None else False)
     if failure is not None:
         return str(failure)
     return tr(

@@ -295,6 +295,26 @@ def test_an_unwritable_backups_folder_says_so_and_nothing_is_written(demo_db):
     assert content(demo_db) == before
 
 
+def test_an_export_to_a_full_disk_names_the_export_not_the_database(demo_db, tmp_path):
+    disk = tmp_path / "small"
+    result = on_full_disk(disk, cli("export", "xlsx", "--db", demo_db, "-o", disk / "x.xlsx"))
+    assert "rc=1" in result.stdout, result.stdout + result.stderr
+    assert f"{disk / 'x.xlsx'}: {sentence(Failure.OUTPUT_DISK_FULL)}" in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_an_export_into_a_read_only_folder_names_the_folder(demo_db, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir(mode=0o555)
+    try:
+        result = run_as_user("export", "docx", "--db", demo_db, "-o", folder / "x.docx")
+    finally:
+        folder.chmod(0o755)
+    said_plainly(result, Failure.READ_ONLY_FOLDER)
+    assert f"{folder}: " in result.stderr
+    assert list(folder.iterdir()) == []
+
+
 # ----------------------------------------------------------------- classify, in process
 
 
