@@ -365,6 +365,7 @@ class SessionBackup:
         self._written = False
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._keeper: threading.Thread | None = None
         # told in one sentence when the copy fails (on the copy's thread); the app shows it
         self.on_failure: Callable[[str], None] | None = None
 
@@ -396,6 +397,15 @@ class SessionBackup:
             if self._written:
                 return
             self._written = True
+            ready = self.pending is not None
+        if ready:
+            # on a thread: the backups folder may be busy with another copy (a merge's), and
+            # the write that called this must not wait for it
+            self._keeper = threading.Thread(target=self._promote_now, name="rolling-backup")
+            self._keeper.start()
+
+    def _promote_now(self) -> None:
+        with self._lock:
             if self.pending is not None:
                 self._promote()
 
@@ -415,8 +425,9 @@ class SessionBackup:
     def finish(self) -> Path | None:
         """Waits for the copy; keeps it in the rotation if the session wrote, else removes
         it. Returns the rolling backup kept, or None."""
-        if self._thread is not None:
-            self._thread.join()
+        for thread in (self._thread, self._keeper):
+            if thread is not None:
+                thread.join()
         with self._lock:
             if self.pending is not None:
                 self.pending.unlink(missing_ok=True)

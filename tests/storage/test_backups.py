@@ -353,3 +353,24 @@ def test_a_merge_whose_backup_cannot_be_made_writes_nothing(tmp_path, two_fields
     assert "before a merge could not be made" in result.stderr
     assert "Traceback" not in result.stderr
     assert database_content(central) == before
+
+
+def test_the_first_write_never_waits_for_a_busy_backups_folder(tmp_path):
+    import threading
+
+    from filelock import FileLock
+
+    path = make_demo_file(tmp_path / "study.sqlite")
+    content = database_content(path)
+    session_backup = SessionBackup(path)
+    session_backup.start().join()
+    busy = FileLock(str(backup_dir_for(path) / ".lock"), thread_local=False)
+    with busy:  # another copy (a merge's kept backup) is being made
+        writer = threading.Thread(target=session_backup.wrote)
+        writer.start()
+        writer.join(timeout=60)
+        assert not writer.is_alive(), "the write waited for the backups folder"
+        assert rolling_backups(path) == []  # not yet: the folder is busy
+    kept = session_backup.finish()
+    assert rolling_backups(path) == [kept]
+    assert database_content(kept) == content
