@@ -7,7 +7,11 @@ Two kinds live in ``<data folder>/backups/<name>-<id>/`` (see ``paths.backup_dir
   one in the background when it opens a file, as a *pending* copy (``….sqlite.pending``):
   it joins the rotation at the session's first write and is dropped when the session ends
   without one. So opening and looking never pushes a real backup out, the state before the
-  first edit is still kept, and the first keystroke never waits for a copy of a large file.
+  first edit is still kept, and the first keystroke never waits for a copy of a large file
+  (copying at the first write instead would hold that keystroke for seconds on a big file).
+  A pending copy left by a killed session is dropped at the next start: without a write it
+  held the state the file still has. (Merges and bundle exports in the app use their own
+  engines; a merge keeps its own backup, see below.)
 - **kept** backups, ``kept/<name>-<stamp>-before-<reason>.sqlite``: the state before each
   merge, migration, conflict settlement and restore. Rolling backups never touch them; a kept
   backup goes only when it is both beyond the newest ``KEPT_AT_LEAST`` and older than
