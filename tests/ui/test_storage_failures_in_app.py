@@ -178,3 +178,30 @@ def test_the_environment_variable_also_silences_the_app(qapp, tmp_path, monkeypa
     assert not app.warn_about_location()
     app.main_window.close()
     database.close()
+
+
+def test_a_change_made_outside_an_interview_window_that_fails_is_said_plainly(
+    qapp, tmp_path, monkeypatch
+):
+    """Deleting, duplicating or adding an interview go through the app's error hook: an
+    ordinary failure there (here a lock another program holds) is a plain warning with the
+    command line's sentence, not the unexpected-error dialog."""
+    from interviewer.ui import app as app_module
+
+    db = demo_file(tmp_path / "study.sqlite")
+    monkeypatch.setattr(app_module, "_open_db_path", db)
+    shown = []
+    monkeypatch.setattr(app_module.QMessageBox, "warning", lambda *a: shown.append(a[1:]))
+    monkeypatch.setattr(app_module.QMessageBox, "critical", lambda *a: shown.append(a[1:]))
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    writer = sqlite3.connect(db, timeout=0.05)
+    try:
+        writer.execute("DELETE FROM quote")
+    except sqlite3.OperationalError as error:
+        app_module._report_unexpected_error(type(error), error, error.__traceback__)
+    finally:
+        writer.close()
+        holder.rollback()
+        holder.close()
+    assert shown == [("Not saved", f"{db}: {sentence(Failure.LOCKED)}")]
