@@ -526,7 +526,8 @@ def main(argv: list[str] | None = None) -> int:
     from interviewer.storage.failures import keep_content_out_of_logs
 
     keep_content_out_of_logs()  # no typed text, SQL parameters or error messages in a log
-    sys.unraisablehook = _note_unraisable
+    if sys.unraisablehook is sys.__unraisablehook__:  # not a test runner's own
+        sys.unraisablehook = _note_unraisable
     if args.command is None:
         from interviewer.ui.app import run_app
 

@@ -56,7 +56,8 @@ def alembic_config():
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that can only read ``path``, also on read-only media (see
     ``location.read_only_uri``). Raises StorageFailure for a -wal that cannot be read there."""
-    return sqlite3.connect(read_only_uri(path), uri=True)
+    # any thread may use it, one at a time (an engine's pool hands it from thread to thread)
+    return sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False)
 
 
 def inspect_file(
