@@ -45,10 +45,16 @@ class SettingsDialog(QDialog):
         for size in FONT_SIZES:
             self.font_size.addItem(tr("{size} pt", size=size), size)
         self.font_size.setCurrentIndex(max(0, self.font_size.findData(self.preferences.font_size)))
-        self.warn_shared = QCheckBox(
-            tr("Warn me when the database is on a network drive or in a synced folder")
-        )
+        self.warn_shared = QCheckBox(tr("Warn about shared folders"))
         self.warn_shared.setChecked(self.preferences.warn_about_shared_location)
+        shared_hint = QLabel(
+            tr(
+                "When the database is on a network drive or in a folder that OneDrive, "
+                "Dropbox or the like keeps in sync, where it can be damaged."
+            )
+        )
+        shared_hint.setObjectName("hint")
+        shared_hint.setWordWrap(True)
 
         self.guide_label = QLabel()
         self.codebook_label = QLabel()
@@ -80,6 +86,7 @@ class SettingsDialog(QDialog):
         form.addRow(tr("Language"), self.language)
         form.addRow(tr("Text size"), self.font_size)
         form.addRow("", self.warn_shared)
+        form.addRow("", shared_hint)
         form.addRow(tr("Interview guide"), guide_row)
         form.addRow(tr("Codebook"), codebook_row)
         form.addRow("", locked)
