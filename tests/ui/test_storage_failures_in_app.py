@@ -4,6 +4,7 @@ refused plainly; a failed autosave (a lock held by another program) and a failed
 backup are said calmly; a database in a synced folder is warned about once, unless the
 setting says not to."""
 
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -205,3 +206,20 @@ def test_a_change_made_outside_an_interview_window_that_fails_is_said_plainly(
         holder.rollback()
         holder.close()
     assert shown == [("Not saved", f"{db}: {sentence(Failure.LOCKED)}")]
+
+
+def test_an_older_file_on_read_only_media_is_refused_with_what_to_do(tmp_path):
+    """It would need a migration, which cannot be written there: refused, file untouched."""
+    media = tmp_path / "cd"
+    media.mkdir()
+    db = media / "study.sqlite"
+    shutil.copyfile(Path(__file__).parent.parent / "fixtures" / "schema_0001.sqlite", db)
+    before = db.read_bytes()
+    media.chmod(0o555)
+    try:
+        out = drive("start", db)
+    finally:
+        media.chmod(0o755)
+    assert "rc=1" in out
+    assert "earlier version of Interviewer" in out and "copy it to a folder of your own" in out
+    assert db.read_bytes() == before
