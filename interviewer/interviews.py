@@ -18,11 +18,13 @@ from interviewer.errors import DomainError
 from interviewer.guide import Guide, load_guide, parse_guide
 from interviewer.i18n import tr
 from interviewer.record_rules import (
+    RECORD,
     YEARS,
     date_problem,
     number_problem,
     rating_problem,
     single_line_fields,
+    value_problem,
 )
 from interviewer.resources import default_guide, municipalities
 from interviewer.storage.models import (
@@ -207,6 +209,15 @@ def study_interviewers(*, session: Session, study: Study) -> list[Interviewer]:
 # ------------------------------------------------------------------------- interview
 
 
+def _listed(enum: type, table: str, column: str, value: Any):
+    """``value`` as a member of ``enum``; DomainError when it is not in the record's list
+    for that column (record_rules.RECORD, the same list `check` and merge hold files to)."""
+    problem = value_problem(RECORD[table][column], getattr(value, "value", value))
+    if problem:
+        raise DomainError(tr("The {column} {problem}.", column=column, problem=problem))
+    return enum(value)
+
+
 def _check_dates(*values: Any) -> None:
     """Dates fall in the years any record may hold (record_rules.YEARS)."""
     for value in values:
@@ -266,7 +277,7 @@ def create_interview(
             interviewer_id=interviewer.id if interviewer else None,
             interview_date=interview_date,
             start_time=start_time,
-            mode=InterviewMode(mode),
+            mode=_listed(InterviewMode, "interview", "mode", mode),
             created_device=device,
             **fields,
         )
@@ -326,7 +337,7 @@ def update_interview(*, session: Session, interview_id: uuid.UUID, **changes: An
 def set_status(*, session: Session, interview_id: uuid.UUID, status: InterviewStatus) -> Interview:
     interview = get_interview(session=session, interview_id=interview_id)
     with edit(session):
-        interview.status = InterviewStatus(status)
+        interview.status = _listed(InterviewStatus, "interview", "status", status)
         touch(interview)
     return interview
 
@@ -577,7 +588,7 @@ def add_initiative(
             title=one_line_nfc(title).strip(),
             description=description,
             category_code=category_code,
-            status=InitiativeStatus(status),
+            status=_listed(InitiativeStatus, "initiative", "status", status),
             start_date=start_date,
         )
         session.add(initiative)
@@ -596,7 +607,7 @@ def update_initiative(*, session: Session, initiative_id: uuid.UUID, **changes: 
             session, interview.study_id, CodeKind.INITIATIVE_CATEGORY, changes["category_code"]
         )
     if "status" in changes:
-        changes["status"] = InitiativeStatus(changes["status"])
+        changes["status"] = _listed(InitiativeStatus, "initiative", "status", changes["status"])
     return _apply(session, initiative, changes)
 
 
@@ -658,7 +669,7 @@ def add_effect(
             interview_id=initiative.interview_id,
             initiative_id=initiative_id,
             position=count,
-            kind=EffectKind(kind),
+            kind=_listed(EffectKind, "effect", "kind", kind),
             description=description,
             baseline=baseline,
             current=current,
@@ -681,7 +692,7 @@ def update_effect(*, session: Session, effect_id: uuid.UUID, **changes: Any) -> 
         if target.interview_id != effect.interview_id:
             raise DomainError("An effect must belong to an initiative of the same interview.")
     if "kind" in changes:
-        changes["kind"] = EffectKind(changes["kind"])
+        changes["kind"] = _listed(EffectKind, "effect", "kind", changes["kind"])
     return _apply(session, effect, changes)
 
 

@@ -222,3 +222,39 @@ def test_the_services_use_the_same_rules(tmp_path):
                 session=session, initiative_id=initiative.id, start_date=date(3000, 1, 1)
             )
     database.close()
+
+
+def test_the_services_refuse_a_status_mode_or_kind_outside_its_list(tmp_path):
+    from interviewer.storage.database import open_database
+
+    database = open_database(tmp_path / "lists.sqlite")
+    with database.session() as session:
+        study = svc.current_study(session=session)
+        with pytest.raises(DomainError, match="mode is not one of: in_person, video, phone"):
+            svc.create_interview(
+                session=session,
+                study=study,
+                respondent_role="Director",
+                service_area="education",
+                municipality="Aarhus",
+                interview_date=date(2024, 5, 1),
+                mode="carrier pigeon",
+            )
+        interview = svc.create_interview(
+            session=session,
+            study=study,
+            respondent_role="Director",
+            service_area="education",
+            municipality="Aarhus",
+            interview_date=date(2024, 5, 1),
+            mode="video",
+        )
+        with pytest.raises(DomainError, match="status is not one of: draft, complete"):
+            svc.set_status(session=session, interview_id=interview.id, status="archived")
+        svc.set_status(session=session, interview_id=interview.id, status=InterviewStatus.COMPLETE)
+        initiative = svc.add_initiative(session=session, interview_id=interview.id, title="A")
+        with pytest.raises(DomainError, match="status is not one of"):
+            svc.update_initiative(session=session, initiative_id=initiative.id, status="gone")
+        with pytest.raises(DomainError, match="kind is not one of"):
+            svc.add_effect(session=session, initiative_id=initiative.id, kind="imagined")
+    database.close()
