@@ -86,9 +86,15 @@ def _quoted(name: str) -> str:
 
 
 def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
+    """The table's column names; none for a table SQLite cannot describe (a virtual table of
+    a module it lacks), which the schema comparison reports."""
+    try:
+        rows = connection.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()
+    except sqlite3.Error:
+        return []
     return [
         row[1].decode("utf-8", "replace") if isinstance(row[1], bytes) else str(row[1])
-        for row in connection.execute(f"PRAGMA table_info({_quoted(table)})")
+        for row in rows
     ]
 
 
