@@ -395,3 +395,17 @@ def test_a_table_remade_without_rowid_or_as_a_virtual_table_is_one_problem_each(
     assert "quote: could not be checked" in result.stdout
     # the rest is still checked and counted
     assert "interview" in check_database(copy).counts
+
+
+def test_a_table_of_a_module_sqlite_lacks_is_reported(copy):
+    spoil(
+        copy,
+        "DROP TABLE conflict",
+        "PRAGMA writable_schema=ON",
+        "INSERT INTO sqlite_master VALUES "
+        "('table', 'conflict', 'conflict', 0, 'CREATE VIRTUAL TABLE conflict USING nosuch(a)')",
+    )
+    result = run("check", "--db", copy)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "table conflict: lacks the column id" in result.stdout
