@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.storage.database import open_database
 from interviewer.storage.failures import (
     Failure,
     StorageFailure,
@@ -251,6 +252,39 @@ def on_full_disk(mount_point: Path, *commands: list[str], size_kb: int = 600, co
     )
     assert result.returncode != 99, result.stderr
     return result
+
+
+# Where no tmpfs can be mounted (user namespaces barred, as on some CI runners), the full
+# disk is SQLite's own: every connection the command makes may not grow the file any more.
+NO_ROOM_LEFT = """
+import sys
+from interviewer.storage import database
+configure = database._configure_connection
+def no_room_left(connection, record):
+    configure(connection, record)
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    connection.execute(f"PRAGMA max_page_count={pages}")
+database._configure_connection = no_room_left
+from interviewer.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_database_that_cannot_grow_says_the_disk_is_full(demo_db, tmp_path):
+    bundle = tmp_path / "field.bundle"
+    made = run("export", "bundle", "--db", demo_db, "-o", bundle, "--plain")
+    assert made.returncode == 0, made.stderr
+    central = tmp_path / "central.sqlite"
+    open_database(central).close()
+    before = content(central)
+    result = subprocess.run(
+        [PYTHON, "-c", NO_ROOM_LEFT, "merge", "--db", str(central), str(bundle)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    said_plainly(result, Failure.DISK_FULL)
+    assert content(central) == before
 
 
 def test_a_full_disk_says_so_and_the_database_stays_as_it_was(demo_db, tmp_path):
