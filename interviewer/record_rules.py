@@ -387,3 +387,116 @@ def code_problem(code: str | None, kind: str, codes: Iterable[str]) -> str | Non
     if code is None or code in set(codes):
         return None
     return tr("is not a {kind} in the study's codebook", kind=kind.replace("_", " "))
+
+
+# ------------------------------------------------------------------------- one interview whole
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule in one record: ``record_id`` None when the record has no valid id."""
+
+    table: str
+    record_id: uuid.UUID | None
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        record = str(self.record_id) if self.record_id else "?"
+        return tr(
+            "{table} {record}, {column}: {reason}",
+            table=self.table,
+            record=record,
+            column=self.column,
+            reason=self.reason,
+        )
+
+
+def interview_problems(
+    records: dict[str, list[dict[str, object]]],
+    *,
+    codes: dict[str, Iterable[str]],
+    max_challenges: int,
+) -> list[Problem]:
+    """Every rule one interview's records break, all rules of the record at once: for a
+    bundle's document before it is merged (the same rules `check` applies to a file).
+
+    ``records``: table name → its records as the app holds them (``"interview"`` → a list of
+    one; ``"answer"``, ``"rating"``, ``"challenge"``, ``"initiative"``, ``"effect"``,
+    ``"quote"``); ``codes``: codebook kind (CodeKind value) → the study's codes of that kind;
+    ``max_challenges``: the study guide's limit. Checks each value, that every child record
+    belongs to this interview, links stay inside it, ids are unique across all its records,
+    one answer per question and one rating per scale, ranks 1..n of at most the limit, and
+    codes from the codebook."""
+    problems: list[Problem] = []
+    [interview] = records.get("interview") or [{}]
+    interview_id = interview.get("id")
+
+    def record_id(values) -> uuid.UUID | None:
+        found = values.get("id")
+        return found if isinstance(found, uuid.UUID) else None
+
+    seen_ids: set = set()
+    for table in ("interview", *CHILD_TABLES):
+        for values in records.get(table, []):
+            rid = record_id(values)
+            for column, reason in record_problems(table, values):
+                problems.append(Problem(table, rid, column, reason))
+            if rid is not None and rid in seen_ids:
+                problems.append(Problem(table, rid, "id", tr("is the id of another record")))
+            seen_ids.add(rid)
+            if table != "interview" and values.get("interview_id") != interview_id:
+                problems.append(
+                    Problem(table, rid, "interview_id", tr("belongs to another interview"))
+                )
+    for (table, column), kind in CODE_FIELDS.items():
+        known = set(codes.get(kind, ()))
+        for values in records.get(table, []):
+            code = values.get(column)
+            if isinstance(code, str) and (reason := code_problem(code, kind, known)):
+                problems.append(Problem(table, record_id(values), column, reason))
+    for table, column, parent in SAME_INTERVIEW_LINKS:
+        inside = {record_id(values) for values in records.get(parent, [])}
+        for values in records.get(table, []):
+            target = values.get(column)
+            if target is not None and target not in inside:
+                problems.append(
+                    Problem(
+                        table,
+                        record_id(values),
+                        column,
+                        tr("points at a {parent} outside this interview", parent=parent),
+                    )
+                )
+    for table, columns in ONE_PER:
+        counted: dict[tuple, int] = {}
+        for values in records.get(table, []):
+            key = tuple(repr(values.get(c)) for c in columns)
+            counted[key] = counted.get(key, 0) + 1
+            if counted[key] == 2:
+                problems.append(
+                    Problem(
+                        table,
+                        record_id(values),
+                        ", ".join(columns),
+                        tr("is held by more than one record"),
+                    )
+                )
+    ranks = []
+    for values in records.get("challenge", []):
+        live = values.get("deleted_at") is None
+        rank = values.get("rank")
+        if live != (rank is not None):
+            problems.append(
+                Problem(
+                    "challenge",
+                    record_id(values),
+                    "rank",
+                    tr("a removed challenge holds a rank, or a live one has none"),
+                )
+            )
+        elif live and isinstance(rank, int):
+            ranks.append(rank)
+    for reason in ranks_problems(ranks, max_challenges):
+        problems.append(Problem("interview", interview_id, "challenge.rank", reason))
+    return problems

@@ -258,3 +258,77 @@ def test_the_services_refuse_a_status_mode_or_kind_outside_its_list(tmp_path):
         with pytest.raises(DomainError, match="kind is not one of"):
             svc.add_effect(session=session, initiative_id=initiative.id, kind="imagined")
     database.close()
+
+
+@pytest.fixture
+def one_interview(tmp_path):
+    """One demo interview's records as the app holds them, with its study's codes and limit."""
+    from sqlmodel import select
+
+    from interviewer.demo import generate_demo
+    from interviewer.storage.database import open_database
+    from interviewer.storage.models import CHILD_TABLES, CodebookEntry, Interview
+
+    database = open_database(tmp_path / "one.sqlite")
+    generate_demo(database, interviews=8, seed=11)
+    with database.session() as session:
+        interview = session.exec(select(Interview).order_by(Interview.id)).first()
+        records = {"interview": [interview.model_dump()]}
+        for model in CHILD_TABLES:
+            records[model.__tablename__] = [
+                row.model_dump()
+                for row in session.exec(select(model).where(model.interview_id == interview.id))
+            ]
+        codes: dict[str, set] = {}
+        for entry in session.exec(select(CodebookEntry)):
+            codes.setdefault(entry.kind.value, set()).add(entry.code)
+        limit = svc.study_guide(svc.current_study(session=session)).max_challenges
+    database.close()
+    return records, codes, limit
+
+
+def test_a_whole_interview_as_the_app_wrote_it_breaks_no_rule(one_interview):
+    records, codes, limit = one_interview
+    assert rules.interview_problems(records, codes=codes, max_challenges=limit) == []
+
+
+def spoilt(records, table, **changes):
+    copy = {name: [dict(values) for values in rows] for name, rows in records.items()}
+    copy[table][0].update(changes)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("table", "changes", "column", "words"),
+    [
+        ("challenge", {"rank": 7}, "challenge.rank", "not 1..n"),
+        ("challenge", {"theme_code": "unknown_theme"}, "theme_code", "codebook"),
+        ("challenge", {"title": " "}, "title", "blank"),
+        ("effect", {"initiative_id": uuid.uuid4()}, "initiative_id", "outside this interview"),
+        ("quote", {"interview_id": uuid.uuid4()}, "interview_id", "another interview"),
+        ("rating", {"value": 99}, "value", "outside 1 to 5"),
+        ("interview", {"status": "archived"}, "status", "is not one of"),
+        ("interview", {"start_time": "99:99"}, "start_time", "not a real time"),
+        ("effect", {"baseline": math.inf}, "baseline", "finite"),
+        ("quote", {"text": "\ud800"}, "text", "Unicode"),
+    ],
+)
+def test_a_whole_interview_breaking_one_rule_is_named(one_interview, table, changes, column, words):
+    records, codes, limit = one_interview
+    if not records[table]:
+        pytest.skip(f"this demo interview has no {table}")
+    found = rules.interview_problems(
+        spoilt(records, table, **changes), codes=codes, max_challenges=limit
+    )
+    assert any(p.column == column and words in p.reason for p in found), found
+
+
+def test_two_answers_to_one_question_and_a_reused_id(one_interview):
+    records, codes, limit = one_interview
+    twice = dict(records["answer"][0])
+    twice["id"] = records["quote"][0]["id"] if records["quote"] else uuid.uuid4()
+    spoiled = {**records, "answer": [*records["answer"], twice]}
+    found = rules.interview_problems(spoiled, codes=codes, max_challenges=limit)
+    assert any("more than one record" in p.reason for p in found)
+    if records["quote"]:
+        assert any(p.reason == "is the id of another record" for p in found)
