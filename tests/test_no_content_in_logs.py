@@ -23,6 +23,7 @@ from interviewer.storage.failures import ContentFreeLogFilter, backups_root
 from interviewer.storage.models import CodeKind
 from tests.permissions import run_as_normal_user
 from tests.storage.test_failures import (
+    NO_ROOM_LEFT,
     cli,
     hold_lock,
     on_full_disk,
@@ -174,6 +175,17 @@ def test_no_failure_writes_record_content_to_stderr_or_the_log(field_db, bundle,
         seen(run_as_user("export", "bundle", "--db", field_db, "-o", out / "b.bundle", "--plain"))
     finally:
         out.chmod(0o755)
+
+    # a database that cannot grow: the merge's INSERTs, carrying the marker, fail
+    seen(
+        subprocess.run(
+            [sys.executable, "-c", NO_ROOM_LEFT, "merge", "--db", str(central(tmp_path, "nr")),
+             str(bundle)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    )  # fmt: skip
 
     # a full disk, and a full backups folder
     if small_disk_available() is None:
