@@ -163,21 +163,17 @@ def _by_state(path: Path | None) -> Failure | None:
     return None
 
 
-def _disk_full(path: Path | None) -> bool:
-    if path is None:
-        return False
-    try:
-        return os.statvfs(Path(os.path.abspath(path)).parent).f_bavail == 0
-    except (OSError, AttributeError):  # no statvfs on Windows
-        return False
-
-
 def _free_bytes(folder: Path) -> int | None:
+    """The bytes free for us on the disk holding ``folder``; None where that is not known."""
     try:
         vfs = os.statvfs(folder)
     except (OSError, AttributeError):  # no statvfs on Windows
         return None
     return vfs.f_bavail * vfs.f_frsize
+
+
+def _disk_full(path: Path | None) -> bool:
+    return path is not None and _free_bytes(Path(os.path.abspath(path)).parent) == 0
 
 
 def _existing_folder(path: Path) -> Path:

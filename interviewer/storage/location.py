@@ -258,15 +258,19 @@ def read_only_uri(path: Path) -> str:
     Where the folder cannot be written and there is no ``-shm`` file, SQLite cannot read a
     WAL database that way (https://www.sqlite.org/wal.html#readonly); then ``immutable=1``,
     which reads the file as it is, with no locks and no journal. That is safe there and only
-    there: a writer in WAL mode always has a ``-shm`` beside the database, and none can be
-    made in this folder, so no writer has the file open. A ``-wal`` holding changes would be
-    ignored by ``immutable``, so that case raises StorageFailure (WAL_ON_READ_ONLY_MEDIA)."""
+    there: a writer in WAL mode writes its changes to the ``-wal`` first, and none can be
+    made in this folder, so with no ``-wal`` holding changes no writer can be at work. A
+    ``-wal`` holding changes is read through its ``-shm`` when there is one (SQLite opens
+    that read-only); without one ``immutable`` would ignore those changes, so that case
+    raises StorageFailure (WAL_ON_READ_ONLY_MEDIA)."""
     path = Path(path).resolve()
     uri = path.as_uri()
-    if folder_writable(path) or Path(f"{path}-shm").exists():
+    if folder_writable(path):
         return f"{uri}?mode=ro"
     wal = Path(f"{path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
+        if Path(f"{path}-shm").exists():
+            return f"{uri}?mode=ro"  # SQLite reads the -wal through a read-only -shm
         from interviewer.storage.failures import Failure, StorageFailure
 
         raise StorageFailure(Failure.WAL_ON_READ_ONLY_MEDIA, path)

@@ -158,6 +158,44 @@ def test_a_wal_holding_changes_on_read_only_media_is_refused_plainly(tmp_path):
     said_plainly(result, Failure.WAL_ON_READ_ONLY_MEDIA)
 
 
+READ_LOCATIONS = """
+import sys
+from interviewer.storage.database import connect_read_only
+connection = connect_read_only(sys.argv[1])
+print(sorted({row[0] for row in connection.execute("SELECT location FROM interview")}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("copied", "changed"),
+    [(("", "-shm"), False), (("", "-wal", "-shm"), True)],
+    ids=["a -shm left without a -wal", "a -wal with its -shm"],
+)
+def test_a_database_copied_to_read_only_media_with_its_journal_files_is_read_whole(
+    tmp_path, copied, changed
+):
+    source = make_demo_file(tmp_path / "source.sqlite", interviews=3)
+    writer = sqlite3.connect(source)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    if changed:  # the change stays in the -wal
+        writer.execute("UPDATE interview SET location = 'Rådhuset'")
+        writer.commit()
+    else:
+        writer.execute("SELECT count(*) FROM interview").fetchone()  # makes the -shm
+    media = tmp_path / "stick"
+    media.mkdir()
+    for end in copied:
+        shutil.copyfile(f"{source}{end}", media / f"study.sqlite{end}")
+    writer.close()
+    media.chmod(0o555)
+    try:
+        result = run_as_normal_user([PYTHON, "-c", READ_LOCATIONS, str(media / "study.sqlite")])
+    finally:
+        media.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert ("['Rådhuset']" in result.stdout) is changed, result.stdout
+
+
 def hold_lock(path: Path) -> subprocess.Popen:
     """Another program holding an exclusive transaction on ``path`` until its stdin closes."""
     holder = subprocess.Popen(
