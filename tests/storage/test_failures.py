@@ -236,6 +236,15 @@ def test_a_lock_held_by_another_program_says_so_and_changes_nothing(demo_db):
     assert content(demo_db) == before
 
 
+def test_a_file_that_may_not_be_read_says_so(demo_db):
+    demo_db.chmod(0o000)
+    try:
+        result = run_as_user("check", "--db", demo_db)
+    finally:
+        demo_db.chmod(0o644)
+    said_plainly(result, Failure.NO_ACCESS)
+
+
 def test_a_missing_folder_is_said_without_a_traceback(tmp_path):
     result = run("check", "--db", tmp_path / "nowhere" / "study.sqlite")
     assert result.returncode == 1
