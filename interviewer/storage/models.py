@@ -96,6 +96,11 @@ class Study(Record, table=True):
     codebook_version: str
     # the central team's public key (PEM): bundles are encrypted to it when it is set
     public_key_pem: str | None = None
+    # what the centre does with a bundle from a signing key it does not know yet: hold it for
+    # a person to accept ("confirm_new") or refuse it ("known_only"); see exchange/signing.py
+    sender_rule: str = Field(
+        default="confirm_new", max_length=32, sa_column_kwargs={"server_default": "confirm_new"}
+    )
 
     codes: list["CodebookEntry"] = Relationship(back_populates="study", cascade_delete=True)
     interviewers: list["Interviewer"] = Relationship(back_populates="study", cascade_delete=True)
@@ -309,6 +314,8 @@ class MergedBundle(Record, table=True):
     updated: int = 0
     unchanged: int = 0
     conflicts: int = 0
+    # the short fingerprint of the signing key the bundle was verified with
+    sender_fingerprint: str | None = None
 
 
 class Provenance(SQLModel, table=True):
@@ -335,6 +342,37 @@ class Conflict(Record, table=True):
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution: str | None = None  # "shown" or "other": the version chosen
     resolved_by: str | None = None
+
+
+class SenderKey(Record, table=True):
+    """A signing key the centre knows, and the interviewer whose it is: accepted (bundles it
+    signs are merged), held (seen on a bundle, waiting for a person) or refused."""
+
+    __tablename__ = "sender_key"
+    __table_args__ = (UniqueConstraint("study_id", "public_key"),)
+
+    study_id: uuid.UUID  # no foreign key: a key may be held before its study is adopted
+    interviewer_id: uuid.UUID = Field(index=True)
+    interviewer_name: str
+    public_key: str  # "ed25519:" and the 32 raw bytes in base64
+    fingerprint: str
+    status: str = Field(max_length=16)  # "accepted", "held" or "refused"
+    source: str = Field(max_length=16)  # "study file", "added", "bundle"
+    first_file: str | None = None  # the bundle it was first seen on, when held
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decided_by: str | None = None
+
+
+class InterviewSender(SQLModel, table=True):
+    """The verified sender whose bundle first brought an interview to this database: with the
+    interviewer recorded on the interview, the one who may change it without a conflict."""
+
+    __tablename__ = "interview_sender"
+
+    interview_id: uuid.UUID = Field(primary_key=True)
+    interviewer_id: uuid.UUID
+    bundle_id: uuid.UUID
+    recorded_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
 CHILD_TABLES = (Answer, Rating, Challenge, Initiative, Effect, Quote)

@@ -22,14 +22,14 @@ OUR_OBJECTS: frozenset[tuple[str, str]] = frozenset(
     [("table", name) for name in (
         "alembic_version", "answer", "challenge", "codebook_entry", "conflict", "effect",
         "initiative", "interview", "interview_revision", "interviewer", "merged_bundle",
-        "provenance", "quote", "rating", "study",
+        "provenance", "quote", "rating", "study", "sender_key", "interview_sender",
     )]
     + [("index", name) for name in (
         "ix_answer_interview_id", "ix_challenge_interview_id", "ix_challenge_rank_unique",
         "ix_codebook_entry_study_id", "ix_conflict_interview_id", "ix_effect_initiative_id",
         "ix_effect_interview_id", "ix_initiative_interview_id", "ix_interview_interviewer_id",
         "ix_interview_study_id", "ix_interviewer_study_id", "ix_provenance_bundle_id",
-        "ix_quote_interview_id", "ix_rating_interview_id",
+        "ix_quote_interview_id", "ix_rating_interview_id", "ix_sender_key_interviewer_id",
     )]
 )  # fmt: skip
 
