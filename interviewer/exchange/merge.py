@@ -8,11 +8,15 @@ with the one the centre holds (revisions are content hashes; ancestry says what 
 - anything else                                     -> conflict: both versions are kept, the
   newer is shown, and the other waits in the conflict table for a person to choose.
 
-Each bundle is merged in one transaction: a bundle refused, or failing halfway, leaves the
-database as it was. A bundle merged before changes nothing when merged again.
+Each bundle is merged in one write transaction (BEGIN IMMEDIATE): a bundle refused, or
+failing halfway, leaves the database as it was, and two merges at once run as one after the
+other. A bundle merged before changes nothing when merged again.
 """
 
+import contextlib
 import json
+import logging
+import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from interviewer.errors import InterviewerError
 from interviewer.exchange.bundle import (
@@ -37,12 +42,14 @@ from interviewer.exchange.documents import (
     record_ids,
     write_document,
 )
-from interviewer.exchange.study_file import install_study
-from interviewer.export.options import no_progress
+from interviewer.exchange.study_file import StudyRefused, install_study, is_default_study
+from interviewer.export.options import Cancelled, no_progress
 from interviewer.file_safety import shown_path
 from interviewer.i18n import tr, tr_n
 from interviewer.storage.backup import keep_backup
 from interviewer.storage.database import open_database
+from interviewer.storage.failures import Failure, classify, error_kind
+from interviewer.storage.failures import _frames as error_frames
 from interviewer.storage.models import (
     Conflict,
     Interview,
@@ -52,6 +59,8 @@ from interviewer.storage.models import (
     Provenance,
     Study,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -123,38 +132,130 @@ def merge_bundles(
     password: str | None = None,
     private_key=None,
     progress: Callable[[int, int], None] = no_progress,
+    waiting: Callable[[], None] = lambda: None,
 ) -> MergeReport:
-    """Merges each bundle in its own transaction; a refused bundle is reported, not merged."""
+    """Merges each bundle in one write transaction of its own, begun with BEGIN IMMEDIATE:
+    the reads that decide update or conflict and every write are one transaction, so a
+    merge meanwhile in another process waits for it and then sees what it wrote (the
+    same result as one after the other). ``waiting()`` is called once when another writer
+    keeps the file busy longer than SQLite's busy_timeout; after WAIT_ROUNDS of those the
+    bundle, and those after it, are refused as locked.
+
+    Whatever goes wrong inside one bundle (a refusal, a bad value, a bug) rolls back that
+    bundle alone; it is reported refused with a plain reason and the next is tried.
+    Cancelling (``progress`` raises Cancelled) ends the run after the bundle in hand,
+    the rest reported not merged. Raises (StorageFailure, DatabaseRefused, BackupFailed)
+    only before the first bundle: opening the database or keeping its backup."""
     report = MergeReport()
-    database = open_database(db_path, backup=False)
+    database = open_database(db_path, backup=False, immediate=True)
     try:
         keep_backup(db_path, "merge")  # apart from the rotation: rolling backups never push it out
+        stopped: str | None = None  # why the bundles still to come are not tried
         for number, path in enumerate(paths):
-            progress(number, len(paths))
             path = Path(path)
-            try:
-                opened = open_bundle(path, password=password, private_key=private_key)
-                with database.engine.begin() as connection:
-                    if _merged_before(connection, opened):
-                        report.bundles.append(
-                            BundleReport(
-                                path=path,
-                                merged_before=True,
-                                unchanged=int(opened.manifest.get("interviews", 0)),
-                                interviewer=opened.manifest.get("interviewer", ""),
-                                device=opened.manifest.get("device", ""),
-                            )
-                        )
-                        continue
-                    report.bundles.append(_merge_one(connection, parse_bundle(opened)))
-            except BundleRefused as refusal:
-                report.bundles.append(BundleReport(path=path, refused=refusal.reason))
-            except InterviewerError as error:
-                report.bundles.append(BundleReport(path=path, refused=str(error)))
-        progress(len(paths), len(paths))
+            if stopped is None:
+                try:
+                    progress(number, len(paths))
+                except Cancelled:
+                    stopped = tr("not merged: the merge was cancelled before this bundle")
+            if stopped is not None:
+                report.bundles.append(BundleReport(path=path, refused=stopped))
+                continue
+            result, busy = _merge_file(database, path, password, private_key, waiting)
+            report.bundles.append(result)
+            if busy:
+                stopped = result.refused
+        with contextlib.suppress(Cancelled):  # pressed after the last bundle: all is done
+            progress(len(paths), len(paths))
     finally:
         database.close()
     return report
+
+
+WAIT_ROUNDS = 24  # busy_timeouts (5 s each) a bundle waits for another writer: two minutes
+
+
+def _merge_file(
+    database, path: Path, password, private_key, waiting: Callable[[], None]
+) -> tuple[BundleReport, bool]:
+    """One bundle merged in one write transaction, or refused; and whether it was refused
+    because another writer kept the database locked (the next would be too)."""
+    try:
+        opened = open_bundle(path, password=password, private_key=private_key)
+        with _begin_writing(database.engine, waiting) as connection:
+            if _merged_before(connection, opened):
+                return BundleReport(
+                    path=path,
+                    merged_before=True,
+                    unchanged=_count(opened.manifest.get("interviews")),
+                    interviewer=_text(opened.manifest.get("interviewer")),
+                    device=_text(opened.manifest.get("device")),
+                ), False
+            result = _merge_one(connection, parse_bundle(opened))
+            connection.commit()
+            return result, False
+    except BundleRefused as refusal:
+        return BundleReport(path=path, refused=refusal.reason), False
+    except InterviewerError as error:
+        return BundleReport(path=path, refused=str(error)), False
+    except (sqlite3.Error, SQLAlchemyError, OSError) as error:
+        failure = classify(error, database.path)
+        if failure is not None:  # a full disk, a lock held too long, …: its one sentence
+            log.warning("a bundle was not merged: %s", error_kind(error))
+            return BundleReport(path=path, refused=failure.reason), (
+                failure.kind is Failure.LOCKED
+            )
+        return _failed(path, error, error_kind(error)), False
+    except Exception as error:  # noqa: BLE001 - one bundle's fault never stops the others
+        return _failed(path, error, type(error).__name__), False
+
+
+def _failed(path: Path, error: BaseException, kind: str) -> BundleReport:
+    """A bundle stopped by an error nobody foresaw: refused by the error's kind alone; the
+    log gets the kind and where it happened (its message and its frames' values can hold
+    record content or SQL parameters, so neither is written anywhere)."""
+    log.error(
+        "a bundle was not merged: %s", error_frames((type(error), error, error.__traceback__))
+    )
+    return BundleReport(
+        path=path,
+        refused=tr(
+            "an unexpected error ({kind}) stopped it, so nothing of it was merged; where it "
+            "happened is in the log",
+            kind=kind,
+        ),
+    )
+
+
+def _begin_writing(engine, waiting: Callable[[], None]) -> Connection:
+    """A connection in a write transaction (the engine begins with BEGIN IMMEDIATE),
+    waiting up to WAIT_ROUNDS busy_timeouts for another writer; raises OperationalError
+    SQLITE_BUSY when it waited that long. Close it (``with``): what is not committed is
+    rolled back."""
+    for attempt in range(WAIT_ROUNDS):
+        connection = engine.connect()
+        try:
+            connection.begin()
+            return connection
+        except OperationalError as error:
+            connection.close()
+            failure = classify(error)
+            if failure is None or failure.kind is not Failure.LOCKED:
+                raise
+            if attempt + 1 == WAIT_ROUNDS:
+                raise
+            if attempt == 0:
+                waiting()
+    raise AssertionError("unreachable")
+
+
+def _count(value) -> int:
+    """A manifest's count as a number to show (it is checked against the data elsewhere)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _merged_before(connection: Connection, opened: OpenedBundle) -> bool:
@@ -326,19 +427,36 @@ def _remember_all(
 
 
 def _adopt_or_check_study(connection: Connection, bundle: Bundle) -> None:
-    """A central database without interviews takes the bundle's study (replacing the
-    default one the app sets up); otherwise the study must be the bundle's."""
+    """The bundle's study must be this database's. Only a database with no study, or the
+    default one the app sets up (``is_default_study``) and no interviews, takes the
+    bundle's study instead: a study imported or set up on purpose is never replaced."""
     study = bundle.data["study"]
     held = connection.execute(select(Study.id, Study.name)).first()
     if held is not None and str(held.id) == study["id"]:
         return
-    if held is None or connection.execute(select(Interview.id)).first() is None:
-        install_study(connection, study)
+    if held is None or (
+        connection.execute(select(Interview.id)).first() is None and is_default_study(connection)
+    ):
+        try:
+            install_study(
+                connection,
+                study,
+                bundle_id=bundle.bundle_id,
+                interviewer=_text(bundle.manifest.get("interviewer")),
+                device=_text(bundle.manifest.get("device")),
+            )
+        except StudyRefused as refusal:
+            raise BundleRefused(
+                bundle.path, tr("its study cannot be used: {reason}", reason=refusal.reason)
+            ) from None
         return
     raise BundleRefused(
         bundle.path,
-        f"it belongs to another study ({study['name']}, {study['id']}), not to this "
-        f"database's ({held.name}, {held.id})",
+        tr(
+            "it belongs to another study ({study}), not to this database's ({held})",
+            study=f"{study['name']}, {study['id']}",
+            held=f"{held.name}, {held.id}",
+        ),
     )
 
 

@@ -141,10 +141,26 @@ def _configure_reading(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA busy_timeout=5000")
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+def _no_implicit_begin(dbapi_connection, _record) -> None:
+    # pysqlite would BEGIN (deferred) only before the first write, so the reads that decide
+    # a write would run outside the transaction; the engine's "begin" event begins instead
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection) -> None:
+    # the write lock from the first statement: a second writer waits (busy_timeout) at its
+    # BEGIN, before it has read anything, so the two run as one after the other
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(path: Path, *, read_only: bool = False, immediate: bool = False) -> Engine:
     """An engine on ``path``. ``hide_parameters``: an error's message never carries the
     values of its statement (typed text, names), wherever it is shown or logged. A
-    ``read_only`` engine reads through ``connect_read_only`` and refuses every write."""
+    ``read_only`` engine reads through ``connect_read_only`` and refuses every write. An
+    ``immediate`` engine begins every transaction with ``BEGIN IMMEDIATE`` (SQLAlchemy's
+    recipe for pysqlite), so what a transaction reads and writes is one write transaction;
+    its BEGIN raises OperationalError SQLITE_BUSY when another writer holds the file
+    longer than busy_timeout."""
     if read_only:
         engine = create_engine(
             f"sqlite:///{Path(path)}",
@@ -156,6 +172,9 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
         return engine
     engine = create_engine(f"sqlite:///{Path(path)}", hide_parameters=True)
     event.listen(engine, "connect", _configure_connection)
+    if immediate:
+        event.listen(engine, "connect", _no_implicit_begin)
+        event.listen(engine, "begin", _begin_immediate)
     return engine
 
 
@@ -192,7 +211,9 @@ def migrate(engine: Engine) -> None:
         connection.commit()
 
 
-def open_database(path: Path, *, backup: bool = True, full_check: bool = True) -> Database:
+def open_database(
+    path: Path, *, backup: bool = True, full_check: bool = True, immediate: bool = False
+) -> Database:
     """Opens (creating if needed) a database file for writing, after checking it is safe.
 
     A file that already holds data is first copied: before a migration to a kept backup
@@ -202,6 +223,8 @@ def open_database(path: Path, *, backup: bool = True, full_check: bool = True) -
     A file holding schema objects the app does not make is refused (ForeignSchema).
     ``full_check`` runs SQLite's integrity_check first; the app passes False and runs it in
     the background instead (storage.integrity.start_integrity_check), to start quickly.
+    ``immediate``: every transaction of its engine is a write transaction from its first
+    statement (see ``make_engine``), for work whose reads decide its writes (a merge).
     """
     path = Path(path)
     revision = inspect_file(path, full_check=full_check, refuse_foreign=True)
@@ -210,7 +233,7 @@ def open_database(path: Path, *, backup: bool = True, full_check: bool = True) -
     elif revision is not None and backup:
         make_rolling_backup(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
+    engine = make_engine(path, immediate=immediate)
     if revision != head_revision():
         log.info("migrating %s from %s to %s", path.name, revision, head_revision())
         migrate(engine)
