@@ -3,7 +3,7 @@
 The reference is what the migrations make: they are run once per process on a temporary file
 and its tables, columns, indexes, triggers and views read back in a normalised form. `check`
 reports every difference; opening a file for writing refuses one that holds objects the app
-never makes (a trigger, a view, an extra table or index), cheaply, by name (``OUR_OBJECTS``,
+never makes (a trigger, a view, an extra table or index), cheaply, by name (``our_objects``,
 which a test keeps equal to what the migrations make).
 """
 
@@ -16,22 +16,20 @@ from pathlib import Path
 from interviewer.errors import ForeignSchema
 from interviewer.i18n import tr
 
-# Every table and named index the migrations make (all revisions: they only ever add). SQLite's
-# own objects (sqlite_autoindex_…, sqlite_sequence, sqlite_stat…) are its business, not foreign.
-OUR_OBJECTS: frozenset[tuple[str, str]] = frozenset(
-    [("table", name) for name in (
-        "alembic_version", "answer", "challenge", "codebook_entry", "conflict", "effect",
-        "initiative", "interview", "interview_revision", "interviewer", "merged_bundle",
-        "provenance", "quote", "rating", "study", "sender_key", "interview_sender",
-    )]
-    + [("index", name) for name in (
-        "ix_answer_interview_id", "ix_challenge_interview_id", "ix_challenge_rank_unique",
-        "ix_codebook_entry_study_id", "ix_conflict_interview_id", "ix_effect_initiative_id",
-        "ix_effect_interview_id", "ix_initiative_interview_id", "ix_interview_interviewer_id",
-        "ix_interview_study_id", "ix_interviewer_study_id", "ix_provenance_bundle_id",
-        "ix_quote_interview_id", "ix_rating_interview_id", "ix_sender_key_interviewer_id",
-    )]
-)  # fmt: skip
+
+@cache
+def our_objects() -> frozenset[tuple[str, str]]:
+    """(type, name) of every table and named index the app makes: those its tables declare
+    (storage/models.py), which are what the migrations make (a test keeps the two equal),
+    and Alembic's own table. SQLite's objects (sqlite_autoindex_…, sqlite_sequence,
+    sqlite_stat…) are its business, not foreign."""
+    from sqlmodel import SQLModel
+
+    import interviewer.storage.models  # noqa: F401 - registers the tables
+
+    tables = {*SQLModel.metadata.tables, "alembic_version"}
+    indexes = {index.name for table in SQLModel.metadata.tables.values() for index in table.indexes}
+    return frozenset({("table", name) for name in tables} | {("index", name) for name in indexes})
 
 
 def _sqlite_own(name: str) -> bool:
@@ -202,7 +200,7 @@ def foreign_objects(connection: sqlite3.Connection) -> list[tuple[str, str]]:
             continue  # an automatic index of a UNIQUE or PRIMARY KEY constraint
         if kind == "table" and (name == "sqlite_sequence" or name.startswith("sqlite_stat")):
             continue
-        if (kind, name) not in OUR_OBJECTS:
+        if (kind, name) not in our_objects():
             foreign.append((kind, name))
     return sorted(foreign)
 
