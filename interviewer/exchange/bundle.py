@@ -1,7 +1,8 @@
 """Bundles: an interviewer's interviews in one file, for the central team.
 
 Plain, a bundle is a zip holding manifest.json (format, bundle id, who, which device, when,
-the study and the SHA-256 of data.json) and data.json (the study with its guide and codebook,
+the study, the SHA-256 of data.json, and the sender's Ed25519 signature of it with the public
+key and interviewer id it proves: exchange/signing.py) and data.json (the study with its guide and codebook,
 and each interview as a document with its revision and ancestry), checked against
 resources/schemas/bundle-1.schema.json when read. Encrypted, it is that zip sealed by
 exchange/crypto.py. Reading refuses anything damaged, tampered with, of another format or
@@ -20,8 +21,10 @@ from pathlib import Path
 from sqlalchemy import Connection, select
 
 from interviewer.errors import FileRefused, InterviewerError
-from interviewer.exchange import crypto
+from interviewer.exchange import crypto, signing
 from interviewer.exchange.documents import content_hash, interview_documents, last_change
+from interviewer.exchange.limits import OutOfBounds, load_json, read_entries
+from interviewer.exchange.manifest import data_problem, manifest_problem
 from interviewer.exchange.schema import schema_problem
 from interviewer.file_safety import BUNDLE_LIMIT, check_output_path, read_input_file, shown_path
 from interviewer.files import write_whole
@@ -45,6 +48,23 @@ class BundleRefused(InterviewerError):
     def __init__(self, path, reason: str):
         self.path, self.reason = path, reason
         super().__init__(f"{shown_path(Path(path).name)}: {reason}")
+
+
+class PlainBundleRefused(InterviewerError):
+    """A bundle would have gone out unencrypted without anyone choosing that."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(
+            f"{shown_path(path)}: "
+            + tr(
+                "not written: this study has no key of the central team and no password "
+                "was given, so the bundle would travel unencrypted, respondents' names "
+                "readable to anyone who gets the file; give a password or the team's public "
+                "key, or choose to send it unencrypted (--plain, or \"Not encrypted\" in "
+                "the app)"
+            )
+        )
 
 
 @dataclass
@@ -122,13 +142,21 @@ def write_bundle(
     password: str | None = None,
     public_key_pem: bytes | None = None,
     interviewer: str = "",
-    encrypt_to_study_key: bool = True,
+    plain: bool = False,
+    signing_key: signing.SigningKey | None = None,
 ) -> int:
     """Writes a bundle of the interviews changed on or after ``since`` (all without it),
     plain or encrypted; returns how many interviews it holds. Deleted interviews travel
     too, marked deleted, so a deletion reaches the centre. Without a password or key, a
-    study that carries the central team's public key is encrypted to that key."""
+    study that carries the central team's public key is encrypted to that key. A bundle
+    is written unencrypted only when ``plain`` says so (then also for a study with a key);
+    with nothing to encrypt it with and no ``plain``, raises PlainBundleRefused, having
+    written and recorded nothing. The bundle
+    is signed with ``signing_key`` (default: this machine's, made on first need; see
+    exchange/signing.py)."""
     out_path = Path(out_path)
+    if signing_key is None:  # an unreadable key file is refused before anything is recorded
+        signing_key = signing.this_machines_key()
     check_output_path(out_path, database=db_path, what=tr("the bundle"))
     if password is not None and public_key_pem is not None:
         raise InterviewerError("encrypt with a password or to a public key, not both")
@@ -140,12 +168,9 @@ def write_bundle(
             study = connection.execute(select(Study.__table__)).first()
             if study is None:
                 raise InterviewerError(f"{db_path}: there is no study to send yet")
-            if (
-                encrypt_to_study_key
-                and password is None
-                and public_key_pem is None
-                and study.public_key_pem
-            ):
+            if not plain and password is None and public_key_pem is None:
+                if not study.public_key_pem:
+                    raise PlainBundleRefused(out_path)
                 public_key_pem = study.public_key_pem.encode("ascii")
             ids = list(connection.execute(select(Interview.__table__.c.id)).scalars())
             documents = interview_documents(connection, ids)
@@ -186,8 +211,12 @@ def write_bundle(
         "codebook_id": data["study"]["codebook_id"],
         "codebook_version": data["study"]["codebook_version"],
         "interviews": len(documents),
+        **signing.sender_fields(
+            signing_key, uuid.UUID(data["study"]["id"]), clean_name(interviewer)
+        ),
     }
     manifest["checksum"] = bundle_checksum(manifest, payload)
+    manifest["signature"] = signing_key.sign(manifest["checksum"])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
@@ -202,9 +231,12 @@ def write_bundle(
 
 
 def bundle_checksum(manifest: dict, payload: bytes) -> str:
-    """SHA-256 over the manifest (all but this field) and data.json: a change to either is
-    seen, including one to who sent the bundle."""
-    fields = {key: value for key, value in manifest.items() if key != "checksum"}
+    """SHA-256 over the manifest (all but this field and the signature of it) and data.json:
+    accidental damage to either is seen. Anyone can recompute it: the signature is what
+    proves who made the bundle (exchange/signing.py)."""
+    fields = {
+        key: value for key, value in manifest.items() if key not in ("checksum", "signature")
+    }
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(canonical + b"\n" + payload).hexdigest()
 
@@ -277,9 +309,11 @@ def open_bundle(path: Path, *, password: str | None = None, private_key=None) ->
         except crypto.DecryptionFailed as error:
             raise BundleRefused(path, str(error)) from None
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            manifest = json.loads(archive.read("manifest.json").decode("utf-8"))
-            payload = archive.read("data.json")
+        entries = read_entries(content)  # bounded: see exchange/limits.py
+        manifest = load_json(entries["manifest.json"], entry="manifest.json")
+        payload = entries["data.json"]
+    except OutOfBounds as refusal:
+        raise BundleRefused(path, str(refusal)) from None
     except (
         zipfile.BadZipFile,
         KeyError,
@@ -294,10 +328,11 @@ def open_bundle(path: Path, *, password: str | None = None, private_key=None) ->
         raise BundleRefused(path, f"this bundle is damaged ({type(error).__name__})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleRefused(path, "this is not an Interviewer bundle")
-    if manifest.get("format_version") != VERSION:
+    version = manifest.get("format_version")
+    if type(version) is not int or version != VERSION:  # True == 1 to Python: not a version
         raise BundleRefused(
             path,
-            f"bundle format version {manifest.get('format_version')!r} "
+            f"bundle format version {repr(version)[:40]} "
             f"is not one this app reads (it reads {VERSION})",
         )
     checksum = bundle_checksum(manifest, payload)
@@ -306,11 +341,12 @@ def open_bundle(path: Path, *, password: str | None = None, private_key=None) ->
             path,
             "the checksum does not match: the bundle was changed or damaged after it was written",
         )
-    try:
-        uuid.UUID(str(manifest.get("bundle_id")))
-        datetime.fromisoformat(str(manifest.get("created_at")))
-    except ValueError:
-        raise BundleRefused(path, "the bundle's manifest is incomplete") from None
+    problem = manifest_problem(manifest)  # every field, typed (exchange/manifest.py)
+    if problem is not None:
+        raise BundleRefused(path, problem)
+    problem = signing.signature_problem(manifest, checksum)  # before anything is read or written
+    if problem is not None:
+        raise BundleRefused(path, problem)
     return OpenedBundle(path=path, manifest=manifest, payload=payload, checksum=checksum)
 
 
@@ -323,12 +359,15 @@ def parse_bundle(opened: OpenedBundle) -> Bundle:
         opened.checksum,
     )
     try:
-        data = json.loads(payload.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        data = load_json(payload, entry="data.json")
+    except OutOfBounds as refusal:
+        raise BundleRefused(path, str(refusal)) from None
+    except ValueError:  # UnicodeDecodeError too
         raise BundleRefused(path, "the bundle's data is not valid JSON") from None
     problem = schema_problem(data)
     if problem is not None:
         raise BundleRefused(path, f"the bundle's data breaks its schema {problem[:240]}")
-    if manifest.get("study_id") != data["study"]["id"]:
-        raise BundleRefused(path, "the manifest and the data name different studies")
+    problem = data_problem(manifest, data)  # the manifest tells the truth about the data
+    if problem is not None:
+        raise BundleRefused(path, problem)
     return Bundle(path=path, manifest=manifest, data=data, checksum=checksum)

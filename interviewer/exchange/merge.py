@@ -42,6 +42,7 @@ from interviewer.exchange.documents import (
     record_ids,
     write_document,
 )
+from interviewer.exchange.signing import HeldSender, Sender, check_sender
 from interviewer.exchange.study_file import StudyRefused, install_study, is_default_study
 from interviewer.export.options import Cancelled, no_progress
 from interviewer.file_safety import shown_path
@@ -55,6 +56,7 @@ from interviewer.storage.models import (
     Interview,
     Interviewer,
     InterviewRevision,
+    InterviewSender,
     MergedBundle,
     Provenance,
     Study,
@@ -74,9 +76,19 @@ class BundleReport:
     merged_before: bool = False
     interviewer: str = ""
     device: str = ""
+    # the fingerprint of a signing key not known yet: the bundle waits for a person to accept it
+    held: str | None = None
 
     def line(self, lang: str | None = None) -> str:
         """One line on this bundle, in ``lang`` (default: the app's language)."""
+        if self.held:
+            return tr(
+                "{name}: held: its sender's signing key {fingerprint} is new here; once a "
+                "person has accepted it, merge the bundle again",
+                lang=lang,
+                name=shown_path(self.path.name),
+                fingerprint=self.held,
+            )
         if self.refused:
             return tr(
                 "{name}: refused: {reason}",
@@ -107,6 +119,11 @@ class MergeReport:
     def refused(self) -> list[BundleReport]:
         return [report for report in self.bundles if report.refused]
 
+    @property
+    def held(self) -> list[BundleReport]:
+        """Bundles from a signing key new here, not merged until a person accepts it."""
+        return [report for report in self.bundles if report.held]
+
     def lines(self, lang: str | None = None) -> list[str]:
         """A line per bundle and one of totals, in ``lang`` (default: the app's language)."""
         return [report.line(lang) for report in self.bundles] + [
@@ -122,7 +139,18 @@ class MergeReport:
                 ),
                 refused=len(self.refused),
             )
-        ]
+        ] + (
+            [
+                tr_n(
+                    "{count} bundle held until a person accepts its sender's signing key",
+                    "{count} bundles held until a person accepts their senders' signing keys",
+                    len(self.held),
+                    lang=lang,
+                )
+            ]
+            if self.held
+            else []
+        )
 
 
 def merge_bundles(
@@ -183,15 +211,25 @@ def _merge_file(
     try:
         opened = open_bundle(path, password=password, private_key=private_key)
         with _begin_writing(database.engine, waiting) as connection:
+            # the signature is verified (open_bundle); is its key this interviewer's?
+            sender = check_sender(connection, opened.manifest, file_name=shown_path(path.name))
+            if isinstance(sender, HeldSender):  # only the held key is written
+                connection.commit()
+                return BundleReport(
+                    path=path,
+                    held=sender.fingerprint,
+                    interviewer=sender.name,
+                    device=_text(opened.manifest.get("device")),
+                ), False
             if _merged_before(connection, opened):
                 return BundleReport(
                     path=path,
                     merged_before=True,
-                    unchanged=_count(opened.manifest.get("interviews")),
-                    interviewer=_text(opened.manifest.get("interviewer")),
+                    unchanged=_merged_count(connection, opened),
+                    interviewer=sender.name,
                     device=_text(opened.manifest.get("device")),
                 ), False
-            result = _merge_one(connection, parse_bundle(opened))
+            result = _merge_one(connection, parse_bundle(opened), sender)
             connection.commit()
             return result, False
     except BundleRefused as refusal:
@@ -258,6 +296,17 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _merged_count(connection: Connection, opened: OpenedBundle) -> int:
+    """How many interviews this bundle brought when it was merged, as that merge stored
+    them: the manifest's own count is the sender's claim, not what happened."""
+    row = connection.execute(
+        select(
+            MergedBundle.added, MergedBundle.updated, MergedBundle.unchanged, MergedBundle.conflicts
+        ).where(MergedBundle.bundle_id == opened.bundle_id)
+    ).one()
+    return sum(row)
+
+
 def _merged_before(connection: Connection, opened: OpenedBundle) -> bool:
     """This very bundle (same id, same checksum) was merged already: nothing to do. The
     same id with another checksum is not the same bundle: one of them was altered."""
@@ -272,11 +321,16 @@ def _merged_before(connection: Connection, opened: OpenedBundle) -> bool:
     return row is not None
 
 
-def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
+def _merge_one(connection: Connection, bundle: Bundle, sender: Sender) -> BundleReport:
+    """Merges a bundle whose ``sender`` is verified: provenance, conflicts and the list of
+    merged bundles record that sender. A change (deletions included) to an interview the
+    centre holds is an update only when it descends from the centre's version AND the
+    sender is one of the interview's own interviewers (`_own_interviewers`); from anyone
+    else it is a conflict, the centre's version staying shown, for a person to decide."""
     manifest, data = bundle.manifest, bundle.data
     result = BundleReport(
         path=bundle.path,
-        interviewer=manifest.get("interviewer", ""),
+        interviewer=sender.name,  # verified, not only the manifest's claim
         device=manifest.get("device", ""),
     )
     _adopt_or_check_study(connection, bundle)
@@ -294,6 +348,13 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
     current = dict(
         connection.execute(
             select(Interview.id, Interview.revision).where(Interview.id.in_(ids))
+        ).all()
+    )
+    first_senders = dict(
+        connection.execute(
+            select(InterviewSender.interview_id, InterviewSender.interviewer_id).where(
+                InterviewSender.interview_id.in_(ids)
+            )
         ).all()
     )
     known: dict[uuid.UUID, set[str]] = {i: set() for i in ids}
@@ -344,13 +405,14 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
                 result.unchanged += 1
                 lineages.pop()
                 continue
-            if centre in lineage:
+            own = sender.interviewer_id in _own_interviewers(mine, first_senders.get(interview_id))
+            if centre in lineage and own:
                 write_document(connection, incoming)
                 result.updated += 1
                 came_from_bundle(incoming)
                 shown = revision
-            else:
-                incoming_newer = last_change(incoming) > last_change(mine)
+            else:  # from someone else, the centre's version stays shown, however new
+                incoming_newer = own and last_change(incoming) > last_change(mine)
                 if incoming_newer:
                     write_document(connection, incoming)
                     came_from_bundle(incoming)
@@ -377,6 +439,19 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
             Interview.__table__.update().where(Interview.id == interview_id).values(revision=shown)
         )
     insert_documents(connection, new)
+    if new:
+        connection.execute(
+            insert(InterviewSender.__table__).prefix_with("OR IGNORE"),
+            [
+                dict(
+                    interview_id=uuid.UUID(document["interview"]["id"]),
+                    interviewer_id=sender.interviewer_id,
+                    bundle_id=bundle.bundle_id,
+                    recorded_at=now,
+                )
+                for document, _ in new
+            ],
+        )
     _remember_all(connection, lineages, now)
     if provenance:
         table = Provenance.__table__
@@ -397,9 +472,21 @@ def _merge_one(connection: Connection, bundle: Bundle) -> BundleReport:
             updated=result.updated,
             unchanged=result.unchanged,
             conflicts=result.conflicts,
+            sender_fingerprint=sender.fingerprint,
         )
     )
     return result
+
+
+def _own_interviewers(held_document: dict, first_sender: uuid.UUID | None) -> set[uuid.UUID]:
+    """Who may change an interview the centre holds without a conflict: the interviewer
+    recorded on it at the centre, and the verified sender whose bundle first brought it
+    here (the owner of the laptop a colleague's interview was typed on)."""
+    owners = {first_sender} if first_sender is not None else set()
+    recorded = held_document["interview"].get("interviewer_id")
+    if recorded:
+        owners.add(uuid.UUID(str(recorded)))
+    return owners
 
 
 def _remember(

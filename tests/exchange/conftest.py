@@ -7,6 +7,18 @@ from interviewer.exchange.study_file import export_study, import_study
 from interviewer.storage.database import open_database
 
 
+def reseal(manifest: dict, payload: bytes, key=None) -> None:
+    """Recomputes an edited bundle's checksum and signs it again, with ``key`` or this
+    machine's signing key (the one write_bundle signs with in tests): an edit only a sender
+    holding a signing key could make, so the checks behind the signature are what it meets."""
+    from interviewer.exchange.bundle import bundle_checksum
+    from interviewer.exchange.signing import this_machines_key
+
+    manifest["checksum"] = bundle_checksum(manifest, payload)
+    if "signature" in manifest:
+        manifest["signature"] = (key or this_machines_key()).sign(manifest["checksum"])
+
+
 def field_database(folder, study_file, name, seed, interviews=12):
     path = folder / f"{name}.sqlite"
     import_study(path, study_file)

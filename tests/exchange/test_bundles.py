@@ -11,7 +11,6 @@ from interviewer.resources import resource
 
 from interviewer.exchange.bundle import (
     BundleRefused,
-    bundle_checksum,
     read_bundle,
     write_bundle,
 )
@@ -20,7 +19,7 @@ from interviewer.exchange.merge import merge_bundles
 from interviewer.exchange.schema import SCHEMA_FILE, build_schema
 from interviewer.exchange.study_file import export_study, import_study
 from interviewer.storage.database import open_database
-from tests.exchange.conftest import field_database
+from tests.exchange.conftest import field_database, reseal
 from tests.helpers import database_content
 
 PASSPHRASE = "centre passphrase"
@@ -36,7 +35,7 @@ def keys(tmp_path):
 def central(tmp_path, two_fields):
     """A central database that already holds one merged bundle."""
     path = tmp_path / "central.sqlite"
-    write_bundle(two_fields[1], tmp_path / "earlier.bundle")
+    write_bundle(two_fields[1], tmp_path / "earlier.bundle", plain=True)
     merge_bundles(path, [tmp_path / "earlier.bundle"])
     return path
 
@@ -104,7 +103,7 @@ def test_a_plain_bundle_refuses_every_change_to_what_it_carries(two_fields, tmp_
     """A plain zip has bookkeeping bytes (file times, say) that carry nothing; a flip there
     may pass. A flip in anything read (manifest or data) is refused."""
     bundle = tmp_path / "plain.bundle"
-    write_bundle(two_fields[0], bundle)
+    write_bundle(two_fields[0], bundle, plain=True)
     original = bundle.read_bytes()
     expected = read_bundle(bundle)
     step = max(1, len(original) // 200)
@@ -134,7 +133,7 @@ def rewrite(bundle, change_manifest=None, change_data=None, fix_checksum=True):
         change_data(data)
     payload = json.dumps(data).encode()
     if fix_checksum:
-        manifest["checksum"] = bundle_checksum(manifest, payload)
+        reseal(manifest, payload)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("manifest.json", json.dumps(manifest))
@@ -146,7 +145,7 @@ def test_a_wrong_version_a_broken_schema_or_an_altered_record_is_refused(
     two_fields, tmp_path, central
 ):
     bundle = tmp_path / "b.bundle"
-    write_bundle(two_fields[0], bundle)
+    write_bundle(two_fields[0], bundle, plain=True)
     original = bundle.read_bytes()
     rewrite(bundle, change_manifest=lambda m: m.update(format_version=2))
     refused(central, bundle, "format version 2")
@@ -173,7 +172,7 @@ def test_a_bundle_of_another_study_is_refused(tmp_path, central):
     open_database(other_lead).close()
     export_study(other_lead, tmp_path / "other-study.json")
     stranger = field_database(tmp_path, tmp_path / "other-study.json", "stranger", seed=9)
-    write_bundle(stranger, tmp_path / "stranger.bundle")
+    write_bundle(stranger, tmp_path / "stranger.bundle", plain=True)
     refused(central, tmp_path / "stranger.bundle", "belongs to another study")
 
 
@@ -232,7 +231,7 @@ def test_arbitrary_json_is_refused_and_changes_nothing(
     tmp_path, central, two_fields, data, keep_shape
 ):
     bundle = tmp_path / "fuzz-json.bundle"
-    write_bundle(two_fields[0], bundle)
+    write_bundle(two_fields[0], bundle, plain=True)
     if keep_shape:  # arbitrary values inside a real bundle's frame
         rewrite(bundle, change_data=lambda d: d["interviews"][0]["document"].update(interview=data))
     else:
