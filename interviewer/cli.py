@@ -196,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     locks.add_argument(
         "--plain",
         action="store_true",
-        help="do not encrypt, even when the study carries the team's key",
+        help="do not encrypt (respondents' names travel readable); without a key in the "
+        "study or a password, a bundle is only written unencrypted with this",
     )
     # the interview revisions a bundle carries are recorded in the database
     bundle.set_defaults(run=run_export_bundle, writes=True, in_use_advice=BUNDLE_IN_USE)
@@ -249,6 +250,40 @@ def build_parser() -> argparse.ArgumentParser:
         help="the passphrase protecting the private key",
     )
     new_keys.set_defaults(run=run_keys_new)
+    show_key = key_commands.add_parser(
+        "show",
+        help="this machine's signing key (made on first use): its fingerprint and public key, "
+        "for the central team",
+    )
+    show_key.set_defaults(run=run_keys_show)
+
+    senders = commands.add_parser(
+        "senders",
+        help="the interviewers' signing keys the centre knows or holds; accept, refuse or "
+        "add one, or set the rule for new ones",
+    )
+    _add_db_option(senders, top_level=False)
+    sender_actions = senders.add_mutually_exclusive_group()
+    sender_actions.add_argument(
+        "--accept",
+        metavar="FINGERPRINT",
+        help="accept this key (after comparing its fingerprint with its interviewer's)",
+    )
+    sender_actions.add_argument("--refuse", metavar="FINGERPRINT", help="refuse this key")
+    sender_actions.add_argument(
+        "--add", metavar="NAME", help="with --key: make this interviewer's key known, accepted"
+    )
+    sender_actions.add_argument(
+        "--rule",
+        choices=["confirm_new", "known_only"],
+        help="a bundle from a new key: hold it for a person to accept (confirm_new, the "
+        "default) or refuse it (known_only)",
+    )
+    senders.add_argument(
+        "--key", metavar="PUBLIC_KEY", help="with --add: the ed25519:… line of `keys show`"
+    )
+    senders.add_argument("--by", default="", metavar="NAME", help="who decided")
+    senders.set_defaults(run=run_senders)
 
     study = commands.add_parser("study", help="hand a study to interviewers, or take one")
     study_commands = study.add_subparsers(dest="study_command", metavar="COMMAND", required=True)
@@ -408,7 +443,7 @@ def run_export_bundle(args: argparse.Namespace) -> int:
         password=_secret(args.password_file, tr("the password file")),
         public_key_pem=key,
         interviewer=args.interviewer,
-        encrypt_to_study_key=not args.plain,
+        plain=args.plain,
     )
     print(f"{shown_path(args.output)}: a bundle of {counted(count, 'interview')}")
     return 0
@@ -433,7 +468,7 @@ def run_merge(args: argparse.Namespace) -> int:
     )
     for line in report.lines(lang="en"):
         print(line)
-    return 1 if report.refused else 0
+    return 1 if report.refused or report.held else 0  # held: waits for a person
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
@@ -490,6 +525,66 @@ def run_keys_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_keys_show(args: argparse.Namespace) -> int:
+    from interviewer.exchange.signing import key_file, this_machines_key
+
+    key = this_machines_key()
+    print(tr("fingerprint: {fingerprint}", fingerprint=key.fingerprint))
+    print(tr("public key: {key}", key=key.public_key))
+    print(tr("key file: {path}", path=shown_path(key_file())))
+    print(
+        tr(
+            "Send the public key line to the central team; when they call, read them the "
+            "fingerprint. The key file stays on this machine."
+        )
+    )
+    return 0
+
+
+def run_senders(args: argparse.Namespace) -> int:
+    from interviewer.exchange import signing
+    from interviewer.export.reading import read_only_engine
+    from interviewer.storage.database import Database, inspect_file, open_database
+
+    changes = writes_database(args)
+    if (args.key is None) != (args.add is None):
+        raise InterviewerError(tr("--add NAME and --key PUBLIC_KEY go together"))
+    if changes:
+        database = open_database(args.db)
+    else:  # the list only reads
+        if inspect_file(args.db) is None:
+            raise InterviewerError(
+                tr("{path}: there is no database here", path=shown_path(args.db))
+            )
+        database = Database(path=args.db, engine=read_only_engine(args.db), read_only=True)
+    try:
+        with database.session() as session:
+            if args.rule is not None:
+                signing.set_sender_rule(session=session, rule=args.rule)
+            elif args.add is not None:
+                line = signing.add_sender(
+                    session=session, name=args.add, public_key=args.key, by=args.by
+                )
+                print(line.text("en"))
+            elif args.accept is not None or args.refuse is not None:
+                line = signing.decide_sender(
+                    session=session,
+                    fingerprint_typed=args.accept or args.refuse,
+                    accept=args.accept is not None,
+                    by=args.by,
+                )
+                print(line.text("en"))
+            rule = signing.sender_rule(session=session)
+            lines = signing.list_senders(session=session)
+    finally:
+        database.close()
+    for line in lines:
+        print(line.text("en"))
+    print(tr("rule for new senders: {rule}", lang="en", rule=rule))
+    print(counted(len(lines), "sender key"))
+    return 0
+
+
 def run_study_export(args: argparse.Namespace) -> int:
     from interviewer.exchange.study_file import export_study
 
@@ -512,6 +607,8 @@ def writes_database(args: argparse.Namespace) -> bool:
     """Whether the command changes the database file (and so needs its writer lock)."""
     if args.command == "conflicts":
         return args.resolve is not None
+    if args.command == "senders":
+        return any(v is not None for v in (args.accept, args.refuse, args.add, args.rule))
     return getattr(args, "writes", False)
 
 

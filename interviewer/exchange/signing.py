@@ -54,7 +54,7 @@ from sqlmodel import Session
 
 from interviewer.errors import FileRefused, InterviewerError
 from interviewer.file_safety import SECRET_LIMIT, read_input_file, shown_path
-from interviewer.i18n import tr
+from interviewer.i18n import tr, tr_n
 from interviewer.paths import data_dir
 from interviewer.storage.models import SenderKey, Study
 from interviewer.text_rules import clean_name, interviewer_id
@@ -353,9 +353,35 @@ class SenderLine:
     def status_text(self, lang: str | None = None) -> str:
         return {
             ACCEPTED: tr("accepted", lang=lang),
-            HELD: tr("waiting for a person to accept", lang=lang),
+            HELD: tr("waiting for a person to accept it", lang=lang),
             REFUSED: tr("refused", lang=lang),
         }.get(self.status, self.status)
+
+    def source_text(self, lang: str | None = None) -> str:
+        if self.source == FROM_STUDY_FILE:
+            return tr("from the study file", lang=lang)
+        if self.source == ADDED:
+            return tr("added by hand", lang=lang)
+        return tr("first seen on {file}", lang=lang, file=shown_path(self.first_file or ""))
+
+    def text(self, lang: str | None = None) -> str:
+        """One line on this key: fingerprint, interviewer, state, where it came from."""
+        line = tr(
+            "{fingerprint}  {name}: {status}; {source}",
+            lang=lang,
+            fingerprint=self.fingerprint,
+            name=self.name or tr("(no name)", lang=lang),
+            status=self.status_text(lang),
+            source=self.source_text(lang),
+        )
+        if self.other_keys:
+            line += tr_n(
+                "; this interviewer has {count} other accepted key",
+                "; this interviewer has {count} other accepted keys",
+                self.other_keys,
+                lang=lang,
+            )
+        return line
 
 
 def _study(session: Session) -> Study:
@@ -460,9 +486,7 @@ def add_sender(*, session: Session, name: str, public_key: str, by: str) -> Send
             )
         )
         session.commit()
-        return next(
-            line for line in list_senders(session=session) if line.public_key == key_text
-        )
+        return next(line for line in list_senders(session=session) if line.public_key == key_text)
     return decide_sender(session=session, fingerprint_typed=row.fingerprint, accept=True, by=by)
 
 

@@ -13,6 +13,12 @@ from interviewer.codebook import CODEBOOK_FORMAT, Codebook, load_codebook
 from interviewer.errors import InterviewerError, ResourceFileError
 from interviewer.exchange.bundle import _study_json
 from interviewer.exchange.crypto import load_public_key
+from interviewer.exchange.signing import (
+    CONFIRM_NEW,
+    SENDER_RULES,
+    install_senders,
+    known_senders,
+)
 from interviewer.file_safety import (
     STUDY_FILE_LIMIT,
     check_output_path,
@@ -31,6 +37,7 @@ from interviewer.storage.models import (
     Interview,
     Interviewer,
     Provenance,
+    SenderKey,
     Study,
 )
 from interviewer.text_rules import clean_name, interviewer_id
@@ -81,6 +88,10 @@ def export_study(
                 "study": _study_json(connection, row),
                 "public_key_pem": row.public_key_pem,
                 "interviewers": names,
+                # the signing keys the centre knows, so another central database that
+                # imports this file knows them too (exchange/signing.py)
+                "senders": known_senders(connection, row.id),
+                "sender_rule": row.sender_rule,
             }
     finally:
         database.close()
@@ -123,6 +134,13 @@ def import_study(db_path: Path, study_path: Path) -> str:
                 public_key_pem=content.get("public_key_pem"),
                 interviewers=content.get("interviewers", []),
             )
+            install_senders(connection, study_id, content.get("senders", []))
+            rule = content.get("sender_rule", CONFIRM_NEW)
+            if rule not in SENDER_RULES:
+                raise InterviewerError(
+                    tr("{path}: not an Interviewer study file", path=shown_path(study_path))
+                )
+            connection.execute(Study.__table__.update().values(sender_rule=rule))
     finally:
         database.close()
     return study["name"]
@@ -266,6 +284,10 @@ def is_default_study(connection) -> bool:
     ).first():
         return False
     if study.public_key_pem or connection.execute(select(Interviewer.id)).first():
+        return False
+    if study.sender_rule != CONFIRM_NEW or connection.execute(
+        select(SenderKey.id).where(SenderKey.study_id == study.id)
+    ).first():  # a rule or a sender chosen for it: set up on purpose
         return False
     codebook = load_codebook()
     if (study.guide_toml, study.codebook_id, study.codebook_version) != (
