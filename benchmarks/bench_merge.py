@@ -30,7 +30,7 @@ def make_bundles() -> list:
         database = open_database(field, backup=False)
         generate_demo(database, interviews=PER_BUNDLE, seed=1000 + n)
         database.close()
-        write_bundle(field, path, interviewer=f"Interviewer {n}")
+        write_bundle(field, path, interviewer=f"Interviewer {n}", plain=True)
         field.unlink()
     return paths
 

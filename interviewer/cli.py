@@ -465,6 +465,15 @@ def run_merge(args: argparse.Namespace) -> int:
         args.bundles,
         password=_secret(args.password_file, tr("the password file")),
         private_key=private_key,
+        waiting=lambda: print(
+            tr(
+                "interviewer merge: {path}: another process is writing this database; the "
+                "merge waits until it is done",
+                path=shown_path(args.db),
+            ),
+            file=sys.stderr,
+            flush=True,
+        ),
     )
     for line in report.lines(lang="en"):
         print(line)

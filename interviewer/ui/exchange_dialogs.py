@@ -71,10 +71,22 @@ class SendBundleDialog(QDialog):
         self.refusal = QLabel()
         self.refusal.setObjectName("refusal")
         self.refusal.hide()
+        # said where the choice is made, as soon as it is made: never a bundle sent plain unaware
+        self.plain_warning = QLabel(
+            tr(
+                "Not encrypted: respondents' names and everything typed travel readable to "
+                "anyone who gets the file. Choose this only to hand the file over in person "
+                "or over a channel you trust."
+            )
+        )
+        self.plain_warning.setObjectName("refusal")
+        self.plain_warning.setWordWrap(True)
+        self.plain_warning.setVisible(False)
         form = QFormLayout()
         locks = QVBoxLayout()
         for button in (self.to_key, self.with_password, self.plain):
             locks.addWidget(button)
+        locks.addWidget(self.plain_warning)
         form.addRow(tr("Lock"), locks)
         form.addRow(tr("Password"), self.password)
         form.addRow(tr("Password again"), self.repeat)
@@ -86,7 +98,9 @@ class SendBundleDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Save bundle…"))
+        self.save = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.save.setText(tr("Save bundle…"))
+        self.plain.toggled.connect(self._plain_chosen)
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -94,6 +108,10 @@ class SendBundleDialog(QDialog):
         layout.addWidget(self.refusal)
         layout.addWidget(buttons)
         keep_visual_tab_order(self)
+
+    def _plain_chosen(self, plain: bool) -> None:
+        self.plain_warning.setVisible(plain)
+        self.save.setText(tr("Save unencrypted bundle…") if plain else tr("Save bundle…"))
 
     def _check(self) -> None:
         if self.with_password.isChecked():
@@ -155,7 +173,7 @@ def start_sending(
             since=choices["since"],
             password=choices["password"],
             interviewer=interviewer,
-            encrypt_to_study_key=not choices["plain"],
+            plain=choices["plain"],
         )
 
     def done(count):

@@ -20,9 +20,9 @@ def central_with_a_conflict(folder: Path, study_file: Path) -> tuple[Path, list[
     edit_role(mette, interview_id, "Office version")
     edit_role(copy, interview_id, "Train version")
     for source, name in ((mette, "office"), (copy, "train")):
-        write_bundle(source, folder / f"{name}.bundle")
+        write_bundle(source, folder / f"{name}.bundle", plain=True)
     central = folder / "central.sqlite"
     merge_bundles(central, [folder / "office.bundle", folder / "train.bundle"])
-    write_bundle(jonas, folder / "jonas.bundle", interviewer="Jonas")
-    write_bundle(mette, folder / "again.bundle", interviewer="Mette")
+    write_bundle(jonas, folder / "jonas.bundle", interviewer="Jonas", plain=True)
+    write_bundle(mette, folder / "again.bundle", interviewer="Mette", plain=True)
     return central, [folder / "jonas.bundle", folder / "again.bundle"]

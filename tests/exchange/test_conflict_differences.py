@@ -101,8 +101,8 @@ def conflicted(tmp_path, study_file):
 
     edit(office, in_the_office)
     edit(train, on_the_train)
-    write_bundle(office, tmp_path / "office.bundle")
-    write_bundle(train, tmp_path / "train.bundle")
+    write_bundle(office, tmp_path / "office.bundle", plain=True)
+    write_bundle(train, tmp_path / "train.bundle", plain=True)
     central = tmp_path / "central.sqlite"
     report = merge_bundles(central, [tmp_path / "office.bundle", tmp_path / "train.bundle"])
     assert report.total("conflicts") == 1

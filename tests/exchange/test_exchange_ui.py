@@ -13,7 +13,7 @@ from tests.exchange.test_merge import edit_role, first_interview
 
 def test_merge_in_the_app_then_settle_the_conflict(qtbot, two_fields, tmp_path):
     mette, jonas = two_fields
-    write_bundle(mette, tmp_path / "mette.bundle", interviewer="Mette")
+    write_bundle(mette, tmp_path / "mette.bundle", interviewer="Mette", plain=True)
     write_bundle(jonas, tmp_path / "jonas.bundle", password="correct horse battery")
     central = open_database(tmp_path / "central.sqlite")
     window = MainWindow(central)
@@ -41,8 +41,8 @@ def test_merge_in_the_app_then_settle_the_conflict(qtbot, two_fields, tmp_path):
     interview_id = first_interview(mette)
     edit_role(mette, interview_id, "Office version")
     edit_role(copy, interview_id, "Train version")
-    write_bundle(mette, tmp_path / "office.bundle")
-    write_bundle(copy, tmp_path / "train.bundle")
+    write_bundle(mette, tmp_path / "office.bundle", plain=True)
+    write_bundle(copy, tmp_path / "train.bundle", plain=True)
     task = start_merge(
         window,
         central,

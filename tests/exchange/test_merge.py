@@ -30,8 +30,8 @@ def ids(path, table) -> set[str]:
 def test_two_interviewers_merge_into_one_centre_and_again_without_change(two_fields, tmp_path):
     mette, jonas = two_fields
     bundles = [tmp_path / "mette.bundle", tmp_path / "jonas.bundle"]
-    write_bundle(mette, bundles[0], interviewer="Mette")
-    write_bundle(jonas, bundles[1], interviewer="Jonas")
+    write_bundle(mette, bundles[0], interviewer="Mette", plain=True)
+    write_bundle(jonas, bundles[1], interviewer="Jonas", plain=True)
     central = tmp_path / "central.sqlite"
     report = merge_bundles(central, bundles)
     assert [(b.added, b.updated, b.unchanged, b.conflicts) for b in report.bundles] == [
@@ -51,8 +51,8 @@ def test_two_interviewers_merge_into_one_centre_and_again_without_change(two_fie
 
 def test_the_same_interview_from_two_bundles_is_one_interview(two_fields, tmp_path):
     mette, _ = two_fields
-    write_bundle(mette, tmp_path / "first.bundle")
-    write_bundle(mette, tmp_path / "second.bundle")  # another bundle, same content
+    write_bundle(mette, tmp_path / "first.bundle", plain=True)
+    write_bundle(mette, tmp_path / "second.bundle", plain=True)  # another bundle, same content
     central = tmp_path / "central.sqlite"
     report = merge_bundles(central, [tmp_path / "first.bundle", tmp_path / "second.bundle"])
     assert [(b.added, b.unchanged) for b in report.bundles] == [(12, 0), (0, 12)]
@@ -77,7 +77,7 @@ def edit_role(path, interview_id, role):
 def test_a_later_version_from_the_same_field_is_an_update(two_fields, tmp_path):
     mette, _ = two_fields
     central = tmp_path / "central.sqlite"
-    write_bundle(mette, tmp_path / "monday.bundle")
+    write_bundle(mette, tmp_path / "monday.bundle", plain=True)
     merge_bundles(central, [tmp_path / "monday.bundle"])
     interview_id = first_interview(mette)
     edit_role(mette, interview_id, "Head of Family Services (acting)")
@@ -86,7 +86,7 @@ def test_a_later_version_from_the_same_field_is_an_update(two_fields, tmp_path):
     with database.session() as session:
         svc.delete_interview(session=session, interview_id=last)
     database.close()
-    write_bundle(mette, tmp_path / "tuesday.bundle", since=date.today())
+    write_bundle(mette, tmp_path / "tuesday.bundle", since=date.today(), plain=True)
     report = merge_bundles(central, [tmp_path / "tuesday.bundle"])
     assert [(b.added, b.updated, b.conflicts) for b in report.bundles] == [(0, 2, 0)]
     connection = sqlite3.connect(central)
@@ -106,15 +106,15 @@ def test_an_interview_changed_in_two_places_is_a_conflict_with_both_versions_kep
 ):
     mette, _ = two_fields
     central = tmp_path / "central.sqlite"
-    write_bundle(mette, tmp_path / "base.bundle")
+    write_bundle(mette, tmp_path / "base.bundle", plain=True)
     merge_bundles(central, [tmp_path / "base.bundle"])
     copy = tmp_path / "laptop-copy.sqlite"
     shutil.copy(mette, copy)
     interview_id = first_interview(mette)
     edit_role(mette, interview_id, "Version from the office")
     edit_role(copy, interview_id, "Version from the train")  # later: shown by default
-    write_bundle(mette, tmp_path / "office.bundle")
-    write_bundle(copy, tmp_path / "train.bundle")
+    write_bundle(mette, tmp_path / "office.bundle", plain=True)
+    write_bundle(copy, tmp_path / "train.bundle", plain=True)
     report = merge_bundles(central, [tmp_path / "office.bundle", tmp_path / "train.bundle"])
     assert [(b.updated, b.conflicts) for b in report.bundles] == [(1, 0), (0, 1)]
     database = open_database(central, backup=False)
@@ -145,7 +145,7 @@ def test_an_interview_changed_in_two_places_is_a_conflict_with_both_versions_kep
 def test_every_merged_record_knows_where_it_came_from(two_fields, tmp_path):
     mette, _ = two_fields
     central = tmp_path / "central.sqlite"
-    write_bundle(mette, tmp_path / "mette.bundle", interviewer="Mette Sørensen")
+    write_bundle(mette, tmp_path / "mette.bundle", interviewer="Mette Sørensen", plain=True)
     merge_bundles(central, [tmp_path / "mette.bundle"])
     database = open_database(central, backup=False)
     with database.session() as session:
@@ -167,5 +167,5 @@ def test_since_counts_a_change_to_any_record_of_an_interview(two_fields, tmp_pat
     with database.session() as session:  # only a child record changes: a new quote
         svc.add_quote(session=session, interview_id=interview_id, text="Sagt i dag.")
     database.close()
-    count = write_bundle(mette, tmp_path / "today.bundle", since=date.today())
+    count = write_bundle(mette, tmp_path / "today.bundle", since=date.today(), plain=True)
     assert count == 1  # the demo interviews date from 2017; this one changed today

@@ -77,7 +77,7 @@ def test_the_state_before_a_merge_outlives_any_number_of_rolling_backups(
 ):
     mette, jonas = two_fields
     for field in two_fields:
-        write_bundle(field, field.with_suffix(".bundle"))
+        write_bundle(field, field.with_suffix(".bundle"), plain=True)
     central = tmp_path / "central.sqlite"
     assert not merge_bundles(central, [mette.with_suffix(".bundle")]).refused
     before_merge = database_content(central)
@@ -328,9 +328,9 @@ def test_a_merge_whose_backup_cannot_be_made_writes_nothing(tmp_path, two_fields
     from tests.permissions import run_as_normal_user
 
     mette, jonas = two_fields
-    write_bundle(jonas, tmp_path / "jonas.bundle")
+    write_bundle(jonas, tmp_path / "jonas.bundle", plain=True)
     central = tmp_path / "central.sqlite"
-    write_bundle(mette, tmp_path / "mette.bundle")
+    write_bundle(mette, tmp_path / "mette.bundle", plain=True)
     assert not merge_bundles(central, [tmp_path / "mette.bundle"]).refused
     before = database_content(central)
     root = data_dir() / "backups"

@@ -117,7 +117,7 @@ def test_a_later_bundle_merges_as_an_update_after_the_centre_looked(qtbot, tmp_p
     export_study(lead, study)
     field = field_database(tmp_path, study, "field", seed=3, interviews=4)
     central = tmp_path / "central.sqlite"
-    write_bundle(field, tmp_path / "monday.bundle")
+    write_bundle(field, tmp_path / "monday.bundle", plain=True)
     merge_bundles(central, [tmp_path / "monday.bundle"])
 
     centre = open_database(central, backup=False)
@@ -131,6 +131,6 @@ def test_a_later_bundle_merges_as_an_update_after_the_centre_looked(qtbot, tmp_p
             session=session, interview_id=interview_id, respondent_role="Head of Youth Services"
         )
     database.close()
-    write_bundle(field, tmp_path / "tuesday.bundle", since=date.today())
+    write_bundle(field, tmp_path / "tuesday.bundle", since=date.today(), plain=True)
     report = merge_bundles(central, [tmp_path / "tuesday.bundle"])
     assert [(b.updated, b.conflicts) for b in report.bundles] == [(1, 0)]
