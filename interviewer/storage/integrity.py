@@ -24,7 +24,6 @@ from interviewer.storage.backup import is_write
 log = logging.getLogger(__name__)
 
 
-
 def integrity_problems(connection: sqlite3.Connection, *, limit: int = 5) -> list[str]:
     """SQLite's ``integrity_check`` findings (empty when the file is whole); raises
     sqlite3.Error when the file cannot be read at all."""
