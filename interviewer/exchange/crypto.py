@@ -5,7 +5,8 @@ header (magic, mode, parameters) is authenticated as associated data, so changin
 the file, header included, makes decryption fail. Two modes:
 
 - password: the key comes from the password through scrypt (n=2**17, r=8, p=1, OWASP's
-  recommendation), with a fresh salt and nonce each time;
+  recommendation), with a fresh salt and nonce each time; a header naming other settings is
+  refused before any work, so a file cannot make a merge run a costly scrypt;
 - public key: a fresh X25519 key pair per bundle; its agreement with the study's public key,
   through HKDF-SHA256, gives the key, so only the holder of the study's private key (kept
   under a passphrase) can open it, and the interviewer needs no secret at all.
@@ -24,10 +25,20 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from interviewer.errors import InterviewerError
+from interviewer.exchange.limits import OutOfBounds, load_json
+from interviewer.i18n import tr
 
 MAGIC = b"IVWBUNDLE1\n"
 SCRYPT = {"n": 2**17, "r": 8, "p": 1}
 HKDF_INFO = b"interviewer bundle v1"
+NONCE_SIZE, SALT_SIZE, PUBLIC_KEY_SIZE = 12, 16, 32  # bytes: AES-GCM's nonce, X25519's key
+# A header is about 200 bytes; a longer one was not written by this app and is not parsed.
+HEADER_LIMIT = 4096
+# The fields of each mode's header, exactly: nothing the app does not write is read.
+HEADER_FIELDS = {
+    "password": {"mode", "kdf", "n", "r", "p", "salt", "nonce"},
+    "public_key": {"mode", "ephemeral", "salt", "nonce"},
+}
 
 
 class DecryptionFailed(InterviewerError):
@@ -46,6 +57,27 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
+def _field(header: dict, name: str, size: int) -> bytes:
+    """A header's base64 field as bytes, exactly ``size`` of them; raises DecryptionFailed
+    for anything else (a number, an empty text, another length, text that is not base64)."""
+    value = header[name]
+    try:
+        if not isinstance(value, str) or len(value) > 2 * size + 4:
+            raise ValueError
+        decoded = _unb64(value)
+    except (ValueError, UnicodeEncodeError):
+        decoded = b""
+    if len(decoded) != size:
+        raise DecryptionFailed(
+            tr(
+                "the encrypted bundle is damaged (its {field} is not {size} bytes)",
+                field=name,
+                size=size,
+            )
+        )
+    return decoded
+
+
 def _seal(header: dict, key: bytes, plain: bytes) -> bytes:
     nonce = os.urandom(12)
     header = {**header, "nonce": _b64(nonce)}
@@ -60,11 +92,13 @@ def _open(data: bytes) -> tuple[dict, bytes, bytes]:
         length = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "big")
         start = len(MAGIC) + 4
         header_bytes = data[start : start + length]
-        header = json.loads(header_bytes.decode("utf-8"))
-        if not isinstance(header, dict) or len(header_bytes) != length:
+        if length > HEADER_LIMIT or len(header_bytes) != length:
+            raise ValueError
+        header = load_json(header_bytes, entry="header")  # bounded, as a bundle's JSON is
+        if not isinstance(header, dict):
             raise ValueError
         return header, MAGIC + header_bytes, data[start + length :]
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, OutOfBounds):
         raise DecryptionFailed(
             "the encrypted bundle is damaged (its header cannot be read)"
         ) from None
@@ -99,25 +133,32 @@ def decrypt(
     data: bytes, *, password: str | None = None, private_key: X25519PrivateKey | None = None
 ) -> bytes:
     header, authenticated, ciphertext = _open(data)
+    mode = header.get("mode")
+    if not isinstance(mode, str) or mode not in HEADER_FIELDS:
+        raise DecryptionFailed("the bundle uses an encryption this app does not know")
+    if set(header) != HEADER_FIELDS[mode]:
+        raise DecryptionFailed("the encrypted bundle is damaged (its header is incomplete)")
+    # the cost of scrypt is never taken from the file: only the app's own settings are run
+    if mode == "password" and (
+        header["kdf"] != "scrypt"
+        or any(type(header[name]) is not int or header[name] != SCRYPT[name] for name in SCRYPT)
+    ):
+        raise DecryptionFailed("the bundle's key settings are not ones this app uses")
+    nonce, salt = _field(header, "nonce", NONCE_SIZE), _field(header, "salt", SALT_SIZE)
     try:
-        nonce, salt = _unb64(header["nonce"]), _unb64(header["salt"])
-        if header.get("mode") == "password":
+        if mode == "password":
             if password is None:
                 raise DecryptionFailed("this bundle is locked with a password: give it")
-            if header.get("kdf") != "scrypt" or header.get("n", 0) < SCRYPT["n"]:
-                raise DecryptionFailed("the bundle's key settings are not ones this app uses")
-            key = _scrypt_key(password, salt, header["n"], header["r"], header["p"])
-        elif header.get("mode") == "public_key":
+            key = _scrypt_key(password, salt, **SCRYPT)
+        else:
             if private_key is None:
                 raise DecryptionFailed(
                     "this bundle is encrypted to the study's key: give "
                     "the private key and its passphrase"
                 )
-            peer = X25519PublicKey.from_public_bytes(_unb64(header["ephemeral"]))
+            peer = X25519PublicKey.from_public_bytes(_field(header, "ephemeral", PUBLIC_KEY_SIZE))
             key = HKDF(hashes.SHA256(), 32, salt, HKDF_INFO).derive(private_key.exchange(peer))
-        else:
-            raise DecryptionFailed("the bundle uses an encryption this app does not know")
-    except (KeyError, TypeError, ValueError):
+    except ValueError:  # a public key X25519 refuses (one of low order)
         raise DecryptionFailed(
             "the encrypted bundle is damaged (its header is incomplete)"
         ) from None
