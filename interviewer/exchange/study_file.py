@@ -128,12 +128,15 @@ def import_study(db_path: Path, study_path: Path) -> str:
                     f"{db_path} already has interviews for this study; its guide and "
                     "codebook stay as they are"
                 )
-            install_study(
-                connection,
-                study,
-                public_key_pem=content.get("public_key_pem"),
-                interviewers=content.get("interviewers", []),
-            )
+            try:
+                install_study(
+                    connection,
+                    study,
+                    public_key_pem=content.get("public_key_pem"),
+                    interviewers=content.get("interviewers", []),
+                )
+            except StudyRefused as refusal:
+                raise InterviewerError(f"{shown_path(study_path)}: {refusal.reason}") from None
             install_senders(connection, study_id, content.get("senders", []))
             rule = content.get("sender_rule", CONFIRM_NEW)
             if rule not in SENDER_RULES:
@@ -226,16 +229,18 @@ def check_study(study: dict) -> None:
     codebook follows the rules of a codebook file (``codebook.Codebook``: every kind of
     code the guides use present, codes unique within a kind, labels and descriptions in
     every language), and is the codebook id and version the study names."""
+    if not isinstance(study.get("guide_toml"), str):
+        raise StudyRefused(tr("the study has no guide"))
     try:
         guide = parse_guide(study["guide_toml"], name=tr("the study's guide"))
     except ResourceFileError as error:
         raise StudyRefused(str(error)) from None
-    if (guide.id, guide.version) != (study["guide_id"], study["guide_version"]):
+    if (guide.id, guide.version) != (study.get("guide_id"), study.get("guide_version")):
         raise StudyRefused(
             tr(
                 "the study's guide is {found}, not the guide it names ({named})",
                 found=f"{guide.id} {guide.version}",
-                named=f"{study['guide_id']} {study['guide_version']}",
+                named=f"{study.get('guide_id')} {study.get('guide_version')}",
             )
         )
     lists: dict[str, list] = {name: [] for name in _CODEBOOK_LISTS.values()}
