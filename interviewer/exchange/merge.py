@@ -211,6 +211,7 @@ def _merge_file(
     try:
         opened = open_bundle(path, password=password, private_key=private_key)
         with _begin_writing(database.engine, waiting) as connection:
+            _refuse_another_study(connection, opened)
             # the signature is verified (open_bundle); is its key this interviewer's?
             sender = check_sender(connection, opened.manifest, file_name=shown_path(path.name))
             if isinstance(sender, HeldSender):  # only the held key is written
@@ -405,7 +406,9 @@ def _merge_one(connection: Connection, bundle: Bundle, sender: Sender) -> Bundle
                 result.unchanged += 1
                 lineages.pop()
                 continue
-            own = sender.interviewer_id in _own_interviewers(mine, first_senders.get(interview_id))
+            own = sender.centre or sender.interviewer_id in _own_interviewers(
+                mine, first_senders.get(interview_id)
+            )
             if centre in lineage and own:
                 write_document(connection, incoming)
                 result.updated += 1
@@ -521,9 +524,7 @@ def _adopt_or_check_study(connection: Connection, bundle: Bundle) -> None:
     held = connection.execute(select(Study.id, Study.name)).first()
     if held is not None and str(held.id) == study["id"]:
         return
-    if held is None or (
-        connection.execute(select(Interview.id)).first() is None and is_default_study(connection)
-    ):
+    if held is None or _may_adopt(connection):
         try:
             install_study(
                 connection,
@@ -542,6 +543,32 @@ def _adopt_or_check_study(connection: Connection, bundle: Bundle) -> None:
         tr(
             "it belongs to another study ({study}), not to this database's ({held})",
             study=f"{study['name']}, {study['id']}",
+            held=f"{held.name}, {held.id}",
+        ),
+    )
+
+
+def _may_adopt(connection: Connection) -> bool:
+    """The database may take a bundle's study: no interviews, and the default study."""
+    return connection.execute(select(Interview.id)).first() is None and is_default_study(
+        connection
+    )
+
+
+def _refuse_another_study(connection: Connection, opened: OpenedBundle) -> None:
+    """Refuses, before its sender is looked at (a stray bundle's key is never held for a
+    person here), a bundle whose manifest names another study than the database's, unless
+    the database may still take the bundle's study (``_adopt_or_check_study`` decides
+    then, from the bundle's data)."""
+    held = connection.execute(select(Study.id, Study.name)).first()
+    named = opened.manifest.get("study_id")
+    if held is None or str(held.id) == named or _may_adopt(connection):
+        return
+    raise BundleRefused(
+        opened.path,
+        tr(
+            "it belongs to another study ({study}), not to this database's ({held})",
+            study=_text(named),
             held=f"{held.name}, {held.id}",
         ),
     )

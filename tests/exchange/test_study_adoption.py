@@ -84,6 +84,22 @@ def test_a_study_imported_on_purpose_never_takes_a_stray_bundles_study(
     assert database_content(central) == before
 
 
+def test_a_stray_bundle_from_another_machine_is_refused_before_its_key_is_held(
+    tmp_path, study_file, stray_bundle
+):
+    """Refused by its study, never held for a person to accept a sender of another study."""
+    from interviewer.exchange.signing import SigningKey
+
+    stranger = tmp_path / "stranger.sqlite"
+    write_bundle(stranger, tmp_path / "far.bundle", plain=True, signing_key=SigningKey.generate())
+    central = tmp_path / "central.sqlite"
+    import_study(central, study_file)
+    before = database_content(central)
+    [result] = merge_bundles(central, [tmp_path / "far.bundle"]).bundles
+    assert result.refused and "belongs to another study" in result.refused
+    assert database_content(central) == before  # no key waiting in the list of senders
+
+
 def test_a_study_given_the_teams_key_is_on_purpose_too(tmp_path, stray_bundle):
     central = tmp_path / "central.sqlite"
     app_default(central)
