@@ -35,7 +35,7 @@ def sealed(manifest: dict, payload: bytes) -> dict:
     manifest = dict(manifest)
     if "sender_id" in manifest:  # anyone can work out the id a name has in a study
         # a manifest edited to hold no valid study or name keeps the id it had
-        with contextlib.suppress(TypeError, ValueError, AttributeError):
+        with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
             study, name = uuid.UUID(manifest["study_id"]), clean_name(manifest["interviewer"])
             manifest["sender_id"] = str(interviewer_id(study, name))
     manifest["checksum"] = bundle_checksum(manifest, payload)
