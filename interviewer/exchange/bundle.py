@@ -2,9 +2,9 @@
 
 Plain, a bundle is a zip holding manifest.json (format, bundle id, who, which device, when,
 the study, the SHA-256 of data.json, and the sender's Ed25519 signature of it with the public
-key and interviewer id it proves: exchange/signing.py) and data.json (the study with its guide and codebook,
-and each interview as a document with its revision and ancestry), checked against
-resources/schemas/bundle-1.schema.json when read. Encrypted, it is that zip sealed by
+key and interviewer id it proves: exchange/signing.py) and data.json (the study with its
+guide and codebook, and each interview as a document with its revision and ancestry), checked
+against resources/schemas/bundle-1.schema.json when read. Encrypted, it is that zip sealed by
 exchange/crypto.py. Reading refuses anything damaged, tampered with, of another format or
 version, or locked with another key, with a message naming the file and the reason.
 """

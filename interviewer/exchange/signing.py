@@ -29,8 +29,9 @@ signed) is refused and its interviewer asked to update the app and send it again
 At the centre, a key is known (``sender_key`` table, per study) when it came in the study
 file the study lead exported, was added by hand (`interviewer senders --add`), or was accepted
 by a person after a bundle brought it. A bundle is merged only when its key is accepted for
-the very interviewer its manifest names (or it is this machine's own key: whoever holds that
-can change the central database anyway). A key known for another interviewer, or refused, is
+the very interviewer its manifest names, or it is this machine's own key (whoever holds that
+can change the central database directly anyway, so its bundles count as the centre's own
+and may change any interview). A key known for another interviewer, or refused, is
 refused. A key not known yet is, as the study chooses (``Study.sender_rule``), held for a
 person to accept (``confirm_new``, the default: nothing of the bundle is merged, the key waits
 in the list with its fingerprint; accepted, the bundle is merged again) or refused
@@ -247,6 +248,9 @@ class Sender:
     interviewer_id: uuid.UUID
     name: str
     public_key: str
+    # signed with this machine's own key: whoever holds it can change the central database
+    # directly, so its bundles may change any interview, as a person at the centre may
+    centre: bool = False
 
     @property
     def fingerprint(self) -> str:
@@ -282,7 +286,7 @@ def check_sender(connection: Connection, manifest: dict, *, file_name: str) -> S
     merge nothing). Raises SenderRefused. Writes only the held key, in ``connection``."""
     claimed = bundle_sender(manifest)
     if claimed.public_key == own_public_key():
-        return claimed
+        return Sender(claimed.interviewer_id, claimed.name, claimed.public_key, centre=True)
     study_id = uuid.UUID(manifest["study_id"])
     table = SenderKey.__table__
     row = connection.execute(
@@ -391,10 +395,10 @@ def _study(session: Session) -> Study:
 
 
 def list_senders(*, session: Session) -> list[SenderLine]:
-    """The signing keys this database's study knows or holds: held first, then by name."""
-    study = _study(session)
-    table = SenderKey.__table__
-    rows = session.connection().execute(select(table).where(table.c.study_id == study.id)).all()
+    """The signing keys this database knows or holds, held first, then by name. Only reads:
+    a database whose first bundle waits for its sender may have no study yet (the held key
+    is of the bundle's study)."""
+    rows = session.connection().execute(select(SenderKey.__table__)).all()
     accepted: dict[uuid.UUID, int] = {}
     for row in rows:
         if row.status == ACCEPTED:
@@ -429,12 +433,11 @@ def decide_sender(*, session: Session, fingerprint_typed: str, accept: bool, by:
                 fingerprint=wanted or "—",
             )
         )
-    study = _study(session)
     table = SenderKey.__table__
     now = datetime.now(UTC)
     session.connection().execute(
         update(table)
-        .where(table.c.study_id == study.id, table.c.fingerprint == wanted)
+        .where(table.c.fingerprint == wanted)
         .values(
             status=ACCEPTED if accept else REFUSED,
             decided_at=now,
@@ -501,7 +504,9 @@ def set_sender_rule(*, session: Session, rule: str) -> None:
 
 
 def sender_rule(*, session: Session) -> str:
-    return _study(session).sender_rule
+    """The study's rule for new senders (only reads: no study yet is the default rule)."""
+    rule = session.connection().execute(select(Study.__table__.c.sender_rule)).scalar()
+    return rule or CONFIRM_NEW
 
 
 def known_senders(connection: Connection, study_id: uuid.UUID) -> list[dict]:

@@ -89,6 +89,19 @@ def test_a_bundle_from_one_machine_merges_on_another(tmp_path):
         tmp_path / "pass.txt",
         tmp_path / "m.bundle",
     )
+    # the centre does not know the laptop's signing key yet: the bundle waits for a person,
+    # who compares the fingerprint the interviewer reads out from `keys show`, and accepts it
+    shown = run("keys", "show", home=field).stdout
+    fingerprint = shown.split("fingerprint: ")[1].split()[0]
+    held = run(*merge, home=centre)
+    assert held.returncode == 1, held.stderr
+    assert f"m.bundle: held: its sender's signing key {fingerprint} is new here" in held.stdout
+    listed = run("senders", "--db", centre / "central.sqlite", home=centre)
+    assert f"{fingerprint}  Mette Sørensen: waiting for a person to accept it" in listed.stdout
+    accepted = run(
+        "senders", "--db", centre / "central.sqlite", "--accept", fingerprint, home=centre
+    )
+    assert accepted.returncode == 0, accepted.stderr
     result = run(*merge, home=centre)
     assert result.returncode == 0, result.stderr
     assert "m.bundle: 7 added, 0 updated, 0 unchanged, 0 conflicts" in result.stdout
