@@ -181,3 +181,43 @@ def test_two_merges_of_the_same_twenty_bundles_at_once_merge_each_once(tmp_path,
     assert sum(row[1] for report in reports for row in report) == 60
     assert merged_content(central) == expected
     assert check_database(central).healthy
+
+
+def spellings(central: Path, tmp_path: Path) -> dict[str, str]:
+    """Other names for the same database file."""
+    (tmp_path / "link-folder").symlink_to(central.parent, target_is_directory=True)
+    (tmp_path / "link.sqlite").symlink_to(central)
+    (tmp_path / "sub").mkdir()
+    return {
+        "relative": os.path.relpath(central, ROOT),
+        "with ..": str(tmp_path / "sub" / ".." / central.name),
+        "symlinked file": str(tmp_path / "link.sqlite"),
+        "symlinked folder": str(tmp_path / "link-folder" / central.name),
+    }
+
+
+def test_a_merge_is_refused_while_another_holds_the_file_by_any_name(two_devices, tmp_path):
+    from interviewer.storage.file_lock import try_writer_lock
+
+    base, (office, _) = two_devices
+    central = tmp_path / "central.sqlite"
+    shutil.copy(base, central)
+    before = merged_content(central)
+    held = try_writer_lock(central)  # as a running `interviewer merge` holds it
+    try:
+        for name, spelling in spellings(central, tmp_path).items():
+            result = subprocess.run(
+                [sys.executable, "-m", "interviewer", "merge", "--db", spelling, str(office)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                timeout=180,
+            )
+            assert result.returncode == 1, name
+            message = result.stderr.strip()
+            assert "another command is writing it" in message, (name, message)
+            assert len(message.splitlines()) == 1, name
+    finally:
+        held.release()
+    assert merged_content(central) == before
