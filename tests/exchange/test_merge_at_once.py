@@ -221,3 +221,46 @@ def test_a_merge_is_refused_while_another_holds_the_file_by_any_name(two_devices
     finally:
         held.release()
     assert merged_content(central) == before
+
+
+def test_a_merge_waits_for_another_writer_and_says_so_once(two_devices, tmp_path):
+    """Another writer holds the file past SQLite's busy_timeout: the merge says it waits,
+    once, and merges when the other is done."""
+    base, (office, _) = two_devices
+    central = tmp_path / "central.sqlite"
+    shutil.copy(base, central)
+    other = sqlite3.connect(central, check_same_thread=False, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program's write, going on
+    said = []
+
+    def waiting():
+        said.append("waiting")
+        other.execute("COMMIT")  # the other writer is done meanwhile
+
+    report = merge_bundles(central, [office], waiting=waiting)
+    other.close()
+    assert said == ["waiting"]
+    assert (report.bundles[0].refused, report.bundles[0].updated) == (None, INTERVIEWS)
+
+
+def test_a_database_locked_too_long_refuses_the_rest_with_one_sentence(
+    two_devices, tmp_path, monkeypatch
+):
+    from interviewer.exchange import merge
+
+    base, bundles = two_devices
+    central = tmp_path / "central.sqlite"
+    shutil.copy(base, central)
+    before = merged_content(central)
+    monkeypatch.setattr(merge, "WAIT_ROUNDS", 1)  # one busy_timeout, not two minutes
+    other = sqlite3.connect(central, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        report = merge_bundles(central, bundles)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    reasons = [bundle.refused for bundle in report.bundles]
+    assert reasons[0] == reasons[1]  # the second is not tried: it would wait as long
+    assert "another program is using the database" in reasons[0]
+    assert merged_content(central) == before

@@ -160,3 +160,21 @@ def test_the_apps_merge_report_lists_each_bundle_when_one_fails(
     window.after_merge()
     assert window.model.rowCount() == 6
     central.close()
+
+
+def test_cancelling_keeps_what_was_merged_and_says_what_was_not(three_bundles, tmp_path):
+    from interviewer.export.options import Cancelled
+
+    def cancelled_after_the_first(done, _total):
+        if done == 1:
+            raise Cancelled
+
+    central = tmp_path / "central.sqlite"
+    report = merge_bundles(central, three_bundles, progress=cancelled_after_the_first)
+    first, *rest = report.bundles
+    assert (first.refused, first.added) == (None, 3)  # committed before Cancel: kept, and said
+    assert [b.refused for b in rest] == [
+        "not merged: the merge was cancelled before this bundle"
+    ] * 2
+    again = merge_bundles(central, three_bundles)
+    assert [b.merged_before for b in again.bundles] == [True, False, False]
