@@ -80,11 +80,13 @@ def parse_data_text(
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ResourceFileError(f"{name}: not valid TOML ({error})") from None
+    except RecursionError:  # tomllib recurses per nested array or table: 100,000 brackets
+        raise ResourceFileError(f"{name}: not valid TOML (nested too deeply)") from None
     if raw.get("format") != expected_format:
         raise ResourceFileError(
             f"{name}: field 'format' must be {expected_format!r}, found {raw.get('format')!r}"
         )
-    if raw.get("format_version") not in versions:
+    if type(raw.get("format_version")) is not int or raw["format_version"] not in versions:
         raise ResourceFileError(
             f"{name}: field 'format_version' is {raw.get('format_version')!r}; "
             f"this version of the app reads {sorted(versions)}"

@@ -13,6 +13,7 @@ from interviewer.codebook import CODEBOOK_FORMAT, Codebook, load_codebook
 from interviewer.errors import InterviewerError, ResourceFileError
 from interviewer.exchange.bundle import _study_json
 from interviewer.exchange.crypto import load_public_key
+from interviewer.exchange.limits import OutOfBounds, load_json
 from interviewer.exchange.signing import (
     CONFIRM_NEW,
     SENDER_RULES,
@@ -105,12 +106,15 @@ def import_study(db_path: Path, study_path: Path) -> str:
     it whole (replacing the default study the app sets up); one with interviews refuses."""
     raw = read_input_file(Path(study_path), what=tr("the study file"), limit=STUDY_FILE_LIMIT)
     try:
-        content = json.loads(raw.decode("utf-8"))
+        content = load_json(raw, entry=shown_path(Path(study_path).name))  # bounded, as bundles
         study = content["study"]
-        if content.get("format") != FORMAT or content.get("format_version") != VERSION:
+        version = content.get("format_version")
+        if content.get("format") != FORMAT or type(version) is not int or version != VERSION:
             raise ValueError
         study_id = uuid.UUID(study["id"])
         parse_guide(study["guide_toml"], name=f"{study_path} (its guide)")
+    except OutOfBounds as refusal:
+        raise InterviewerError(f"{shown_path(study_path)}: {refusal}") from None
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise InterviewerError(f"{shown_path(study_path)}: not an Interviewer study file") from None
     database = open_database(db_path, immediate=True)  # what it reads decides what it writes

@@ -424,3 +424,49 @@ def test_a_good_bundle_merges_beside_bad_ones_in_the_same_run(
         assert any(line.startswith(f"{name}.bundle: refused: ") for line in lines), lines
     assert lines[-1] == "total: 12 added, 0 updated, 0 unchanged, 0 conflicts, 4 refused"
     no_traceback(result)
+
+
+# ---------------------------------------------------------------- the same bounds, other inputs
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"[" * 200_000 + b"]" * 200_000, "study.json nests deeper than 16 levels"),
+        (b'{"format": "interviewer-study", "format_version": ' + b"9" * 30 + b"}", "integer"),
+        (b'{"format": "interviewer-study", "format_version": NaN}', "not finite"),
+    ],
+    ids=["nested", "huge integer", "NaN"],
+)
+def test_a_study_file_is_held_to_the_same_bounds(tmp_path, two_fields, content, reason):
+    from interviewer.errors import InterviewerError
+    from interviewer.exchange.study_file import import_study
+
+    (tmp_path / "study.json").write_bytes(content)
+    before = database_content(two_fields[0])
+    with pytest.raises(InterviewerError, match=reason):
+        import_study(two_fields[0], tmp_path / "study.json")
+    assert database_content(two_fields[0]) == before
+
+
+def test_a_study_file_whose_version_is_true_is_not_version_1(tmp_path, study_file):
+    from interviewer.errors import InterviewerError
+    from interviewer.exchange.study_file import import_study
+
+    content = json.loads(study_file.read_text("utf-8"))
+    content["format_version"] = True
+    (tmp_path / "true.json").write_text(json.dumps(content))
+    with pytest.raises(InterviewerError, match="not an Interviewer study file"):
+        import_study(tmp_path / "new.sqlite", tmp_path / "true.json")
+
+
+@pytest.mark.parametrize(
+    "guide", ["a = " + "[" * 100_000 + "]" * 100_000, "a = " + "{b=" * 50_000 + "1" + "}" * 50_000]
+)
+def test_a_guide_nested_deeply_is_refused_not_a_crash(guide):
+    """A bundle or study file carries its guide as TOML text; tomllib recurses per level."""
+    from interviewer.errors import ResourceFileError
+    from interviewer.guide import parse_guide
+
+    with pytest.raises(ResourceFileError, match="nested too deeply"):
+        parse_guide(guide, name="the bundle's guide")
