@@ -412,11 +412,56 @@ class Problem:
         )
 
 
+def guide_problems(
+    records: dict[str, list[dict[str, object]]], questions: dict[str, Iterable[str]]
+) -> list[Problem]:
+    """One interview's answers, ratings and quotes against its study guide's questions
+    (``questions``: question key → the keys of its scales, none for a question without):
+    one answer record for each question and one rating for each scale, as the services
+    make them, and none for a question or scale the guide does not have; a quote answers
+    one of the guide's questions or none."""
+    problems: list[Problem] = []
+    scales = {key: set(found) for key, found in questions.items()}
+    [interview] = records.get("interview") or [{}]
+    interview_id = interview.get("id") if isinstance(interview.get("id"), uuid.UUID) else None
+
+    def rid(values) -> uuid.UUID | None:
+        found = values.get("id")
+        return found if isinstance(found, uuid.UUID) else None
+
+    answered, rated = set(), set()
+    for values in records.get("answer", []):
+        key = values.get("question_key")
+        answered.add(key)
+        if key not in scales:
+            reason = tr("is not a question of the study's guide")
+            problems.append(Problem("answer", rid(values), "question_key", reason))
+    for values in records.get("rating", []):
+        key, scale = values.get("question_key"), values.get("scale_key")
+        rated.add((key, scale))
+        if scale not in scales.get(key, ()):
+            reason = tr("is not a scale of a question in the study's guide")
+            problems.append(Problem("rating", rid(values), "scale_key", reason))
+    for values in records.get("quote", []):
+        key = values.get("question_key")
+        if key is not None and key not in scales:
+            reason = tr("is not a question of the study's guide")
+            problems.append(Problem("quote", rid(values), "question_key", reason))
+    if set(scales) - answered:
+        reason = tr("lacks an answer record for a question of the study's guide")
+        problems.append(Problem("interview", interview_id, "answer", reason))
+    if {(key, scale) for key, found in scales.items() for scale in found} - rated:
+        reason = tr("lacks a rating record for a scale of the study's guide")
+        problems.append(Problem("interview", interview_id, "rating", reason))
+    return problems
+
+
 def interview_problems(
     records: dict[str, list[dict[str, object]]],
     *,
     codes: dict[str, Iterable[str]],
     max_challenges: int,
+    questions: dict[str, Iterable[str]] | None = None,
 ) -> list[Problem]:
     """Every rule one interview's records break, all rules of the record at once: for a
     bundle's document before it is merged (the same rules `check` applies to a file).
@@ -427,7 +472,8 @@ def interview_problems(
     ``max_challenges``: the study guide's limit. Checks each value, that every child record
     belongs to this interview, links stay inside it, ids are unique across all its records,
     one answer per question and one rating per scale, ranks 1..n of at most the limit, and
-    codes from the codebook."""
+    codes from the codebook; with ``questions`` (see ``guide_problems``), also the answers
+    and ratings against the guide's questions."""
     problems: list[Problem] = []
     [interview] = records.get("interview") or [{}]
     interview_id = interview.get("id")
@@ -499,4 +545,6 @@ def interview_problems(
             ranks.append(rank)
     for reason in ranks_problems(ranks, max_challenges):
         problems.append(Problem("interview", interview_id, "challenge.rank", reason))
+    if questions is not None:
+        problems.extend(guide_problems(records, questions))
     return problems

@@ -16,6 +16,7 @@ from interviewer.exchange.documents import (
     last_change,
     write_document,
 )
+from interviewer.exchange.validate import kept_version_problems, refusal
 from interviewer.figures import format_figure
 from interviewer.guide import parse_guide
 from interviewer.i18n import language, tr
@@ -111,6 +112,17 @@ def resolve_conflict(*, session: Session, conflict_id: uuid.UUID, keep: str, by:
         raise DomainError("That conflict does not exist.")
     if conflict.resolved_at is not None:
         raise DomainError("That conflict is settled already.")
+    if keep == "other":  # held to the rules a bundle is: stored long ago, or edited since
+        problems = kept_version_problems(
+            session.connection(), conflict.interview_id, conflict.other_document
+        )
+        if problems:
+            raise DomainError(
+                tr(
+                    "The other version cannot be kept, so nothing was changed: {reason}",
+                    reason=refusal(problems),
+                )
+            )
     # the state before the settlement, apart from the rotation (the command line and the app
     # both settle here); raises BackupFailed, and then nothing is written
     db_file = session.get_bind().url.database
@@ -389,6 +401,11 @@ def conflict_differences(
     shown = interview_documents(connection, [conflict.interview_id]).get(conflict.interview_id)
     if shown is None:
         raise DomainError("That conflict does not exist.")
+    problems = kept_version_problems(connection, conflict.interview_id, conflict.other_document)
+    if problems:  # nothing of it can be put in words safely: only why
+        reason = tr("cannot be shown: {reason}", lang=lang, reason=refusal(problems))
+        record, field = tr("Interview", lang=lang), tr("The other version", lang=lang)
+        return [Difference(record, field, "", reason, "changed")]
     other = json.loads(conflict.other_document)
     in_language = lang or language()
     study_id = uuid.UUID(shown["interview"]["study_id"])

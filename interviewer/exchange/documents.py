@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 from sqlalchemy.sql.type_api import TypeEngine
 
+from interviewer.i18n import tr
 from interviewer.storage.models import (
     Answer,
     Challenge,
@@ -72,18 +73,36 @@ def to_json(value: Any, kind: str) -> Any:
     return value
 
 
+class Undecodable(ValueError):
+    """A document's value that is not of its field's kind (year 0, 99:99, not a UUID);
+    ``reason`` is the record's rule's phrase (record_rules), never the value."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+_READERS = {
+    "uuid": (uuid.UUID, "is not a UUID"),
+    "date": (date.fromisoformat, "is not a real date"),
+    "time": (time.fromisoformat, "is not a real time"),
+    "datetime": (datetime.fromisoformat, "is not a real timestamp"),
+}
+
+
 def from_json(value: Any, kind: str) -> Any:
-    if value is None:
-        return None
-    if kind == "uuid":
-        return uuid.UUID(value)
-    if kind == "date":
-        return date.fromisoformat(value)
-    if kind == "time":
-        return time.fromisoformat(value)
-    if kind == "datetime":
-        return datetime.fromisoformat(value)
-    return value
+    """``value`` as the app holds it; raises Undecodable (and nothing else) when it cannot be
+    one of ``kind``. A value that decodes may still break the record's rules (a timestamp at
+    year 9999, a naive one): record_rules judges that."""
+    if value is None or kind not in _READERS:
+        return value
+    read, reason = _READERS[kind]
+    try:
+        if not isinstance(value, str):
+            raise TypeError
+        return read(value)
+    except (ValueError, TypeError, OverflowError):
+        raise Undecodable(tr(reason)) from None
 
 
 def _row_json(part: str, row) -> dict:

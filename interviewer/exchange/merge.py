@@ -44,6 +44,7 @@ from interviewer.exchange.documents import (
 )
 from interviewer.exchange.signing import HeldSender, Sender, check_sender
 from interviewer.exchange.study_file import StudyRefused, install_study, is_default_study
+from interviewer.exchange.validate import bundle_problems, refusal
 from interviewer.export.options import Cancelled, no_progress
 from interviewer.file_safety import shown_path
 from interviewer.i18n import tr, tr_n
@@ -334,6 +335,9 @@ def _merge_one(connection: Connection, bundle: Bundle, sender: Sender) -> Bundle
         interviewer=sender.name,  # verified, not only the manifest's claim
         device=manifest.get("device", ""),
     )
+    problems = bundle_problems(connection, data)  # before anything of it is written
+    if problems:
+        raise BundleRefused(bundle.path, refusal(problems))
     _adopt_or_check_study(connection, bundle)
     _add_interviewers(connection, data["interviewers"])
     source = json.dumps(

@@ -1,0 +1,270 @@
+"""Every interview a bundle brings, and every version kept aside in a conflict, held to the
+record's rules (``interviewer.record_rules``, the one copy the services and `check` use)
+before merge or a settlement writes any of it.
+
+The bundle's schema (exchange/schema.py) has already judged its shape: which fields, of
+which JSON type. Here the values are decoded as the app holds them and judged: each record
+on its own, each interview whole (children in it, links inside it, ranks, codes of the
+study's codebook, answers for the guide's questions), and across the bundle and the centre
+(ids unique across every kind of record and every interview, an interview once, its study
+the bundle's, its interviewer known). Problems name tables, columns and ids, never values.
+"""
+
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from interviewer.errors import ResourceFileError
+from interviewer.exchange.documents import ENCODING, PARTS, Undecodable, from_json
+from interviewer.exchange.study_file import StudyRefused, check_study
+from interviewer.guide import parse_guide
+from interviewer.i18n import tr
+from interviewer.record_rules import RECORD, Problem, interview_problems, value_problem
+from interviewer.storage.models import CodebookEntry, Interview, Interviewer, Study
+
+# document part → its table's name, as record_rules names records
+TABLES = {"interview": "interview"} | {part: model.__tablename__ for part, model in PARTS.items()}
+MODELS = {"interview": Interview, **PARTS}
+CHUNK = 500  # SQLite limits the number of bound values in one statement
+
+
+@dataclass(frozen=True)
+class StudyRules:
+    """What a study's own files add to the record's rules: ``codes``, codebook kind →
+    its codes; ``questions``, guide question key → its scale keys; ``max_challenges``,
+    the guide's limit."""
+
+    study_id: uuid.UUID
+    codes: dict[str, frozenset[str]]
+    questions: dict[str, frozenset[str]]
+    max_challenges: int
+
+
+def study_rules(study_id: uuid.UUID, guide_toml: str, codes: Iterable[tuple[str, str]]):
+    """The StudyRules of a study from its guide's text and its (kind, code) pairs, or
+    None when the guide cannot be read (the study itself is refused elsewhere then)."""
+    try:
+        guide = parse_guide(guide_toml)
+    except ResourceFileError:
+        return None
+    kinds: dict[str, set[str]] = {}
+    for kind, code in codes:
+        kinds.setdefault(str(kind), set()).add(code)
+    return StudyRules(
+        study_id=study_id,
+        codes={kind: frozenset(found) for kind, found in kinds.items()},
+        questions={q.key: frozenset(s.key for s in q.scales) for q in guide.questions},
+        max_challenges=guide.max_challenges,
+    )
+
+
+def centre_rules(connection: Connection) -> StudyRules | None:
+    """The StudyRules of the study this database holds, or None (no study, or its guide
+    cannot be read)."""
+    study = connection.execute(select(Study.id, Study.guide_toml)).first()
+    if study is None:
+        return None
+    codes = connection.execute(
+        select(CodebookEntry.kind, CodebookEntry.code).where(CodebookEntry.study_id == study.id)
+    ).all()
+    return study_rules(study.id, study.guide_toml, [(str(k), c) for k, c in codes])
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def decoded_records(document: object) -> tuple[dict[str, list[dict]], list[Problem]]:
+    """A document (documents.py) as record_rules takes it: table name → its records with
+    values decoded as the app holds them, and the Problems of values that could not be
+    decoded (those count as None in the records). Never raises, whatever ``document`` is."""
+    records: dict[str, list[dict]] = {table: [] for table in TABLES.values()}
+    problems: list[Problem] = []
+    if not isinstance(document, dict):
+        return records, [Problem("interview", None, "(document)", tr("is not an interview"))]
+    for part, table in TABLES.items():
+        found = [document.get(part)] if part == "interview" else document.get(part)
+        if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
+            problems.append(Problem(table, None, "(document)", tr("is not a list of records")))
+            found = [{}] if part == "interview" else []
+        for record in found:
+            values = {}
+            for name, kind in ENCODING[part].items():
+                try:
+                    values[name] = from_json(record.get(name), kind)
+                except Undecodable as undecodable:
+                    values[name] = None
+                    problems.append(Problem(table, _id(record.get("id")), name, undecodable.reason))
+            records[table].append(values)
+    return records, problems
+
+
+def _id(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- judging
+
+
+def documents_problems(
+    connection: Connection,
+    documents: list[object],
+    rules: StudyRules,
+    interviewers: set[uuid.UUID],
+    *,
+    replacing: bool = False,
+) -> list[Problem]:
+    """Every rule ``documents`` (interviews about to be written) break, in order: each
+    document's values and records (``interview_problems`` with the study's ``rules``), its
+    study, its interviewer (one of ``interviewers``), an interview twice, a record's id
+    held by another record among the documents or by another interview's record at the
+    centre. ``replacing``: the documents replace interviews the centre holds (a
+    settlement), whose own records may keep their ids whatever kind they were."""
+    problems: list[Problem] = []
+    owners: dict[uuid.UUID, tuple[str, uuid.UUID | None]] = {}  # id → (table, interview)
+    interviews_seen: set[uuid.UUID] = set()
+    for document in documents:
+        records, decoding = decoded_records(document)
+        problems.extend(decoding)
+        problems.extend(
+            interview_problems(
+                records,
+                codes=rules.codes,
+                max_challenges=rules.max_challenges,
+                questions=rules.questions,
+            )
+        )
+        [interview] = records["interview"]
+        interview_id = interview.get("id")
+        if not isinstance(interview_id, uuid.UUID):
+            continue
+        if interview_id in interviews_seen:
+            problems.append(
+                Problem("interview", interview_id, "id", tr("comes twice in the bundle"))
+            )
+            continue
+        interviews_seen.add(interview_id)
+        if interview.get("study_id") not in (None, rules.study_id):
+            problems.append(
+                Problem("interview", interview_id, "study_id", tr("belongs to another study"))
+            )
+        person = interview.get("interviewer_id")
+        if person is not None and person not in interviewers:
+            reason = tr("is not an interviewer of the bundle or of this database")
+            problems.append(Problem("interview", interview_id, "interviewer_id", reason))
+        for table, rows in records.items():
+            for values in rows:
+                record_id = values.get("id")
+                if not isinstance(record_id, uuid.UUID):
+                    continue
+                if record_id in owners and owners[record_id] != (table, interview_id):
+                    reason = tr("is the id of a record of another interview or kind")
+                    problems.append(Problem(table, record_id, "id", reason))
+                owners.setdefault(record_id, (table, interview_id))
+    problems.extend(_centre_clashes(connection, owners, replacing))
+    return problems
+
+
+def _centre_clashes(
+    connection: Connection, owners: dict[uuid.UUID, tuple[str, uuid.UUID | None]], replacing
+) -> list[Problem]:
+    """Incoming ids the centre holds as a record of another interview or another kind:
+    written, such a record would land in that interview or clash with it."""
+    problems = []
+    ids = list(owners)
+    for part, model in MODELS.items():
+        table, name = model.__table__, TABLES[part]
+        owner = table.c.id if part == "interview" else table.c.interview_id
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            for record_id, interview_id in connection.execute(
+                select(table.c.id, owner).where(table.c.id.in_(chunk))
+            ):
+                kind, incoming = owners[record_id]
+                if incoming == interview_id and (kind == name or replacing):
+                    continue
+                reason = tr("is the id of another interview's record at this centre")
+                problems.append(Problem(kind, record_id, "id", reason))
+    return problems
+
+
+def interviewer_problems(interviewers: list[dict]) -> list[Problem]:
+    """A bundle's list of interviewers: each id once, each name one the record takes."""
+    problems, seen = [], set()
+    for person in interviewers:
+        person_id = _id(person.get("id"))
+        if person_id in seen:
+            problems.append(
+                Problem("interviewer", person_id, "id", tr("comes twice in the bundle"))
+            )
+        seen.add(person_id)
+        if reason := value_problem(RECORD["interviewer"]["name"], person.get("name")):
+            problems.append(Problem("interviewer", person_id, "name", reason))
+    return problems
+
+
+def refusal(problems: list[Problem]) -> str:
+    """One sentence on ``problems`` (at least one): the first, and how many there are."""
+    if len(problems) == 1:
+        return tr("it breaks the record's rules: {problem}", problem=str(problems[0]))
+    return tr(
+        "it breaks the record's rules in {count} places, the first: {problem}",
+        count=len(problems),
+        problem=str(problems[0]),
+    )
+
+
+# ---------------------------------------------------------------- a bundle, a conflict
+
+
+def bundle_problems(connection: Connection, data: dict) -> list[Problem]:
+    """Every rule the interviews of a bundle's ``data`` (checked against its schema) break,
+    judged by its study as the centre will hold it: the centre's own when the bundle is of
+    it, else the bundle's (merge installs it, or refuses the bundle). An empty list when
+    the bundle's study cannot be used (``check_study``): installing it refuses the bundle."""
+    study = data["study"]
+    study_id = uuid.UUID(study["id"])
+    held = connection.execute(select(Study.id)).scalar()
+    interviewers = {uuid.UUID(person["id"]) for person in data["interviewers"]}
+    if held == study_id:
+        rules = centre_rules(connection)
+        interviewers |= set(connection.execute(select(Interviewer.id)).scalars())
+    else:  # the study merge will install (its interviewers come from the bundle alone)
+        try:
+            check_study(study)
+        except StudyRefused:  # installing it refuses the bundle, saying why
+            return []
+        codes = [(code["kind"], code["code"]) for code in study["codes"]]
+        rules = study_rules(study_id, study["guide_toml"], codes)
+    if rules is None:
+        return []
+    documents = [item["document"] for item in data["interviews"]]
+    return interviewer_problems(data["interviewers"]) + documents_problems(
+        connection, documents, rules, interviewers
+    )
+
+
+def kept_version_problems(
+    connection: Connection, interview_id: uuid.UUID, other_document: object
+) -> list[Problem]:
+    """What keeps a conflict's version kept aside (``other_document``, its stored JSON)
+    from replacing the interview ``interview_id``: the rules a bundle is held to
+    (``documents_problems``), by this database's study and interviewers. Never raises on
+    what the stored text holds."""
+    try:
+        document = json.loads(other_document)
+    except (ValueError, TypeError, RecursionError):
+        document = None
+    records, _ = decoded_records(document)
+    if records["interview"][0].get("id") != interview_id:
+        return [Problem("interview", None, "id", tr("is not the id of this conflict's interview"))]
+    rules = centre_rules(connection)
+    if rules is None:
+        return [Problem("study", None, "guide_toml", tr("cannot be read"))]
+    interviewers = set(connection.execute(select(Interviewer.id)).scalars())
+    return documents_problems(connection, [document], rules, interviewers, replacing=True)
