@@ -12,6 +12,7 @@ says which bound and never repeats what the file holds.
 import io
 import json
 import math
+import re
 import struct
 import zipfile
 from itertools import accumulate
@@ -51,6 +52,9 @@ CHUNK = 1024 * 1024
 _END_RECORD = struct.Struct("<4s4H2LH")  # the zip's "end of central directory" record
 _END_SIGNATURE, _ZIP64_LOCATOR = b"PK\x05\x06", b"PK\x06\x07"
 _ZIP64_LOCATOR_SIZE = 20
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGITS = b"0" * len(str(INTEGER_LIMIT))
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _KEEP_ONLY_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 _DEPTH_STEP = [0] * 256
 for _byte in b"[{":
@@ -141,7 +145,8 @@ def load_json(raw: bytes, *, entry: str):
     string longer than STRING_LIMIT characters or holding a lone surrogate, an integer beyond
     ±INTEGER_LIMIT, a number that is not finite (NaN, Infinity, 1e999), an object naming a
     member twice; ValueError for text that is not UTF-8 JSON."""
-    if nesting_depth(raw) > DEPTH_LIMIT:
+    depth, numbers_to_check = _scan(raw)
+    if depth > DEPTH_LIMIT:
         raise OutOfBounds(
             tr("{entry} nests deeper than {limit} levels", entry=entry, limit=DEPTH_LIMIT)
         )
@@ -174,41 +179,57 @@ def load_json(raw: bytes, *, entry: str):
         raise not_finite
 
     not_finite = OutOfBounds(tr("{entry} holds a number that is not finite", entry=entry))
+    hooks = {"object_pairs_hook": unique_members}
+    if numbers_to_check:  # hooks on every number would double the time a bundle takes
+        hooks |= {"parse_int": integer, "parse_float": number, "parse_constant": constant}
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=unique_members,
-            parse_int=integer,
-            parse_float=number,
-            parse_constant=constant,
-        )
+        value = json.loads(text, **hooks)
     except RecursionError:  # not reached within DEPTH_LIMIT; kept so no input can crash
         raise OutOfBounds(
             tr("{entry} nests deeper than {limit} levels", entry=entry, limit=DEPTH_LIMIT)
         ) from None
-    _check_strings(value, entry)
+    # no string is longer than the text, and a lone surrogate can only come from an escape
+    if len(raw) > STRING_LIMIT or _SURROGATE_ESCAPE.search(raw):
+        _check_strings(value, entry)
     return value
 
 
-def nesting_depth(raw: bytes) -> int:
-    """How deep the arrays and objects of JSON text ``raw`` nest, without parsing it: the
-    brackets outside strings, counted a chunk at a time. Exact for valid JSON; for other
-    text, some number (the parser refuses that text anyway)."""
+def _scan(raw: bytes) -> tuple[int, bool]:
+    """How deep the arrays and objects of JSON text ``raw`` nest, and whether a number
+    outside its strings may be out of bounds (a long run of digits, an exponent, NaN or
+    Infinity), found without parsing it: a chunk at a time, strings left out. Exact for
+    valid JSON; for other text, some answer (the parser refuses that text anyway)."""
     if b"\\" in raw:  # an escaped quote is no string's end: drop every escape first
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
     deepest = depth = 0
+    numbers_to_check = False
     inside = False  # whether the chunk starts inside a string
+    tail = b""
     for start in range(0, len(raw), CHUNK):
         pieces = raw[start : start + CHUNK].split(b'"')
-        outside = b"".join(pieces[1 if inside else 0 :: 2]).translate(None, _KEEP_ONLY_BRACKETS)
+        outside = b"".join(pieces[1 if inside else 0 :: 2])
         if len(pieces) % 2 == 0:  # an odd number of quotes in this chunk
             inside = not inside
-        if outside:
-            depths = list(accumulate(map(_DEPTH_STEP.__getitem__, outside), initial=depth))
+        # with the end of the chunk before, so that a number cut by the chunk is seen whole
+        numbers_to_check = numbers_to_check or _numbers_to_check(tail + outside)
+        tail = outside[-32:]
+        brackets = outside.translate(None, _KEEP_ONLY_BRACKETS)
+        if brackets:
+            depths = list(accumulate(map(_DEPTH_STEP.__getitem__, brackets), initial=depth))
             deepest, depth = max(deepest, max(depths)), depths[-1]
             if deepest > DEPTH_LIMIT:
-                return deepest
-    return deepest
+                break
+    return deepest, numbers_to_check
+
+
+def _numbers_to_check(outside: bytes) -> bool:
+    """Whether JSON text outside its strings holds a number that may be out of bounds: an
+    integer of as many digits as INTEGER_LIMIT or more, an exponent, NaN or (-)Infinity.
+    Byte searches, not a regex: this runs on every bundle."""
+    words = outside.replace(b"true", b"").replace(b"false", b"")  # JSON's words with an e
+    return any(
+        mark in words for mark in (b"e", b"E", b"N", b"I")
+    ) or _LONG_DIGITS in words.translate(_DIGITS_AS_ZERO)
 
 
 def _check_strings(value, entry: str) -> None:

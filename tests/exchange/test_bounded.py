@@ -5,17 +5,22 @@ and no traceback is shown. The bombs run as a real `interviewer merge` under a 1
 address-space limit and a timeout."""
 
 import json
+import math
 import struct
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from interviewer.exchange import crypto
+from interviewer.exchange import crypto, limits
 from interviewer.exchange.bundle import write_bundle
 from interviewer.exchange.limits import (
+    CHUNK,
     DEPTH_LIMIT,
     ENTRY_LIMITS,
+    INTEGER_LIMIT,
     STRING_LIMIT,
     OutOfBounds,
     load_json,
@@ -157,6 +162,51 @@ def test_brackets_inside_texts_are_no_nesting():
     deep = json.dumps({"a": "\\" * 7 + '"[[['} | {"b": [[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]})
     with pytest.raises(OutOfBounds, match="nests deeper"):
         load_json(deep.encode(), entry="data.json")
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats()
+    | st.text(st.characters(blacklist_categories=()), max_size=8),  # half pairs too
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=20,
+)
+
+
+def out_of_bounds(value) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int):
+        return abs(value) > INTEGER_LIMIT
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, str):
+        return any(0xD800 <= ord(char) <= 0xDFFF for char in value)
+    if isinstance(value, dict):
+        return any(map(out_of_bounds, value)) or any(map(out_of_bounds, value.values()))
+    return any(map(out_of_bounds, value))
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(value=JSON_VALUES, chunk=st.sampled_from([3, 7, 64, CHUNK]), spaced=st.booleans())
+def test_the_quick_scan_misses_no_number_or_text_out_of_bounds(value, chunk, spaced, monkeypatch):
+    """Whatever the value, and wherever the scan's chunks cut its text, load_json refuses it
+    exactly when an integer, a number or a text in it is out of bounds, and otherwise reads
+    what json.loads reads."""
+    monkeypatch.setattr(limits, "CHUNK", chunk)
+    raw = json.dumps(value, indent=1 if spaced else None).encode("ascii")
+    if out_of_bounds(value):
+        with pytest.raises(OutOfBounds):
+            load_json(raw, entry="data.json")
+    else:
+        assert load_json(raw, entry="data.json") == json.loads(raw)
 
 
 def first_note(data):
