@@ -72,6 +72,11 @@ def main_menus() -> list[tuple[str, list[Command | str]]]:
                 Command("send", tr("&Send bundle…"), ("Ctrl+Shift+B",)),
                 Command("merge", tr("&Merge bundles…"), ("Ctrl+Shift+M",)),
                 Command("conflicts", tr("&Conflicts"), ("Ctrl+Shift+K",)),
+                Command(
+                    "senders",
+                    tr("Se&nders…"),
+                    help=tr("The interviewers' signing keys: accept a new sender, add a key"),
+                ),
             ],
         ),
         (tr("&Help"), [Command("help", tr("&Keyboard shortcuts"), ("F1",))]),

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -286,12 +287,23 @@ def merge_from_files(parent: QWidget, database: Database, when_done, before_merg
     paths = [Path(path) for path in chosen]
     if before_merge is not None:  # the files are chosen: the merge really starts now
         before_merge()
-    start_merge(parent, database, paths, password, key, when_done)
+    start_merge(parent, database, paths, password, key, when_done, before_merge=before_merge)
 
 
 def start_merge(
-    parent, database: Database, paths, password, private_key, when_done, *, show_report: bool = True
+    parent,
+    database: Database,
+    paths,
+    password,
+    private_key,
+    when_done,
+    *,
+    show_report: bool = True,
+    before_merge=None,
 ):
+    """Merges in the background and says how it went. A bundle held for its new sender is
+    shown with the key's fingerprint for a person to accept or refuse (NewSenderDialog);
+    the bundles of accepted senders are merged again at once, ``before_merge`` called first."""
     from interviewer.exchange.merge import merge_bundles
 
     def work(progress):
@@ -302,10 +314,27 @@ def start_merge(
     def done(report):
         when_done(report)
         if show_report:
-            icon = QMessageBox.Icon.Warning if report.refused else QMessageBox.Icon.Information
+            icon = (
+                QMessageBox.Icon.Warning
+                if report.refused or report.held
+                else QMessageBox.Icon.Information
+            )
             text = "\n".join(report.lines())
             with deleted_after(QMessageBox(icon, tr("Merge finished"), text, parent=parent)) as box:
                 box.exec()
+            again = settle_held_senders(parent, database, report.held)
+            if again:
+                if before_merge is not None:
+                    before_merge()
+                start_merge(
+                    parent,
+                    database,
+                    again,
+                    password,
+                    private_key,
+                    when_done,
+                    before_merge=before_merge,
+                )
 
     def failed(message):
         QMessageBox.warning(
@@ -313,6 +342,250 @@ def start_merge(
         )
 
     return run_in_background(parent, tr("Merging…"), work, done=done, failed=failed)
+
+
+class NewSenderDialog(QDialog):
+    """A bundle signed with a key this database does not know: who the bundle says sent it,
+    the key's fingerprint to compare with the one its interviewer reads out, and a choice
+    (Enter never chooses: Later is the default)."""
+
+    def __init__(self, report, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("A new sender"))
+        self.choice: str | None = None
+        who = report.interviewer or tr("(no name)")
+        intro = QLabel(
+            tr(
+                "The bundle {file} is signed with a key this database does not know yet. It "
+                "says it comes from {name}.",
+                file=shown_path(report.path.name),
+                name=who,
+            )
+        )
+        intro.setWordWrap(True)
+        self.fingerprint = QLabel(report.held)
+        self.fingerprint.setObjectName("fingerprint")
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint.setAccessibleName(tr("Fingerprint of the key"))
+        font = self.fingerprint.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setFamily("monospace")
+        self.fingerprint.setFont(font)
+        how = QLabel(
+            tr(
+                "Call {name} on a number you already have and ask them to read out the "
+                "fingerprint under Settings (or from `interviewer keys show`). Accept only if "
+                "it is the same; the bundle is then merged.",
+                name=who,
+            )
+        )
+        how.setWordWrap(True)
+        self.accept_button = QPushButton(tr("&Accept the key and merge"))
+        self.refuse_button = QPushButton(tr("&Refuse the key"))
+        later = QPushButton(tr("&Later"))
+        self.accept_button.clicked.connect(self._accept_key)
+        self.refuse_button.clicked.connect(self._refuse_key)
+        later.clicked.connect(self.reject)
+        for button in (self.accept_button, self.refuse_button):
+            button.setAutoDefault(False)
+        later.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.refuse_button)
+        buttons.addStretch()
+        buttons.addWidget(later)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.fingerprint)
+        layout.addWidget(how)
+        layout.addLayout(buttons)
+        keep_visual_tab_order(self)
+
+    def _accept_key(self) -> None:
+        self.choice = "accept"
+        self.accept()
+
+    def _refuse_key(self) -> None:
+        self.choice = "refuse"
+        self.accept()
+
+
+def _ask_about_sender(parent, report) -> str | None:
+    with deleted_after(NewSenderDialog(report, parent)) as dialog:
+        dialog.exec()
+        return dialog.choice
+
+
+def settle_held_senders(parent, database: Database, held, ask=_ask_about_sender) -> list[Path]:
+    """Asks about each new key of ``held`` (reports of bundles held for their sender) once,
+    records the choice (signing.decide_sender), and returns the bundles whose sender was
+    accepted, to merge again. ``ask(parent, report)`` returns "accept", "refuse" or None."""
+    from interviewer.exchange.signing import decide_sender
+
+    choices: dict[str, str | None] = {}
+    for report in held:
+        if report.held not in choices:
+            choices[report.held] = choice = ask(parent, report)
+            if choice is None:
+                continue
+            try:
+                with database.session() as session:
+                    decide_sender(
+                        session=session,
+                        fingerprint_typed=report.held,
+                        accept=choice == "accept",
+                        by=Preferences().interviewer_name,
+                    )
+            except InterviewerError as error:
+                QMessageBox.warning(parent, tr("A new sender"), str(error))
+                choices[report.held] = None
+    return [report.path for report in held if choices.get(report.held) == "accept"]
+
+
+class SendersDialog(QDialog):
+    """The interviewers' signing keys this database knows or holds: accept or refuse one
+    (after comparing its fingerprint on the phone), add an interviewer's key before their
+    first bundle, and the study's rule for bundles from a key not known yet. The same
+    functions as `interviewer senders`."""
+
+    def __init__(self, database: Database, parent=None):
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle(tr("Senders"))
+        self.table = _read_only_table(
+            [tr("Fingerprint"), tr("Interviewer"), tr("State"), tr("Where from")]
+        )
+        self.table.setAccessibleName(tr("Senders"))
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.accept_key = QPushButton(tr("&Accept the key"))
+        self.refuse_key = QPushButton(tr("&Refuse the key"))
+        self.accept_key.clicked.connect(self._accept_selected)
+        self.refuse_key.clicked.connect(self._refuse_selected)
+        self.name = QLineEdit()
+        self.name.setAccessibleName(tr("Interviewer's name"))
+        self.key = QLineEdit()
+        self.key.setPlaceholderText("ed25519:…")
+        self.key.setAccessibleName(tr("Public signing key"))
+        self.add = QPushButton(tr("A&dd the key"))
+        self.add.clicked.connect(self._add)
+        self.rule = QComboBox()
+        self.rule.addItem(tr("Hold a bundle from a new key for a person to accept"), "confirm_new")
+        self.rule.addItem(tr("Refuse a bundle from a key not known here"), "known_only")
+        self.rule.setAccessibleName(tr("Bundles from a new key"))
+        self.refusal = QLabel()
+        self.refusal.setObjectName("refusal")
+        self.refusal.setWordWrap(True)
+        self.refusal.hide()
+        for button in (self.accept_key, self.refuse_key, self.add):
+            button.setAutoDefault(False)
+        close = QPushButton(tr("Close"))
+        close.clicked.connect(self.accept)
+        close.setDefault(True)
+        choices = QHBoxLayout()
+        choices.addWidget(self.accept_key)
+        choices.addWidget(self.refuse_key)
+        choices.addStretch()
+        form = QFormLayout()
+        form.addRow(tr("Interviewer's name"), self.name)
+        form.addRow(tr("Public signing key"), self.key)
+        form.addRow("", self.add)
+        form.addRow(tr("Bundles from a new key"), self.rule)
+        bottom = QHBoxLayout()
+        bottom.addStretch()
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(choices)
+        layout.addLayout(form)
+        layout.addWidget(self.refusal)
+        layout.addLayout(bottom)
+        keep_visual_tab_order(self)
+        letter = self.fontMetrics().averageCharWidth()
+        fit_to_screen(self, letter * 110, self.fontMetrics().lineSpacing() * 26)
+        self.refresh()
+        self.rule.currentIndexChanged.connect(self._set_rule)  # after the rule is shown
+
+    def refresh(self) -> None:
+        from interviewer.exchange.signing import list_senders, sender_rule
+
+        with self.database.session() as session:
+            self.lines = list_senders(session=session)
+            rule = sender_rule(session=session)
+        self.table.setRowCount(len(self.lines))
+        for row, line in enumerate(self.lines):
+            values = (
+                line.fingerprint,
+                line.name or tr("(no name)"),
+                line.status_text(),
+                line.source_text(),
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(row, column, item)
+        for column in (0, 1, 2):
+            self.table.resizeColumnToContents(column)
+        self.rule.blockSignals(True)
+        self.rule.setCurrentIndex(max(0, self.rule.findData(rule)))
+        self.rule.blockSignals(False)
+        writable = not self.database.read_only
+        for widget in (self.accept_key, self.refuse_key):
+            widget.setEnabled(bool(self.lines) and writable)
+        for widget in (self.name, self.key, self.add, self.rule):
+            widget.setEnabled(writable)
+        if self.lines and not self.table.selectionModel().selectedRows():
+            self.table.selectRow(0)
+
+    def _act(self, action) -> None:
+        try:
+            with self.database.session() as session:
+                action(session)
+        except InterviewerError as error:
+            show_refusal(self.refusal, str(error))
+            return
+        show_refusal(self.refusal, "")
+        self.refresh()
+
+    def _decide(self, accept: bool) -> None:
+        from interviewer.exchange.signing import decide_sender
+
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        line = self.lines[rows[0].row()]
+        self._act(
+            lambda session: decide_sender(
+                session=session,
+                fingerprint_typed=line.fingerprint,
+                accept=accept,
+                by=Preferences().interviewer_name,
+            )
+        )
+
+    def _accept_selected(self) -> None:
+        self._decide(True)
+
+    def _refuse_selected(self) -> None:
+        self._decide(False)
+
+    def _add(self) -> None:
+        from interviewer.exchange.signing import add_sender
+
+        name, key = self.name.text(), self.key.text()
+        self._act(
+            lambda session: add_sender(
+                session=session, name=name, public_key=key, by=Preferences().interviewer_name
+            )
+        )
+        if self.refusal.isHidden():
+            self.name.clear()
+            self.key.clear()
+
+    def _set_rule(self) -> None:
+        from interviewer.exchange.signing import set_sender_rule
+
+        rule = self.rule.currentData()
+        self._act(lambda session: set_sender_rule(session=session, rule=rule))
 
 
 class ConflictsDialog(QDialog):

@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
             "send": self.send_bundle,
             "merge": self.merge_bundles,
             "conflicts": self.show_conflicts,
+            "senders": self.show_senders,
             "help": self.show_help,
         }
         menus = main_menus()
@@ -359,6 +360,13 @@ class MainWindow(QMainWindow):
         self.session.expire_all()
         self.reload()
         self.bring_interviews_back()
+
+    def show_senders(self) -> None:
+        from interviewer.ui.exchange_dialogs import SendersDialog
+        from interviewer.ui.lifetime import deleted_after
+
+        with deleted_after(SendersDialog(self.database, self)) as dialog:
+            dialog.exec()
 
     def restore_from_backup(self) -> None:
         from interviewer.ui.restore_dialog import choose_backup

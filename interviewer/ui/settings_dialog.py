@@ -3,6 +3,7 @@ codebook (replaceable by other files until the first interview is taken)."""
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -56,6 +57,15 @@ class SettingsDialog(QDialog):
         shared_hint.setObjectName("hint")
         shared_hint.setWordWrap(True)
 
+        self.signing_key = QLabel(_signing_fingerprint())
+        self.signing_key.setObjectName("fingerprint")
+        self.signing_key.setWordWrap(True)
+        self.signing_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.signing_key.setAccessibleName(tr("Your signing key"))
+        key_hint = QLabel(tr("Read it out when the central team calls about your first bundle."))
+        key_hint.setObjectName("hint")
+        key_hint.setWordWrap(True)
+
         self.guide_label = QLabel()
         self.codebook_label = QLabel()
         self.guide_button = QPushButton(tr("Load guide file…"))
@@ -87,6 +97,8 @@ class SettingsDialog(QDialog):
         form.addRow(tr("Text size"), self.font_size)
         form.addRow("", self.warn_shared)
         form.addRow("", shared_hint)
+        form.addRow(tr("Your signing key"), self.signing_key)
+        form.addRow("", key_hint)
         form.addRow(tr("Interview guide"), guide_row)
         form.addRow(tr("Codebook"), codebook_row)
         form.addRow("", locked)
@@ -153,6 +165,17 @@ class SettingsDialog(QDialog):
         self.preferences.font_size = self.font_size.currentData()
         self.preferences.warn_about_shared_location = self.warn_shared.isChecked()
         self.accept()
+
+
+def _signing_fingerprint() -> str:
+    """This machine's signing key's fingerprint (the key made now if it has none), or why
+    it cannot be read."""
+    from interviewer.exchange.signing import this_machines_key
+
+    try:
+        return this_machines_key().fingerprint
+    except InterviewerError as error:
+        return str(error)
 
 
 def _checked_guide_text(path: str) -> str:
