@@ -75,6 +75,7 @@ def main_menus() -> list[tuple[str, list[Command | str]]]:
                 Command(
                     "senders",
                     tr("Se&nders…"),
+                    ("Ctrl+Shift+I",),
                     help=tr("The interviewers' signing keys: accept a new sender, add a key"),
                 ),
             ],
