@@ -83,6 +83,7 @@ def decoded_records(document: object) -> tuple[dict[str, list[dict]], list[Probl
     records: dict[str, list[dict]] = {table: [] for table in TABLES.values()}
     problems: list[Problem] = []
     if not isinstance(document, dict):
+        records["interview"] = [{}]
         return records, [Problem("interview", None, "(document)", tr("is not an interview"))]
     for part, table in TABLES.items():
         found = [document.get(part)] if part == "interview" else document.get(part)
