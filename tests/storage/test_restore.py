@@ -250,3 +250,13 @@ def test_a_database_file_that_is_gone_is_restored_from_its_backups(tmp_path):
     assert result.returncode == 0, result.stderr
     assert database_content(path) == database_content(rolling)
     assert kept_backups(path) == []  # there was nothing to keep aside
+
+
+@pytest.mark.parametrize(("command", "mentions"), [(["backups"], "--db"), (["restore"], "BACKUP")])
+def test_the_backup_commands_have_help(command, mentions, capsys):
+    from interviewer.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args([*command, "--help"])
+    assert exit_.value.code == 0
+    assert mentions in capsys.readouterr().out
