@@ -133,7 +133,7 @@ def test_no_failure_writes_record_content_to_stderr_or_the_log(field_db, bundle,
     outputs: list[str] = []
 
     def seen(result: subprocess.CompletedProcess, *, failed: bool = True) -> None:
-        outputs.append(result.stderr)
+        outputs.append(result.stderr + result.stdout)  # a merge reports each bundle on stdout
         assert "Traceback" not in result.stderr, result.stderr
         if failed:
             assert result.returncode != 0 or "rc=1" in result.stdout, result.stdout
