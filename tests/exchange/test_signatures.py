@@ -382,3 +382,92 @@ def test_a_fingerprint_is_short_unambiguous_and_stable():
     )  # no 0 or 1 to read as O or I
     assert signing.fingerprint(key.public_key) == text
     assert signing.parse_public_key(key.public_key) is not None
+
+
+def test_known_senders_only_on_the_command_line_two_machines_and_a_forger(tmp_path):
+    """The lead adds Anna's key (the line her `keys show` printed) and takes known senders
+    only; Anna's bundle merges; a bundle from another machine under Anna's name is refused,
+    exit 1, no traceback; the key file is the owner's alone."""
+    from tests.exchange.test_cli_exchange import run
+
+    lead, laptop, other = tmp_path / "lead", tmp_path / "anna", tmp_path / "other"
+    central = lead / "central.sqlite"
+    assert run("demo", "--db", central, "--interviews", 0, home=lead).returncode == 0
+    shown = run("keys", "show", home=laptop)
+    assert shown.returncode == 0, shown.stderr
+    key_line = shown.stdout.split("public key: ")[1].split()[0]
+    fingerprint = shown.stdout.split("fingerprint: ")[1].split()[0]
+    key_path = laptop / "data" / "Interviewer" / "signing-key.pem"
+    assert key_path.stat().st_mode & 0o777 == 0o600
+    added = run("senders", "--db", central, "--add", ANNA, "--key", key_line, home=lead)
+    assert added.returncode == 0, added.stderr
+    assert f"{fingerprint}  {ANNA}: accepted; added by hand" in added.stdout
+    assert run("senders", "--db", central, "--rule", "known_only", home=lead).returncode == 0
+    (tmp_path / "pw").write_text("a long password\n")
+    study = tmp_path / "study.json"
+    assert run("study", "export", "--db", central, "-o", study, home=lead).returncode == 0
+    assert json.loads(study.read_text("utf-8"))["senders"] == [
+        {"name": ANNA, "public_key": key_line}
+    ]
+    for home in (laptop, other):
+        field = home / "field.sqlite"
+        assert run("study", "import", "--db", field, study, home=home).returncode == 0
+        assert run("demo", "--db", field, "--interviews", 3, "--seed", 7, home=home).returncode == 0
+        made = run(
+            "export", "bundle", "--db", field, "-o", home / "b.bundle", "--interviewer", ANNA,
+            "--password-file", tmp_path / "pw", home=home,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
+    merge = ("merge", "--db", central, "--password-file", tmp_path / "pw")
+    good = run(*merge, laptop / "b.bundle", home=lead)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "3 added" in good.stdout
+    forged = run(*merge, other / "b.bundle", home=lead)
+    assert forged.returncode == 1
+    assert "refused: its signing key" in forged.stdout and "known senders only" in forged.stdout
+    assert "Traceback" not in forged.stderr
+    assert rows(central, "SELECT DISTINCT interviewer FROM merged_bundle") == [(ANNA,)]
+    assert rows(central, "SELECT count(*) FROM sender_key") == [(1,)]  # nothing held
+
+
+def test_interviews_merged_before_signatures_keep_their_sender_after_the_upgrade(tmp_path):
+    """Migration 0004: an interview merged under schema 0003 is owned by the sender its
+    provenance names, so that sender's next bundle is an update, not a conflict."""
+    from alembic import command
+
+    from interviewer.storage.database import APPLICATION_ID, alembic_config, make_engine
+
+    path = tmp_path / "old-centre.sqlite"
+    engine = make_engine(path)
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+    study_id, interview_id, bundle_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO study (id, created_at, updated_at, name, guide_id, guide_version, "
+            "guide_toml, codebook_id, codebook_version) VALUES (?, '2026-01-01 00:00:00', "
+            "'2026-01-01 00:00:00', 's', 'g', '1', 'x', 'c', '1')",
+            (study_id.hex,),
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO interview (id, study_id, guide_version, respondent_role, service_area,"
+            " municipality, consent_given, interview_date, location, mode, status, "
+            "created_device, created_at, updated_at) VALUES (?, ?, '1', 'r', 'a', 'm', 0, "
+            "'2026-01-01', '', 'in_person', 'draft', '', '2026-01-01 00:00:00', "
+            "'2026-01-01 00:00:00')",
+            (interview_id.hex, study_id.hex),
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO provenance VALUES (?, 'interview', ?, ' Anna  Kvist', 'dev', "
+            "'2026-01-02 00:00:00')",
+            (interview_id.hex, bundle_id.hex),
+        )
+        connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")  # ours
+    engine.dispose()
+    open_database(path, backup=False).close()
+    assert rows(path, "SELECT interview_id, interviewer_id, bundle_id FROM interview_sender") == [
+        (interview_id.hex, interviewer_id(study_id, ANNA).hex, bundle_id.hex)
+    ]
+    assert rows(path, "SELECT sender_rule FROM study") == [("confirm_new",)]
