@@ -289,11 +289,6 @@ def _begin_writing(engine, waiting: Callable[[], None]) -> Connection:
     raise AssertionError("unreachable")
 
 
-def _count(value) -> int:
-    """A manifest's count as a number to show (it is checked against the data elsewhere)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
-
-
 def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
