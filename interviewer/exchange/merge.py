@@ -201,7 +201,7 @@ def merge_bundles(
     return report
 
 
-WAIT_ROUNDS = 24  # busy_timeouts (5 s each) a bundle waits for another writer: two minutes
+WAIT_ROUNDS = 4  # busy_timeouts (5 s each) a bundle waits for another writer: 20 s
 
 
 def _merge_file(
