@@ -212,7 +212,7 @@ def _scan(raw: bytes) -> tuple[int, bool]:
             inside = not inside
         # with the end of the chunk before, so that a number cut by the chunk is seen whole
         numbers_to_check = numbers_to_check or _numbers_to_check(tail + outside)
-        tail = outside[-32:]
+        tail = (tail + outside)[-32:]
         brackets = outside.translate(None, _KEEP_ONLY_BRACKETS)
         if brackets:
             depths = list(accumulate(map(_DEPTH_STEP.__getitem__, brackets), initial=depth))
