@@ -23,12 +23,17 @@ from interviewer.exchange.study_file import StudyRefused, check_study
 from interviewer.guide import parse_guide
 from interviewer.i18n import tr
 from interviewer.record_rules import RECORD, Problem, interview_problems, value_problem
-from interviewer.storage.models import CodebookEntry, Interview, Interviewer, Study
+from interviewer.storage.models import (
+    CodebookEntry,
+    Interview,
+    Interviewer,
+    InterviewRevision,
+    Study,
+)
 
 # document part → its table's name, as record_rules names records
 TABLES = {"interview": "interview"} | {part: model.__tablename__ for part, model in PARTS.items()}
 MODELS = {"interview": Interview, **PARTS}
-CHUNK = 500  # SQLite limits the number of bound values in one statement
 
 
 @dataclass(frozen=True)
@@ -119,17 +124,29 @@ def documents_problems(
     interviewers: set[uuid.UUID],
     *,
     replacing: bool = False,
+    unchanged: Iterable[uuid.UUID] = (),
 ) -> list[Problem]:
     """Every rule ``documents`` (interviews about to be written) break, in order: each
     document's values and records (``interview_problems`` with the study's ``rules``), its
     study, its interviewer (one of ``interviewers``), an interview twice, a record's id
     held by another record among the documents or by another interview's record at the
     centre. ``replacing``: the documents replace interviews the centre holds (a
-    settlement), whose own records may keep their ids whatever kind they were."""
+    settlement), whose own records may keep their ids whatever kind they were. Documents
+    of the ``unchanged`` interviews (as the centre holds them already: nothing of them is
+    written) are only counted, for an interview twice."""
     problems: list[Problem] = []
     owners: dict[uuid.UUID, tuple[str, uuid.UUID | None]] = {}  # id → (table, interview)
     interviews_seen: set[uuid.UUID] = set()
+    unchanged = set(unchanged)
     for document in documents:
+        if isinstance(document, dict) and isinstance(document.get("interview"), dict):
+            found = _id(document["interview"].get("id"))
+            if found in unchanged:
+                if found in interviews_seen:
+                    reason = tr("comes twice in the bundle")
+                    problems.append(Problem("interview", found, "id", reason))
+                interviews_seen.add(found)
+                continue
         records, decoding = decoded_records(document)
         problems.extend(decoding)
         problems.extend(
@@ -175,23 +192,33 @@ def _centre_clashes(
     connection: Connection, owners: dict[uuid.UUID, tuple[str, uuid.UUID | None]], replacing
 ) -> list[Problem]:
     """Incoming ids the centre holds as a record of another interview or another kind:
-    written, such a record would land in that interview or clash with it."""
+    written, such a record would land in that interview or clash with it. One query over
+    every table (ids as SQLAlchemy stores them: 32 hex digits), the ids as one JSON list."""
+    if not owners:
+        return []
     problems = []
-    ids = list(owners)
-    for part, model in MODELS.items():
-        table, name = model.__table__, TABLES[part]
-        owner = table.c.id if part == "interview" else table.c.interview_id
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            for record_id, interview_id in connection.execute(
-                select(table.c.id, owner).where(table.c.id.in_(chunk))
-            ):
-                kind, incoming = owners[record_id]
-                if incoming == interview_id and (kind == name or replacing):
-                    continue
-                reason = tr("is the id of another interview's record at this centre")
-                problems.append(Problem(kind, record_id, "id", reason))
+    ids = json.dumps([record_id.hex for record_id in owners])
+    selects = [
+        f"SELECT '{TABLES[part]}', id, {'id' if part == 'interview' else 'interview_id'} "
+        f"FROM {model.__tablename__} WHERE id IN (SELECT value FROM json_each(?))"
+        for part, model in MODELS.items()
+    ]
+    found = connection.exec_driver_sql(" UNION ALL ".join(selects), (ids,) * len(selects))
+    for name, record_hex, owner_hex in found:
+        record_id = uuid.UUID(record_hex)
+        kind, incoming = owners[record_id]
+        if incoming == _hex_id(owner_hex) and (kind == name or replacing):
+            continue
+        reason = tr("is the id of another interview's record at this centre")
+        problems.append(Problem(kind, record_id, "id", reason))
     return problems
+
+
+def _hex_id(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def interviewer_problems(interviewers: list[dict]) -> list[Problem]:
@@ -244,10 +271,31 @@ def bundle_problems(connection: Connection, data: dict) -> list[Problem]:
         rules = study_rules(study_id, study["guide_toml"], codes)
     if rules is None:
         return []
+    # a revision the centre knows already is unchanged: merge writes nothing of it
+    known = _known_revisions(connection, data["interviews"])
+    unchanged = [
+        uuid.UUID(item["document"]["interview"]["id"])
+        for item in data["interviews"]
+        if (item["document"]["interview"]["id"], item["revision"]) in known
+    ]
     documents = [item["document"] for item in data["interviews"]]
     return interviewer_problems(data["interviewers"]) + documents_problems(
-        connection, documents, rules, interviewers
+        connection, documents, rules, interviewers, unchanged=unchanged
     )
+
+
+def _known_revisions(connection: Connection, items: list[dict]) -> set[tuple[str, str]]:
+    """(interview id as the bundle writes it, revision) of the bundle's interviews whose
+    revision the centre holds or has seen (what merge counts as unchanged)."""
+    ids = json.dumps([uuid.UUID(item["document"]["interview"]["id"]).hex for item in items])
+    rows = connection.exec_driver_sql(
+        f"SELECT id, revision FROM {Interview.__tablename__} "
+        "WHERE id IN (SELECT value FROM json_each(?)) "
+        f"UNION SELECT interview_id, revision FROM {InterviewRevision.__tablename__} "
+        "WHERE interview_id IN (SELECT value FROM json_each(?))",
+        (ids, ids),
+    )
+    return {(str(uuid.UUID(found)), revision) for found, revision in rows if revision}
 
 
 def kept_version_problems(
