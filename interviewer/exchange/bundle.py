@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 from interviewer.errors import FileRefused, InterviewerError
 from interviewer.exchange import crypto, signing
 from interviewer.exchange.documents import content_hash, interview_documents, last_change
-from interviewer.exchange.limits import OutOfBounds, load_json, read_entries
+from interviewer.exchange.limits import OutOfBounds, load_json, payload_problem, read_entries
 from interviewer.exchange.manifest import data_problem, manifest_problem
 from interviewer.exchange.schema import schema_problem
 from interviewer.file_safety import BUNDLE_LIMIT, check_output_path, read_input_file, shown_path
@@ -198,6 +198,15 @@ def write_bundle(
         database.close()
     public_key = crypto.load_public_key(public_key_pem) if public_key_pem else None
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    problem = payload_problem(payload)  # the bounds a centre holds it to (exchange/limits.py)
+    if problem is not None:
+        raise InterviewerError(
+            tr(
+                "{path}: not written, as the centre would refuse it: {reason}",
+                path=shown_path(out_path),
+                reason=problem,
+            )
+        )
     manifest = {
         "format": FORMAT,
         "format_version": VERSION,

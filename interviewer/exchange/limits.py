@@ -194,6 +194,21 @@ def load_json(raw: bytes, *, entry: str):
     return value
 
 
+def payload_problem(payload: bytes) -> str | None:
+    """Why a centre would refuse ``payload`` as a bundle's data.json by these bounds, or
+    None. Asked before a bundle is written, so the sender hears it, not the centre."""
+    limit = ENTRY_LIMITS["data.json"]
+    if len(payload) > limit:
+        return tr(
+            "{entry} unpacks to more than {limit} bytes", entry="data.json", limit=_size(limit)
+        )
+    try:
+        load_json(payload, entry="data.json")
+    except OutOfBounds as refusal:
+        return str(refusal)
+    return None
+
+
 def _scan(raw: bytes) -> tuple[int, bool]:
     """How deep the arrays and objects of JSON text ``raw`` nest, and whether a number
     outside its strings may be out of bounds (a long run of digits, an exponent, NaN or

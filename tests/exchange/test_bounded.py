@@ -520,3 +520,27 @@ def test_a_guide_nested_deeply_is_refused_not_a_crash(guide):
 
     with pytest.raises(ResourceFileError, match="nested too deeply"):
         parse_guide(guide, name="the bundle's guide")
+
+
+def test_the_sender_hears_of_a_text_the_centre_would_refuse(tmp_path, two_fields):
+    """The app lets an interviewer paste any length of text; a bundle holding one over the
+    cap is not written (and says why) rather than refused later at the centre."""
+    import sqlite3
+
+    from interviewer.errors import InterviewerError
+
+    connection = sqlite3.connect(two_fields[0])
+    with connection:
+        connection.execute(
+            "UPDATE answer SET notes = ? WHERE rowid = (SELECT min(rowid) FROM answer)",
+            ("ø" * (STRING_LIMIT + 1),),
+        )
+    connection.close()
+    out = tmp_path / "too-long.bundle"
+    with pytest.raises(InterviewerError) as refusal:
+        write_bundle(two_fields[0], out, plain=True)
+    assert str(refusal.value) == (
+        f"{out}: not written, as the centre would refuse it: "
+        "data.json holds a text longer than 1,000,000 characters"
+    )
+    assert not out.exists()
