@@ -236,7 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     conflicts.set_defaults(run=run_conflicts)
 
-    keys = commands.add_parser("keys", help="the study's key pair for encrypted bundles")
+    keys = commands.add_parser(
+        "keys", help="the study's key pair for encrypted bundles; this machine's signing key"
+    )
     key_commands = keys.add_subparsers(dest="keys_command", metavar="COMMAND", required=True)
     new_keys = key_commands.add_parser(
         "new", help="make study-public.pem and study-private.pem (under a passphrase)"
