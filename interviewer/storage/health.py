@@ -157,9 +157,11 @@ def surely_valid_sql(column: str, rule: rules.FieldRule) -> str:
     if kind in (rules.Kind.DATE, rules.Kind.TIMESTAMP):
         first, last = rules.YEARS[0], rules.YEARS[-1]
         test += f" AND substr({c}, 1, 4) BETWEEN '{first:04}' AND '{last:04}'"
+    # coalesce: SQLite's date and time functions give NULL for what they cannot read
+    # (2024-13-45), and a NULL inside NOT (…) would hide the row from the check
     if rule.nullable:
-        return f"({c} IS NULL OR ({test}))"
-    return f"({test})"
+        return f"coalesce({c} IS NULL OR ({test}), 0)"
+    return f"coalesce(({test}), 0)"
 
 
 # The rules between the columns of one row, as conditions true only when they hold
@@ -202,7 +204,7 @@ def _check_values(connection, table: str, present: set[str], findings: _Findings
         conditions = [surely_valid_sql(c, rules.RECORD[table][c]) for c in checked]
         if table in ROW_RULES_SQL and set(checked) == set(rules.RECORD[table]):
             conditions.append(ROW_RULES_SQL[table])
-        query += " WHERE NOT (" + " AND ".join(conditions) + ")"
+        query += " WHERE NOT coalesce((" + " AND ".join(conditions) + "), 0)"
     row_rule = rules.ROW_RULES.get(table)
     for row in connection.execute(query):
         label = None
