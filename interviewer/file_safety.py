@@ -8,6 +8,7 @@ from pathlib import Path
 
 from interviewer.errors import FileRefused
 from interviewer.i18n import tr
+from interviewer.paths import LOCK_SUFFIX, PARTIAL_SUFFIX, app_files, kept_beside
 
 # Sizes, in bytes, above which an input is refused before it is read (read_input_file).
 # A password, passphrase or PEM key file is a few hundred bytes; 64 KiB leaves room for any
@@ -151,6 +152,63 @@ def _refuse_database_names(output: Path, *, database: Path | None, what: str) ->
                     "it is the journal SQLite keeps beside the Interviewer database {database}; "
                     "choose another file",
                     database=shown_path(beside),
+                ),
+            )
+    _refuse_app_files(output, resolved, database=database, what=what)
+
+
+def _kept_for(named: Path) -> Path | None:
+    """The database ``named`` would be the lock file or a restore's partial copy of, by its
+    name (``a.sqlite.lock``, ``.a.sqlite.partial-journal``); else None."""
+    name = named.name
+    if name.endswith(LOCK_SUFFIX) and name.removesuffix(LOCK_SUFFIX) not in ("", ".", ".."):
+        return named.with_name(name.removesuffix(LOCK_SUFFIX))
+    base, found, _rest = name.partition(PARTIAL_SUFFIX)
+    if found and base.startswith(".") and base[1:] not in ("", ".", ".."):
+        return named.with_name(base[1:])
+    return None
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _refuse_app_files(output: Path, resolved: Path, *, database: Path | None, what: str) -> None:
+    """Raises FileRefused when ``output`` is a file the app keeps for itself (paths.app_files,
+    paths.kept_beside): writing over the lock file lets a second writer in; over a backup,
+    the log or the settings loses them."""
+    beside = []
+    if database is not None:
+        lock, partial_prefix = kept_beside(database)
+        if resolved == lock or _same_file(output, lock):
+            beside.append(lock)
+        elif resolved.parent == lock.parent and resolved.name.startswith(partial_prefix):
+            beside.append(resolved)
+    for named in (output, resolved):
+        owner = _kept_for(named)
+        if owner is not None and is_interviewer_database(owner):
+            beside.append(named)
+    if beside:
+        raise _refuse_output(
+            what,
+            output,
+            tr("it is a file the app keeps beside the database to guard it; choose another file"),
+        )
+    files, folders = app_files()
+    for kept in files:
+        if resolved == kept.resolve() or _same_file(output, kept):
+            raise _refuse_output(
+                what, output, tr("it is a file the app keeps for itself; choose another file")
+            )
+    for folder in folders:
+        if _is_within(resolved, folder.resolve()):
+            raise _refuse_output(
+                what,
+                output,
+                tr(
+                    "it is in the folder {folder}, which the app keeps for itself; "
+                    "choose another folder",
+                    folder=shown_path(folder),
                 ),
             )
 

@@ -12,11 +12,15 @@ import resource
 import stat
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from interviewer import paths
 from interviewer.cli import build_parser
+from interviewer.exchange import signing
+from interviewer.storage.file_lock import lock_path, try_writer_lock
 from tests.helpers import database_content, file_digest
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # far below what reading /dev/zero unbounded reaches
@@ -28,6 +32,18 @@ def _bounded():
 
 
 _HOME = {}  # the user folders the commands see, set by the files fixture
+
+
+@contextmanager
+def app_environment():
+    """This process sees the user folders the commands see (platformdirs reads them)."""
+    saved = dict(os.environ)
+    os.environ.update(_HOME)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def run(*args) -> subprocess.CompletedProcess:
@@ -119,7 +135,24 @@ def files(tmp_path_factory):
         sparse.truncate(3 * 1024**3)
     link_to_db = root / "link.out"
     link_to_db.symlink_to(db)
+    with app_environment():
+        backups = paths.backup_dir_for(db)
+        app = {
+            "backups": backups,
+            "all backups": backups.parent,
+            "backup": next(
+                (p for p in backups.glob("*.sqlite") if p.is_file()), backups / "a.sqlite"
+            ),
+            "log": paths.log_file(),
+            "settings": paths.settings_file(),
+            "device id": paths.device_id_file(),
+            "signing key": signing.key_file(),
+        }
+    for name in ("log", "settings", "device id"):  # as the app leaves them
+        app[name].parent.mkdir(parents=True, exist_ok=True)
+        app[name].write_text("kept by the app\n")
     return {
+        "app": app,
         "root": root,
         "db": db,
         "other": other,
@@ -171,6 +204,22 @@ BAD_OUTPUTS = {
     "/dev/full": lambda f: "/dev/full",
     "a FIFO": lambda f: f["fifo"],
     "a missing folder": lambda f: f["root"] / "no-such-folder" / "out.file",
+    # the files the app keeps for itself (paths.kept_beside, paths.app_files)
+    "its writer lock": lambda f: f"{f['db']}.lock",
+    "its writer lock by ..": lambda f: f["folder"] / ".." / f"{f['db'].name}.lock",
+    "another database's writer lock": lambda f: f"{f['other']}.lock",
+    "a restore's partial copy": lambda f: f["db"].with_name(f".{f['db'].name}.partial"),
+    "a restore's partial journal": lambda f: f["db"].with_name(f".{f['db'].name}.partial-wal"),
+    "the backups folder's lock": lambda f: f["app"]["backups"] / ".lock",
+    "a backup": lambda f: f["app"]["backup"],
+    "a kept backup": lambda f: f["app"]["backups"] / "kept" / "before-restore.sqlite",
+    "a partial backup": lambda f: f["app"]["backups"] / ".rolling.sqlite.partial",
+    "another database's backups": lambda f: f["app"]["all backups"] / "other-0000" / "x.sqlite",
+    "the app's log": lambda f: f["app"]["log"],
+    "the app's rotated log": lambda f: f"{f['app']['log']}.1",
+    "the app's settings": lambda f: f["app"]["settings"],
+    "the device id": lambda f: f["app"]["device id"],
+    "the signing key": lambda f: f["app"]["signing key"],
 }
 
 
@@ -185,6 +234,15 @@ def _writer_cases():
             yield pytest.param(words, name, id=f"{' '.join(words)}-{name}")
 
 
+def _file_state(path) -> tuple | None:
+    """A file's identity and bytes (None when there is nothing at ``path``)."""
+    if not os.path.lexists(path):
+        return None
+    found = os.lstat(path)
+    content = Path(path).read_bytes() if stat.S_ISREG(found.st_mode) else None
+    return found.st_ino, stat.S_IFMT(found.st_mode), content
+
+
 def _device_state(path: str):
     found = os.stat(path)
     return found.st_ino, found.st_rdev, stat.S_IFMT(found.st_mode)
@@ -196,9 +254,11 @@ def test_no_output_can_destroy_the_database_or_a_device(files, words, name):
     before = {key: file_digest(files[key]) for key in ("db", "other")}
     devices = {dev: _device_state(dev) for dev in ("/dev/null", "/dev/full")}
     listing = sorted(os.listdir(files["root"]))
+    output_before = _file_state(output)
     result = run(*words, *WRITER_ARGS[words](files, output))
     err = one_sentence(result, words)
     assert "Cannot write" in err, err
+    assert _file_state(output) == output_before  # the lock, a backup, the log: as they were
     assert {key: file_digest(files[key]) for key in ("db", "other")} == before
     assert {dev: _device_state(dev) for dev in devices} == devices
     assert stat.S_ISFIFO(os.stat(files["fifo"]).st_mode)
@@ -338,3 +398,27 @@ def test_a_database_and_outputs_with_non_utf8_names_never_crash_a_print(tmp_path
         assert "Traceback" not in err and "UnicodeEncodeError" not in err, (command, err)
         assert result.returncode in (0, 1) and out + err, command
     assert "kommune-\\xe6.sqlite: it is the database itself" in err  # the last: refused
+
+
+def test_a_refused_export_onto_the_lock_leaves_the_second_writer_kept_out(tmp_path):
+    # the finding's sequence: the app holds the file, an export is aimed at its lock file,
+    # then a second writer tries; the lock must be the same file and still hold it off
+    db = tmp_path / "app" / "a.sqlite"
+    db.parent.mkdir()
+    assert run("demo", "--db", db, "--interviews", 2).returncode == 0
+    digest = file_digest(db)
+    held = try_writer_lock(db)  # what the open app holds
+    assert held is not None
+    try:
+        lock = lock_path(db)
+        inode = os.stat(lock).st_ino
+        for words in ("export", "xlsx"), ("export", "docx"):  # they read: no lock of their own
+            result = run(*words, "--db", db, "-o", lock)
+            assert "it is a file the app keeps beside the database" in one_sentence(result, words)
+        assert os.stat(lock).st_ino == inode
+        second = run("demo", "--db", db, "--interviews", 2, "--seed", 99)
+        assert second.returncode == 1, text(second.stdout)
+        assert "open in the Interviewer app" in text(second.stderr)
+        assert file_digest(db) == digest
+    finally:
+        held.release()
