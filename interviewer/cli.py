@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "backup", type=Path, metavar="BACKUP", help="the backup file (see `interviewer backups`)"
     )
+    restore.add_argument(
+        "--other-database",
+        action="store_true",
+        help="restore a backup of another database (another study) over this one",
+    )
     # takes the writer lock itself (the app holds it while restoring from its File menu)
     restore.set_defaults(run=run_restore)
 
@@ -377,7 +382,9 @@ def run_backups(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from interviewer.storage.restore import restore_backup, restored_message
 
-    print(restored_message(restore_backup(args.db, args.backup)))
+    warn_about_location(args.db.resolve())  # as every writing command does
+    result = restore_backup(args.db, args.backup, other_database=args.other_database)
+    print(restored_message(result))
     return 0
 
 
@@ -661,7 +668,15 @@ def main(argv: list[str] | None = None) -> int:
         from interviewer.storage.failures import failure_message
 
         if not isinstance(error, OSError | sqlite3.Error | SQLAlchemyError):
-            raise
+            # a bug, or a case nobody foresaw: its kind in one sentence, its frames (never
+            # its message, which can quote a stored value) in the log, never a traceback
+            _log_unexpected(args.command, error)
+            message = tr(
+                "an unexpected error ({kind}) stopped it; where it happened is in the log",
+                kind=type(error).__name__,
+            )
+            print(f"interviewer {args.command}: {message}", file=sys.stderr)
+            return 1
         # a full disk, a read-only file or folder, a lock held by another program, …: one
         # sentence naming the cause and what to do, never SQLite's message or a traceback
         output = getattr(args, "output", None)
@@ -670,6 +685,33 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _log_unexpected(command: str, error: Exception) -> None:
+    """Writes the error's kind and frames (file, line, function; never its message) to the
+    app's log file, not to the terminal; a log that cannot be written is skipped."""
+    from interviewer.paths import log_file
+    from interviewer.storage.failures import ContentFreeLogFilter, _frames
+
+    try:
+        log_file().parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_file(), encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ContentFreeLogFilter())
+    logger = logging.getLogger("interviewer.cli.unexpected")
+    logger.propagate = False  # the terminal shows the one sentence only
+    logger.addHandler(handler)
+    try:
+        logger.error(
+            "unexpected error in `interviewer %s`: %s",
+            command,
+            _frames((type(error), error, error.__traceback__)),
+        )
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
 
 
 def _note_unraisable(unraisable) -> None:

@@ -22,6 +22,7 @@ Every backup into the folder happens under the folder's own lock (``.lock``), so
 file found there is a killed backup's and is removed at the start of the next one.
 """
 
+import contextlib
 import logging
 import os
 import re
@@ -34,12 +35,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from interviewer.errors import InterviewerError
 from interviewer.files import partial_path, write_whole
 from interviewer.i18n import language, tr, tr_n
-from interviewer.paths import backup_dir_for
+from interviewer.paths import backup_dir_for, short_stem
 from interviewer.storage.location import read_only_uri
 
 ROLLING_BACKUPS_KEPT = 5
@@ -47,6 +48,11 @@ ROLLING_BACKUPS_KEPT = 5
 KEPT_AT_LEAST = 20
 KEPT_DAYS = 90
 KEPT_FOLDER = "kept"
+# how long a copy waits for a source another connection holds locked before it gives up
+# (Python's backup() would otherwise retry every 0.25 s for ever)
+BUSY_WAIT_SECONDS = 20.0
+# how long a backup waits for another backup into the same folder (a merge's, the app's)
+FOLDER_WAIT_SECONDS = 120.0
 # why a kept backup was made; "rolling" is the rotation's
 REASONS = ("merge", "migration", "settlement", "restore")
 PENDING_SUFFIX = ".pending"
@@ -60,6 +66,48 @@ log = logging.getLogger(__name__)
 
 class BackupFailed(InterviewerError):
     """A backup that had to be made first could not be made; nothing was changed."""
+
+
+class SourceBusy(sqlite3.OperationalError):
+    """A copy's source stayed locked by another connection for BUSY_WAIT_SECONDS."""
+
+    sqlite_errorcode = 5  # SQLITE_BUSY: classified as a lock held by another program
+
+
+def bounded_backup(reader: sqlite3.Connection, writer: sqlite3.Connection) -> None:
+    """``reader.backup(writer)``, but a source held locked by another connection is waited
+    for at most BUSY_WAIT_SECONDS (then SourceBusy), never for ever."""
+    import time
+
+    started = time.monotonic()
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        busy = status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        if busy and time.monotonic() - started > BUSY_WAIT_SECONDS:
+            raise SourceBusy("the source stayed locked by another connection")
+
+    reader.backup(writer, progress=progress)
+
+
+def restore_partial(db_path: Path) -> Path:
+    """Where a restore writes the backup's copy before it takes the database's place: beside
+    the database (same file system), hidden; within NAME_MAX with SQLite's ``-journal``."""
+    db_path = Path(db_path)
+    name = db_path.name
+    if len(os.fsencode(f".{name}.partial-journal")) > 255:
+        from interviewer.paths import file_tag
+
+        name = f"{short_stem(name)}-{file_tag(db_path)[:8]}"
+    return db_path.with_name(f".{name}.partial")
+
+
+def remove_restore_partial(db_path: Path) -> None:
+    """A killed restore's copy beside ``db_path`` and its journals; called under the
+    file's writer lock (no restore is running), by a restore and by every writing open."""
+    partial = restore_partial(db_path)
+    for leftover in (partial, *(Path(f"{partial}{end}") for end in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(OSError):  # a read-only folder: nothing is written there
+            leftover.unlink(missing_ok=True)
 
 
 def _remove_partial(target: Path) -> None:
@@ -82,7 +130,7 @@ def backup_database(source: Path, target: Path) -> Path:
     def copy(partial: Path) -> None:
         writer = sqlite3.connect(partial)
         try:
-            reader.backup(writer)
+            bounded_backup(reader, writer)
             # a single file is easiest to carry and restore
             writer.execute("PRAGMA journal_mode=DELETE")
         finally:
@@ -104,9 +152,30 @@ def _backup_folder(db_path: Path) -> Iterator[Path]:
     into it (the app's background copy and a merge's kept copy wait for each other). Any
     partial file there now is a killed backup's, and is removed."""
     folder = backup_dir_for(db_path)
+    for place in (folder.parent.parent, folder.parent, folder, folder / KEPT_FOLDER):
+        if place.exists() and not place.is_dir():
+            raise BackupFailed(
+                tr(
+                    "{path} should be the backups folder but is a file, so no backup could be "
+                    "made and nothing was changed; move that file away (a new folder is made) "
+                    "and try again",
+                    path=_shown(place),
+                )
+            )
     (folder / KEPT_FOLDER).mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(folder / ".lock"), timeout=-1, thread_local=False)
-    with lock:
+    lock = FileLock(str(folder / ".lock"), timeout=FOLDER_WAIT_SECONDS, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise BackupFailed(
+            tr(
+                "Another backup into {path} has taken more than {seconds} seconds, so no backup "
+                "was made and nothing was changed; try again when it is done",
+                path=_shown(folder),
+                seconds=int(FOLDER_WAIT_SECONDS),
+            )
+        ) from None
+    try:
         for place in (folder, folder / KEPT_FOLDER):
             for leftover in place.glob(".*.partial*"):
                 log.info("removing a stale partial backup %s", leftover.name)
@@ -115,6 +184,13 @@ def _backup_folder(db_path: Path) -> Iterator[Path]:
                 else:
                     leftover.unlink(missing_ok=True)
         yield folder
+    finally:
+        lock.release()
+
+
+def _shown(path: Path) -> str:
+    # a file name that is not UTF-8 must not crash a print or a label
+    return os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _stamp() -> str:
@@ -141,7 +217,7 @@ def make_rolling_backup(db_path: Path, *, keep: int = ROLLING_BACKUPS_KEPT) -> P
     """Adds a timestamped backup of ``db_path`` to the rotation and removes all but the
     newest ``keep`` rolling ones (kept backups are not touched). Made before a write only."""
     with _backup_folder(db_path) as folder:
-        target = folder / f"{Path(db_path).resolve().stem}-{_stamp()}.sqlite"
+        target = folder / f"{short_stem(Path(db_path).resolve().stem)}-{_stamp()}.sqlite"
         backup_database(db_path, target)
         _prune_rolling(db_path, keep)
     return target
@@ -169,7 +245,7 @@ def _prune_kept(db_path: Path, *, now: datetime | None = None) -> None:
 def _kept_name(db_path: Path, reason: str) -> str:
     if reason not in REASONS:
         raise ValueError(f"unknown reason for a kept backup: {reason}")
-    return f"{Path(db_path).resolve().stem}-{_stamp()}-before-{reason}"
+    return f"{short_stem(Path(db_path).resolve().stem)}-{_stamp()}-before-{reason}"
 
 
 def keep_backup(db_path: Path, reason: str) -> Path | None:
@@ -187,7 +263,8 @@ def keep_backup(db_path: Path, reason: str) -> Path | None:
     except (OSError, sqlite3.Error) as error:
         from interviewer.storage.failures import backup_failure, error_kind
 
-        log.warning("the backup before a %s failed: %s", reason, error_kind(error))
+        # info, not a warning: the sentence raised says it, and a command line shows one
+        log.info("the backup before a %s failed: %s", reason, error_kind(error))
         failure = backup_failure(error, db_path)  # a full or unwritable backups folder
         raise BackupFailed(
             tr(
@@ -387,13 +464,14 @@ class SessionBackup:
                     stale.unlink(missing_ok=True)
                 if not _has_data(self.db_path):
                     return
-                name = f"{self.db_path.resolve().stem}-{_stamp()}.sqlite{PENDING_SUFFIX}"
+                stem = short_stem(self.db_path.resolve().stem)
+                name = f"{stem}-{_stamp()}.sqlite{PENDING_SUFFIX}"
                 pending = backup_database(self.db_path, folder / name)
             with self._lock:
                 self.pending = pending
                 if self._written:
                     self._promote()
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.Error, BackupFailed) as error:
             _backup_failed(error, self.db_path, self.on_failure)
 
     def wrote(self) -> None:
@@ -421,7 +499,7 @@ class SessionBackup:
             with _backup_folder(self.db_path):
                 os.replace(pending, target)
                 _prune_rolling(self.db_path, ROLLING_BACKUPS_KEPT)
-        except OSError as error:
+        except (OSError, BackupFailed) as error:
             _backup_failed(error, self.db_path, self.on_failure)
             return
         self.kept = target
@@ -462,7 +540,7 @@ def start_background_backup(
     def work():
         try:
             make_rolling_backup(db_path)
-        except (OSError, sqlite3.Error) as error:
+        except (OSError, sqlite3.Error, BackupFailed) as error:
             _backup_failed(error, db_path, failed)
 
     thread = threading.Thread(target=work, name="rolling-backup")
@@ -476,7 +554,9 @@ def _backup_failed(error: BaseException, db_path: Path, failed) -> None:
     from interviewer.storage.failures import backup_failure, error_kind
 
     log.warning("the automatic backup failed: %s", error_kind(error))
-    if failed is not None:
+    if failed is not None and isinstance(error, BackupFailed):
+        failed(tr("Automatic backup: {reason}", reason=str(error)))
+    elif failed is not None:
         failure = backup_failure(error, db_path)
         failed(
             tr(

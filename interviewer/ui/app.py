@@ -163,7 +163,13 @@ class App:
         restored. A refused backup changes nothing and closes nothing."""
         from interviewer.errors import InterviewerError
         from interviewer.storage.failures import failure_message
-        from interviewer.storage.restore import check_backup, restore_backup, restored_message
+        from interviewer.storage.restore import (
+            check_backup,
+            other_database_question,
+            restore_backup,
+            restored_message,
+            study_differs,
+        )
 
         path = self.database.path
         try:
@@ -171,6 +177,17 @@ class App:
         except InterviewerError as refusal:
             QMessageBox.warning(self.main_window, tr("Restore from a backup"), str(refusal))
             return False
+        other = study_differs(path, backup)
+        if other:  # a backup of another study: only when the person says so
+            answer = QMessageBox.question(
+                self.main_window,
+                tr("Restore from a backup"),
+                other_database_question(backup),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
         if self.main_window is not None:
             self.main_window.close()  # each interview window saves and closes with it
             self.main_window.deleteLater()
@@ -180,7 +197,7 @@ class App:
         self.database.close()
         message, restored = "", False
         try:
-            result = restore_backup(path, backup, lock=self.lock)
+            result = restore_backup(path, backup, lock=self.lock, other_database=other)
             restored = True
             message = restored_message(result)
         except Exception as error:  # whatever it was, the file is reopened and work goes on

@@ -155,7 +155,10 @@ def test_a_backup_of_an_older_schema_restores_and_is_migrated_when_opened(tmp_pa
     from tests.storage.test_migrations import FIXTURES
 
     path = make_demo_file(tmp_path / "study.sqlite")
+    # the fixture is another database (another study): restored only when asked to
     result = run("restore", "--db", path, FIXTURES / "schema_0001.sqlite")
+    assert result.returncode == 1 and "another database" in result.stderr
+    result = run("restore", "--db", path, FIXTURES / "schema_0001.sqlite", "--other-database")
     assert result.returncode == 0, result.stderr
     assert database_content(path) == database_content(FIXTURES / "schema_0001.sqlite")
     database = open_database(path, backup=False)
