@@ -344,3 +344,73 @@ def test_a_guide_or_codebook_file_chosen_in_the_app_is_read_bounded(tmp_path, ch
     for load in (load_guide, load_codebook):
         with pytest.raises(ResourceFileError, match="not an ordinary file|is a folder"):
             load(path)
+
+
+# ---------------------------------------------------------------- the app's own files
+
+
+def test_the_names_of_the_apps_files_are_the_ones_its_parts_use(tmp_path):
+    from interviewer import paths
+    from interviewer.exchange import signing
+    from interviewer.files import partial_path
+    from interviewer.storage.file_lock import lock_path
+
+    db = tmp_path / "study.sqlite"
+    lock, partial_prefix = paths.kept_beside(db)
+    assert lock == lock_path(db)
+    assert partial_path(db).name.startswith(partial_prefix)
+    assert signing.key_file() in paths.app_files()[0]
+    assert paths.backup_dir_for(db).parent in paths.app_files()[1]
+
+
+def test_a_lock_or_partial_copy_beside_any_interviewer_database_is_refused(tmp_path, ours):
+    other = tmp_path / "elsewhere" / "centre.sqlite"
+    other.parent.mkdir()
+    open_database(other).close()
+    for named in (
+        f"{ours}.lock",
+        tmp_path / ".study.sqlite.partial",
+        tmp_path / ".study.sqlite.partial-journal",
+        f"{other}.lock",
+        other.with_name(".centre.sqlite.partial-wal"),
+    ):
+        assert "the app keeps beside the database" in refused(named, database=ours)
+        assert "the app keeps beside the database" in refused(named)
+    not_ours = tmp_path / "notes.txt"
+    check_output_path(f"{not_ours}.lock", database=ours, what=WHAT)  # no database of that name
+    check_output_path(tmp_path / ".notes.txt.partial", database=ours, what=WHAT)
+
+
+def test_a_hard_link_to_the_lock_is_refused(tmp_path, ours):
+    from interviewer.storage.file_lock import lock_path, try_writer_lock
+
+    try_writer_lock(ours).release()  # the lock file exists, as after any write
+    os.link(lock_path(ours), tmp_path / "innocent.xlsx")
+    assert "keeps beside the database" in refused(tmp_path / "innocent.xlsx", database=ours)
+
+
+def test_the_apps_folders_and_files_are_refused_with_all_in_them(tmp_path, monkeypatch, ours):
+    from interviewer import paths
+
+    for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
+    backups = paths.backup_dir_for(ours)
+    for named in (
+        backups / ".lock",
+        backups / "kept" / "study-before-restore.sqlite",
+        backups.parent / "another-12345678" / "x.sqlite",
+        paths.log_file(),
+        f"{paths.log_file()}.2",
+    ):
+        assert "which the app keeps for itself" in refused(named, database=ours, makes_folder=True)
+        with pytest.raises(FileRefused):
+            check_output_folder(named, database=ours, what=WHAT)
+    for named in (
+        paths.settings_file(),
+        paths.device_id_file(),
+        paths.data_dir() / "signing-key.pem",
+    ):
+        assert "a file the app keeps for itself" in refused(named, database=ours, makes_folder=True)
+    check_output_path(
+        paths.data_dir() / "my-export.xlsx", database=ours, what=WHAT, makes_folder=True
+    )
