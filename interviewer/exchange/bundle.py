@@ -31,6 +31,7 @@ from interviewer.files import write_whole
 from interviewer.i18n import tr
 from interviewer.paths import device_label
 from interviewer.storage.database import open_database
+from interviewer.storage.health import naming_bad_records, refuse_bad_records
 from interviewer.storage.models import (
     CodebookEntry,
     Interview,
@@ -164,7 +165,10 @@ def write_bundle(
         crypto.load_public_key(public_key_pem)  # a bad key is refused before anything is recorded
     database = open_database(db_path, backup=False)
     try:
-        with database.engine.begin() as connection:  # revisions are recorded with the export
+        refuse_bad_records(db_path)  # records go on as stored: garbage never reaches the centre
+        # revisions are recorded with the export; a stored value that cannot be read names
+        # its record (health.naming_bad_records)
+        with naming_bad_records(db_path), database.engine.begin() as connection:
             study = connection.execute(select(Study.__table__)).first()
             if study is None:
                 raise InterviewerError(f"{db_path}: there is no study to send yet")

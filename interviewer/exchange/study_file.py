@@ -32,6 +32,7 @@ from interviewer.i18n import tr
 from interviewer.interviews import current_study
 from interviewer.resources import default_guide
 from interviewer.storage.database import open_database
+from interviewer.storage.health import naming_bad_records
 from interviewer.storage.models import (
     CodebookEntry,
     CodeKind,
@@ -74,14 +75,14 @@ def export_study(
     # a rolling backup only before a write (the key); a plain export only reads
     database = open_database(db_path, backup=public_key_pem is not None)
     try:
-        with database.session() as session:
+        with naming_bad_records(db_path), database.session() as session:
             study = current_study(session=session)
             if public_key_pem is not None:
                 study.public_key_pem = public_key_pem.decode("ascii")
                 session.add(study)
                 session.commit()
             names = sorted({*map(clean_name, interviewers), *(p.name for p in study.interviewers)})
-        with database.engine.connect() as connection:
+        with naming_bad_records(db_path), database.engine.connect() as connection:
             row = connection.execute(select(Study.__table__)).first()
             content = {
                 "format": FORMAT,

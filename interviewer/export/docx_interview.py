@@ -25,6 +25,7 @@ from interviewer.export.options import ExportOptions
 from interviewer.export.reading import read_only_engine, study_context
 from interviewer.guide import AnswerType
 from interviewer.i18n import tr
+from interviewer.storage.health import naming_bad_records
 from interviewer.storage.models import CodeKind, Interview, Interviewer
 from interviewer.wording import (
     effect_kind_labels,
@@ -41,7 +42,7 @@ def write_interview_docx(
     check_target(out_path)
     engine = read_only_engine(db_path)
     try:
-        with Session(engine) as session:
+        with naming_bad_records(db_path, interview_id), Session(engine) as session:
             interview = session.get(Interview, interview_id)
             if interview is None or interview.deleted_at is not None:
                 raise InterviewerError(f"there is no interview {interview_id} in {db_path}")

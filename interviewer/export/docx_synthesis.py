@@ -28,6 +28,7 @@ from interviewer.export.reading import describe_filter, read_only_engine, study_
 from interviewer.figures import format_figure
 from interviewer.guide import AnswerType
 from interviewer.i18n import tr
+from interviewer.storage.health import naming_bad_records
 from interviewer.storage.models import (
     Challenge,
     CodeKind,
@@ -55,7 +56,7 @@ def write_synthesis_docx(
     check_target(out_path)
     engine = read_only_engine(db_path)
     try:
-        with Session(engine) as session:
+        with naming_bad_records(db_path), Session(engine) as session:
             document, covered = _build(session, options, progress)
     finally:
         engine.dispose()

@@ -36,6 +36,7 @@ from interviewer.export.reading import (
 from interviewer.export.text import looks_like_formula, writable
 from interviewer.files import write_whole
 from interviewer.i18n import tr
+from interviewer.storage.health import naming_bad_records
 from interviewer.storage.models import (
     Answer,
     Challenge,
@@ -127,7 +128,7 @@ def write_workbook(
     engine = read_only_engine(db_path)
     workbook = Workbook(write_only=True)
     try:
-        with engine.connect() as connection:
+        with naming_bad_records(db_path), engine.connect() as connection:
             session = Session(bind=connection)
             context = study_context(session, options.language)
             sheets = _sheets(connection, session, context, options)

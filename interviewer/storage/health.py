@@ -12,11 +12,12 @@ import sqlite3
 import traceback
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from interviewer import record_rules as rules
-from interviewer.errors import DamagedDatabase, DatabaseRefused
+from interviewer.errors import DamagedDatabase, DatabaseRefused, InterviewerError
 from interviewer.i18n import tr
 from interviewer.storage.database import connect_read_only, inspect_file, known_revisions
 from interviewer.storage.schema import read_schema, reference_schema, schema_differences
@@ -191,22 +192,30 @@ def _invalid_utf8(connection, table: str, columns: list[str]) -> bool:
     return False
 
 
-def _check_values(connection, table: str, present: set[str], findings: _Findings) -> None:
+def _check_values(
+    connection, table: str, present: set[str], findings: _Findings, where: str = "", params=()
+) -> None:
     """Every stored value of ``table`` against its column's rule, and the rules between the
-    columns of one row. SQL picks the rows that may break a rule; Python judges them."""
+    columns of one row. SQL picks the rows that may break a rule; Python judges them.
+    ``where`` (an SQL condition, with ``params``) narrows the rows looked at."""
     checked = [column for column in rules.RECORD[table] if column in present]
     if not checked:
         return
     id_column = "id" if "id" in present else "NULL"
     selected = ", ".join(f"{_quoted(c)}, typeof({_quoted(c)})" for c in checked)
     query = f"SELECT rowid, {id_column}, {selected} FROM {_quoted(table)}"
-    if not _invalid_utf8(connection, table, checked):
-        conditions = [surely_valid_sql(c, rules.RECORD[table][c]) for c in checked]
+    conditions = [f"({where})"] if where else []
+    if where or not _invalid_utf8(connection, table, checked):
+        # (narrowed to a few rows, Python judges each of them: no UTF-8 scan is needed)
+        valid = [surely_valid_sql(c, rules.RECORD[table][c]) for c in checked]
         if table in ROW_RULES_SQL and set(checked) == set(rules.RECORD[table]):
-            conditions.append(ROW_RULES_SQL[table])
-        query += " WHERE NOT coalesce((" + " AND ".join(conditions) + "), 0)"
+            valid.append(ROW_RULES_SQL[table])
+        if not where:
+            conditions.append("NOT coalesce((" + " AND ".join(valid) + "), 0)")
+    if conditions:
+        query += " WHERE " + " AND ".join(conditions)
     row_rule = rules.ROW_RULES.get(table)
-    for row in connection.execute(query):
+    for row in connection.execute(query, params):
         label = None
         values = {}
         broken = False
@@ -222,6 +231,95 @@ def _check_values(connection, table: str, present: set[str], findings: _Findings
         if row_rule and not broken:
             for column, problem in row_rule(values):
                 findings.add(table, column, problem, label or _label(row[0], row[1]))
+
+
+class UnreadableRecord(InterviewerError):
+    """A stored record that breaks the record's rules, met where it was to be read (an
+    export, a bundle, the app opening an interview). The message names its table, id and
+    column, never the value, and points at `interviewer check`."""
+
+    def __init__(self, path: Path, table: str, label: str, column: str):
+        from interviewer.file_safety import shown_path
+
+        self.path, self.table, self.label, self.column = path, table, label, column
+        super().__init__(
+            tr(
+                "{table} {record}: a stored value is not valid ({column}); "
+                "run `interviewer check --db {path}`",
+                table=table,
+                record=label,
+                column=column,
+                path=shown_path(path),
+            )
+        )
+
+
+# the rows of one interview: (table, condition on the bound interview id)
+_OF_INTERVIEW = {
+    "interview": "id = ?",
+    **{table: "interview_id = ?" for table in rules.CHILD_TABLES},
+}
+# what opening one interview reads besides its own rows
+_SMALL_TABLES = ("study", "interviewer", "codebook_entry")
+
+
+def first_bad_record(
+    path: Path, interview_id: uuid.UUID | None = None
+) -> tuple[str, str, str] | None:
+    """(table, row label, column) of the first stored value that breaks its column's rule,
+    or None when every value is valid. With ``interview_id``: only that interview's rows
+    and the study, interviewers and codebook. Reads the file read-only; never raises for
+    what it holds (an unreadable file: None, the caller's own error stands)."""
+    try:
+        connection = connect_read_only(Path(path))
+    except sqlite3.Error:
+        return None
+    connection.text_factory = bytes
+    try:
+        present = {name: set(_columns(connection, name)) for name in rules.RECORD}
+        if interview_id is None:
+            scope = {table: ("", ()) for table in rules.RECORD}
+        else:
+            scope = {table: ("", ()) for table in _SMALL_TABLES}
+            scope |= {t: (w, (interview_id.hex,)) for t, w in _OF_INTERVIEW.items()}
+        for table, (where, params) in scope.items():
+            if not present.get(table):
+                continue
+            findings = _Findings()
+            _check_values(connection, table, present[table], findings, where, params)
+            for (found_table, column, _reason), labels in findings.rows.items():
+                return found_table, labels[0], column
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    return None
+
+
+def refuse_bad_records(path: Path, interview_id: uuid.UUID | None = None) -> None:
+    """Raises UnreadableRecord for the first stored value that breaks its column's rule
+    (see ``first_bad_record``): for what sends records on as they are stored (a bundle),
+    where a value read without an error could still be garbage."""
+    found = first_bad_record(path, interview_id)
+    if found is not None:
+        raise UnreadableRecord(Path(path), *found)
+
+
+@contextmanager
+def naming_bad_records(path: Path, interview_id: uuid.UUID | None = None):
+    """Around reading records through the models: an error the reading raised (a date
+    SQLAlchemy cannot decode, a status not of its enum, text where a figure is meant) that
+    a stored value broken against the record's rules explains becomes UnreadableRecord
+    naming that record; any other error passes through unchanged."""
+    try:
+        yield
+    except (InterviewerError, OSError, sqlite3.OperationalError):
+        raise
+    except Exception:
+        found = first_bad_record(path, interview_id)
+        if found is None:
+            raise
+        raise UnreadableRecord(Path(path), *found) from None
 
 
 def _offenders(connection, query: str, params=()) -> list[str]:
