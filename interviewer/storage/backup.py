@@ -104,7 +104,7 @@ def restore_partial(db_path: Path) -> Path:
 def remove_restore_partial(db_path: Path) -> None:
     """A killed restore's copy beside ``db_path`` and its journals; called under the
     file's writer lock (no restore is running), by a restore and by every writing open."""
-    partial = restore_partial(db_path)
+    partial = restore_partial(Path(os.path.realpath(db_path)))
     for leftover in (partial, *(Path(f"{partial}{end}") for end in ("-journal", "-wal", "-shm"))):
         with contextlib.suppress(OSError):  # a read-only folder: nothing is written there
             leftover.unlink(missing_ok=True)

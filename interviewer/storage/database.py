@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from interviewer.errors import DamagedDatabase, DatabaseRefused, NewerDatabase, NotOurDatabase
 from interviewer.i18n import tr
-from interviewer.storage.backup import keep_backup, make_rolling_backup
+from interviewer.storage.backup import keep_backup, make_rolling_backup, remove_restore_partial
 from interviewer.storage.failures import classify
 from interviewer.storage.location import read_only_uri
 
@@ -71,6 +71,9 @@ def inspect_file(
     (``full_check`` runs integrity_check instead of quick_check).
     """
     path = Path(path)
+    from interviewer.file_safety import check_database_path  # it imports this module
+
+    check_database_path(path)  # a folder, /dev/zero, a FIFO: never opened, never created
     if not path.exists() or path.stat().st_size == 0:
         return None
     with path.open("rb") as file:
@@ -227,6 +230,7 @@ def open_database(
     statement (see ``make_engine``), for work whose reads decide its writes (a merge).
     """
     path = Path(path)
+    remove_restore_partial(path)  # a killed restore's copy: no restore runs while we write
     revision = inspect_file(path, full_check=full_check, refuse_foreign=True)
     if revision is not None and revision != head_revision():
         keep_backup(path, "migration")
