@@ -13,6 +13,7 @@ from interviewer.errors import InterviewerError
 from interviewer.export.options import ExportOptions, InterviewFilter
 from interviewer.file_safety import (
     SECRET_LIMIT,
+    check_database_path,
     check_output_folder,
     check_output_path,
     read_input_file,
@@ -648,6 +649,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app(args.db)
     try:
+        if args.command != "keys":  # a folder, device or pipe: said before a lock is made
+            check_database_path(args.db)
         if writes_database(args):
             from interviewer.storage.file_lock import writing
 

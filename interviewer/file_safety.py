@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from interviewer.errors import FileRefused
+from interviewer.errors import FileRefused, NotOurDatabase
 from interviewer.i18n import tr
 from interviewer.paths import LOCK_SUFFIX, PARTIAL_SUFFIX, app_files, kept_beside
 
@@ -289,6 +289,29 @@ def check_output_folder(folder: Path, *, database: Path | None, what: str) -> No
         raise _refuse_output(what, folder, shown_path(error.strerror or str(error))) from None
     if not stat.S_ISDIR(mode):
         raise _refuse_output(what, folder, tr("it is not a folder; choose a folder"))
+
+
+def not_a_database_file(path: Path) -> str | None:
+    """Why ``path`` (following symlinks) can never be a database file, in one clause for
+    "<path>: …" ("this is not a database file: it is a folder"); None for a regular file or
+    a path with nothing there yet. Only stat is used: a pipe or device is never opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # nothing there (or not reachable): the opener's own messages say why
+    if stat.S_ISREG(mode):
+        return None
+    kind = tr("a folder") if stat.S_ISDIR(mode) else _kind(mode)
+    return tr("this is not a database file: it is {kind}", kind=kind)
+
+
+def check_database_path(path: Path) -> None:
+    """Raises NotOurDatabase (one sentence) when ``path`` can never be a database file (see
+    not_a_database_file). Called where a database path first arrives (the command line, the
+    app's open) before a lock file is made beside it, and by storage.database.inspect_file."""
+    not_a_file = not_a_database_file(path)
+    if not_a_file is not None:
+        raise NotOurDatabase(path, not_a_file)
 
 
 def _refuse_input(what: str, path: Path, why: str) -> FileRefused:

@@ -422,3 +422,55 @@ def test_a_refused_export_onto_the_lock_leaves_the_second_writer_kept_out(tmp_pa
         assert file_digest(db) == digest
     finally:
         held.release()
+
+
+# ---------------------------------------------------------------- --db that is not a file
+
+# every command that works on a database, with the rest of a working command line
+DB_COMMANDS = {
+    ("demo",): lambda f: ["--interviews", 1],
+    ("check",): lambda f: [],
+    ("backup",): lambda f: ["-o", f["root"] / "never.sqlite"],
+    ("backups",): lambda f: [],
+    ("restore",): lambda f: [f["other"]],
+    ("export", "docx"): lambda f: ["-o", f["root"] / "never.docx"],
+    ("export", "xlsx"): lambda f: ["-o", f["root"] / "never.xlsx"],
+    ("export", "bundle"): lambda f: ["--plain", "-o", f["root"] / "never.bundle"],
+    ("merge",): lambda f: [f["bundle"]],
+    ("conflicts",): lambda f: [],
+    ("senders",): lambda f: [],
+    ("study", "export"): lambda f: ["-o", f["root"] / "never.study"],
+    ("study", "import"): lambda f: [f["root"] / "never.study"],
+}
+NOT_DATABASE_FILES = {
+    "/dev/zero": (lambda f: "/dev/zero", "a device"),
+    "/dev/null": (lambda f: "/dev/null", "a device"),
+    "a FIFO": (lambda f: f["fifo"], "a named pipe"),
+    "a folder": (lambda f: f["folder"], "a folder"),
+}
+
+
+def test_every_command_with_a_database_is_in_the_db_recipes():
+    keys = {words for words in COMMANDS if words[0] == "keys"}  # no database of their own
+    assert set(COMMANDS) - keys == set(DB_COMMANDS), "add the new command to DB_COMMANDS"
+
+
+@pytest.mark.parametrize(
+    "words, name",
+    [
+        pytest.param(words, name, id=f"{' '.join(words)}-{name}")
+        for words in sorted(DB_COMMANDS)
+        for name in NOT_DATABASE_FILES
+    ],
+)
+def test_a_db_that_is_a_device_pipe_or_folder_is_said_so_in_one_sentence(files, words, name):
+    where, kind = NOT_DATABASE_FILES[name]
+    db = where(files)
+    listing = sorted(os.listdir(files["root"]))
+    lock_before = os.path.lexists(f"{db}.lock")  # /dev/zero.lock: another run's, as root
+    result = run(*words, "--db", db, *DB_COMMANDS[words](files))
+    err = one_sentence(result, words)
+    assert err.endswith(f"{db}: this is not a database file: it is {kind}\n"), err
+    assert sorted(os.listdir(files["root"])) == listing  # no lock file beside a FIFO or folder
+    assert os.path.lexists(f"{db}.lock") == lock_before
+    assert files["folder"].is_dir() and not list(files["folder"].iterdir())

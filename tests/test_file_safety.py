@@ -414,3 +414,26 @@ def test_the_apps_folders_and_files_are_refused_with_all_in_them(tmp_path, monke
     check_output_path(
         paths.data_dir() / "my-export.xlsx", database=ours, what=WHAT, makes_folder=True
     )
+
+
+@pytest.mark.parametrize(
+    "name, kind", [("folder", "a folder"), ("fifo", "a named pipe"), ("/dev/zero", "a device")]
+)
+def test_the_app_and_every_reader_say_a_db_is_not_a_file_without_opening_it(tmp_path, name, kind):
+    from interviewer.errors import NotOurDatabase
+    from interviewer.storage.database import inspect_file
+    from interviewer.ui.app import open_for_app
+
+    db = tmp_path / name
+    if name == "folder":
+        db.mkdir()
+    elif name == "fifo":
+        os.mkfifo(db)  # opened to read, it would block for ever
+    else:
+        db = "/dev/zero"
+    lock_before = os.path.lexists(f"{db}.lock")
+    for opener in (inspect_file, open_for_app):
+        with pytest.raises(NotOurDatabase) as caught:
+            opener(db)
+        assert str(caught.value) == f"{db}: this is not a database file: it is {kind}"
+    assert os.path.lexists(f"{db}.lock") == lock_before

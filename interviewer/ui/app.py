@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTran
 from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox
 
 from interviewer.errors import DatabaseRefused
+from interviewer.file_safety import check_database_path
 from interviewer.i18n import set_language, tr
 from interviewer.paths import log_dir
 from interviewer.storage.backup import SessionBackup
@@ -331,6 +332,7 @@ def open_for_app(db_path: Path) -> tuple[Database, WriterLock | None]:
     """Opens ``db_path`` for writing under its writer lock, or read-only when another copy of
     the app (or a command) writes it, or when it cannot be written here (a read-only file,
     folder or medium). Raises DatabaseRefused or StorageFailure."""
+    check_database_path(db_path)  # a folder, device or pipe: before a lock file is made
     if Path(db_path).exists() and not file_writable(db_path):
         log.info("%s cannot be written here; opening it read-only", Path(db_path).name)
         return open_database_unwritable(db_path), None
