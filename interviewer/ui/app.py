@@ -141,6 +141,7 @@ class App:
         self.notices.backup_failed.connect(self._show_backup_failure)
         self.notices.damage_found.connect(self._show_damage)
         self.session_backup: SessionBackup | None = None
+        self.integrity = None  # the background integrity_check's IntegrityWatch
 
     def start_session_backup(self) -> None:
         """The rolling backup of this session: copied now, in the background, and kept only
@@ -231,13 +232,15 @@ class App:
             )
             self.qt_app.quit()
             return False
-        start_integrity_check(self.database, self.notices.damage_found.emit)
+        self.integrity = start_integrity_check(self.database, self.notices.damage_found.emit)
         self.show()
         self.start_session_backup()
         return True
 
     def _show_damage(self, sentence: str) -> None:
         # integrity_check found damage after open: the database refuses writes from now on
+        if self.main_window is not None:
+            self.main_window.mark_damaged(sentence)
         QMessageBox.critical(self.main_window, tr("The database file is damaged"), sentence)
 
     def _show_backup_failure(self, sentence: str) -> None:
@@ -292,6 +295,8 @@ class App:
         window.restore_chosen.connect(
             lambda backup: QTimer.singleShot(0, lambda: self.restore_from(backup))
         )
+        if self.integrity is not None and self.integrity.damage is not None:
+            window.mark_damaged(self.integrity.damage)  # rebuilt after the check spoke
         window.show()
         self.main_window = window
         for interview_id, place in reopen.items():
@@ -385,7 +390,7 @@ def run_app(db_path: Path) -> int:
     app.show()
     QTimer.singleShot(0, app.warn_about_location)
     if not database.read_only:
-        start_integrity_check(database, app.notices.damage_found.emit)
+        app.integrity = start_integrity_check(database, app.notices.damage_found.emit)
         app.start_session_backup()
         QTimer.singleShot(0, app.offer_recovery)
     try:

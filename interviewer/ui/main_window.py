@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         # the file is open for writing in another copy of the app: this one only shows it
         self.read_only = database.read_only
+        self.damage: str | None = None  # what integrity_check found (see mark_damaged)
         self.setWindowTitle(
             read_only_title(
                 tr("Interviewer — {file}", file=Path(database.path).name), self.read_only
@@ -181,6 +182,24 @@ class MainWindow(QMainWindow):
             for name in (*writing, "restore"):
                 actions[name].setEnabled(False)
 
+    # every action that writes the file (Restore stays: it is the way out of damage)
+    WRITING = ("new", "duplicate", "delete", "send", "merge", "conflicts", "senders", "undo")
+
+    def mark_damaged(self, sentence: str) -> None:
+        """integrity_check found damage (``sentence`` says what to do): the status bar says
+        so and every action that writes is turned off; reading and exporting go on."""
+        self.damage = sentence
+        for name in self.WRITING:
+            getattr(self, f"{name}_action").setEnabled(False)
+        self.reload(select=self.selected_id())
+
+    def _refused_as_damaged(self) -> bool:
+        """True (having said why) when a write is tried on a file found damaged."""
+        if self.damage is None:
+            return False
+        QMessageBox.warning(self, tr("Not saved"), self.damage)
+        return True
+
     def focus_filter(self) -> None:
         self.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_box.selectAll()
@@ -217,7 +236,7 @@ class MainWindow(QMainWindow):
         return self.model.summary(self.proxy.mapToSource(rows[0]).row()).id
 
     def new_interview(self) -> None:
-        if self.read_only:
+        if self.read_only or self._refused_as_damaged():
             return
         dialog = NewInterviewDialog(self.session, self.study, self)
         if dialog.exec() and dialog.interview is not None:
@@ -232,13 +251,21 @@ class MainWindow(QMainWindow):
 
     def open_interview(
         self, interview_id: uuid.UUID, *, return_to_place: bool = False, place: dict | None = None
-    ) -> InterviewWindow:
+    ) -> InterviewWindow | None:
         """Shows the interview's window (opening it if needed); with ``return_to_place``, at
         the step and field where the interviewer last was (after a crash), or at ``place``
-        (an InterviewWindow.place(), when the windows are rebuilt)."""
+        (an InterviewWindow.place(), when the windows are rebuilt). None, having said so in
+        one sentence, when the interview's stored records break the record's rules."""
+        from interviewer.storage.health import UnreadableRecord, naming_bad_records
+
         window = self.windows.get(interview_id)
         if window is None:
-            window = InterviewWindow(self.database, interview_id)
+            try:
+                with naming_bad_records(self.database.path, interview_id):
+                    window = InterviewWindow(self.database, interview_id)
+            except UnreadableRecord as unreadable:
+                QMessageBox.warning(self, tr("Cannot open the interview"), str(unreadable))
+                return None
             window.closed.connect(self._interview_closed)
             self.windows[interview_id] = window
             if not self.read_only:  # the recovery list is the writing copy's
@@ -259,7 +286,7 @@ class MainWindow(QMainWindow):
 
     def duplicate_selected(self) -> None:
         interview_id = self.selected_id()
-        if interview_id is None or self.read_only:
+        if interview_id is None or self.read_only or self._refused_as_damaged():
             return
         copy = svc.duplicate_as_template(
             session=self.session,
@@ -272,7 +299,7 @@ class MainWindow(QMainWindow):
 
     def delete_selected(self) -> None:
         interview_id = self.selected_id()
-        if interview_id is None or self.read_only:
+        if interview_id is None or self.read_only or self._refused_as_damaged():
             return
         if interview_id in self.windows:
             self.windows[interview_id].close()
@@ -297,6 +324,8 @@ class MainWindow(QMainWindow):
     def send_bundle(self) -> None:
         from interviewer.ui.exchange_dialogs import send_bundle
 
+        if self._refused_as_damaged():
+            return
         for window in self.windows.values():
             window.context.flush()
         send_bundle(self, self.database, bool(self.study.public_key_pem))
@@ -305,6 +334,8 @@ class MainWindow(QMainWindow):
     def merge_bundles(self) -> None:
         from interviewer.ui.exchange_dialogs import merge_from_files
 
+        if self._refused_as_damaged():
+            return
         merge_from_files(
             self,
             self.database,
@@ -418,6 +449,13 @@ class MainWindow(QMainWindow):
         if open_conflicts:
             text += " · " + tr_n(
                 "{count} conflict to settle", "{count} conflicts to settle", open_conflicts
+            )
+        if self.damage is not None:
+            text = tr_n(
+                "{file} · {count} interview · damaged: nothing more is written to it",
+                "{file} · {count} interviews · damaged: nothing more is written to it",
+                len(rows),
+                file=self.database.path,
             )
         if self.read_only:
             why = self.database.read_only_reason or tr(
