@@ -3,7 +3,6 @@
 import logging
 import sys
 import threading
-import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -58,12 +57,11 @@ def setup_logging() -> None:
 
 def error_frames(kind, tb) -> str:
     """The exception's type and where it was raised (file, line, function), and nothing
-    else: an exception's message and its frames' values can carry typed text."""
-    frames = [
-        f"  {Path(frame.filename).name}:{frame.lineno} in {frame.name}"
-        for frame in traceback.extract_tb(tb)
-    ]
-    return "\n".join([getattr(kind, "__qualname__", str(kind)), *frames])
+    else: an exception's message and its frames' values can carry typed text (one copy, in
+    storage/failures.py)."""
+    from interviewer.storage.failures import _frames
+
+    return _frames((kind, None, tb))
 
 
 def _report_unexpected_error(kind, value, tb) -> None:
