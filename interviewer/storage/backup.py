@@ -189,8 +189,9 @@ def _backup_folder(db_path: Path) -> Iterator[Path]:
 
 
 def _shown(path: Path) -> str:
-    # a file name that is not UTF-8 must not crash a print or a label
-    return os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
+    from interviewer.file_safety import shown_path  # one way of showing a path everywhere
+
+    return shown_path(path)
 
 
 def _stamp() -> str:
@@ -527,6 +528,31 @@ class SessionBackup:
 
         event.listen(engine, "before_cursor_execute", before_execute)
         return lambda: event.remove(engine, "before_cursor_execute", before_execute)
+
+
+def back_up_before_first_commit(engine, db_path: Path) -> None:
+    """Makes a rolling backup of ``db_path`` just before the first commit through ``engine``
+    of a transaction that wrote something: a command refused before it wrote (the same
+    demo seed twice, a read-only file) makes none, so it never pushes a real backup out of
+    the rotation. The copy reads the last committed state (the write is not yet committed);
+    a copy that fails stops that commit, so nothing is written without its backup (the
+    error, OSError or sqlite3.Error, goes on to the caller)."""
+    from sqlalchemy import event
+
+    state = {"wrote": False, "done": False}
+
+    def before_execute(_conn, _cursor, statement, *_args) -> None:
+        if not state["wrote"] and is_write(statement):
+            state["wrote"] = True
+
+    def before_commit(_conn) -> None:
+        # a flag, not event.remove: listeners cannot be removed while they are called
+        if state["wrote"] and not state["done"]:
+            make_rolling_backup(db_path)
+            state["done"] = True
+
+    event.listen(engine, "before_cursor_execute", before_execute)
+    event.listen(engine, "commit", before_commit)
 
 
 def start_background_backup(

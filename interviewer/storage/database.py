@@ -15,7 +15,11 @@ from sqlmodel import Session
 
 from interviewer.errors import DamagedDatabase, DatabaseRefused, NewerDatabase, NotOurDatabase
 from interviewer.i18n import tr
-from interviewer.storage.backup import keep_backup, make_rolling_backup, remove_restore_partial
+from interviewer.storage.backup import (
+    back_up_before_first_commit,
+    keep_backup,
+    remove_restore_partial,
+)
 from interviewer.storage.failures import classify
 from interviewer.storage.location import read_only_uri
 
@@ -220,8 +224,9 @@ def open_database(
     """Opens (creating if needed) a database file for writing, after checking it is safe.
 
     A file that already holds data is first copied: before a migration to a kept backup
-    (apart from the rotation), otherwise to the rolling backups when ``backup`` is set (a
-    command that writes; the app takes its copy in the background, see ``SessionBackup``).
+    (apart from the rotation), otherwise to the rolling backups when ``backup`` is set, just
+    before the first commit that writes (a command refused before it writes makes none; the
+    app takes its copy in the background, see ``SessionBackup``).
     Raises DatabaseRefused, or BackupFailed when the copy before a migration cannot be made.
     A file holding schema objects the app does not make is refused (ForeignSchema).
     ``full_check`` runs SQLite's integrity_check first; the app passes False and runs it in
@@ -234,10 +239,10 @@ def open_database(
     revision = inspect_file(path, full_check=full_check, refuse_foreign=True)
     if revision is not None and revision != head_revision():
         keep_backup(path, "migration")
-    elif revision is not None and backup:
-        make_rolling_backup(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path, immediate=immediate)
+    if revision == head_revision() and backup:
+        back_up_before_first_commit(engine, path)  # none for a command refused before writing
     if revision != head_revision():
         log.info("migrating %s from %s to %s", path.name, revision, head_revision())
         migrate(engine)

@@ -92,14 +92,20 @@ def test_an_empty_file_is_set_up_as_a_new_database(tmp_path):
     assert database_content(path)  # tables were created
 
 
-def test_rolling_backups_are_made_on_open_and_only_the_newest_are_kept(tmp_path):
+def test_rolling_backups_are_made_before_a_write_and_only_the_newest_are_kept(tmp_path):
     path = make_demo_file(tmp_path / "study.sqlite")
     assert len(rolling_backups(path)) == 0  # a new file has nothing to back up
-    for _ in range(ROLLING_BACKUPS_KEPT + 2):
-        open_database(path).close()
+    open_database(path).close()
+    assert len(rolling_backups(path)) == 0  # opened, nothing written: no backup
+    for place in range(ROLLING_BACKUPS_KEPT + 2):
+        before = database_content(path)
+        database = open_database(path)
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql(f"UPDATE interview SET location='place {place}'")
+        database.close()
     backups = rolling_backups(path)
     assert len(backups) == ROLLING_BACKUPS_KEPT
-    assert database_content(backups[-1]) == database_content(path)
+    assert database_content(backups[-1]) == before  # the state just before the last write
 
 
 def test_backup_is_consistent_while_the_database_is_being_written(tmp_path):
