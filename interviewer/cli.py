@@ -334,7 +334,8 @@ def run_demo(args: argparse.Namespace) -> int:
         count = generate_demo(database, interviews=args.interviews, seed=args.seed)
     except IntegrityError as error:  # the same seed's interviews are there already
         raise InterviewerError(
-            f"{args.db} already holds demo interviews of seed {args.seed}; nothing was added. "
+            f"{shown_path(args.db)} already holds demo interviews of seed {args.seed}; "
+            "nothing was added. "
             "Run it with another --seed."
         ) from error
     finally:
@@ -361,7 +362,7 @@ def run_backup(args: argparse.Namespace) -> int:
     # before any work: backup_database makes the folder, as it does for the automatic backups
     check_output_path(args.output, database=args.db, what=tr("the backup"), makes_folder=True)
     if inspect_file(args.db) is None:
-        raise InterviewerError(f"{args.db}: there is no database to back up")
+        raise InterviewerError(f"{shown_path(args.db)}: there is no database to back up")
     backup_database(args.db, args.output)
     print(f"{shown_path(args.db)}: backed up to {shown_path(args.output)}")
     return 0

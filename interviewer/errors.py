@@ -28,7 +28,9 @@ class DatabaseRefused(InterviewerError):
     def __init__(self, path, reason: str):
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        from interviewer.file_safety import shown_path  # it imports this module
+
+        super().__init__(f"{shown_path(path)}: {reason}")
 
 
 class NotOurDatabase(DatabaseRefused):

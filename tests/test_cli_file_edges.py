@@ -474,3 +474,31 @@ def test_a_db_that_is_a_device_pipe_or_folder_is_said_so_in_one_sentence(files, 
     assert sorted(os.listdir(files["root"])) == listing  # no lock file beside a FIFO or folder
     assert os.path.lexists(f"{db}.lock") == lock_before
     assert files["folder"].is_dir() and not list(files["folder"].iterdir())
+
+
+def test_an_odd_database_name_is_shown_one_way_by_every_command(tmp_path):
+    # a non-UTF-8 byte and a newline: the same \xNN escape from every command, never raw
+    db = tmp_path / os.fsdecode(b"caf\xe9\nnext.sqlite")
+    shown = "caf\\xe9\\x0anext.sqlite"
+    assert run("demo", "--db", db, "--interviews", 2).returncode == 0
+    backup = tmp_path / "copy.sqlite"
+    assert run("backup", "--db", db, "-o", backup).returncode == 0
+    outputs = []
+    for command in (
+        ["check", "--db", db],
+        ["backups", "--db", db],
+        ["demo", "--db", db, "--interviews", 2],  # refused: the same seed's interviews
+        ["restore", "--db", db, backup],
+        ["export", "xlsx", "--db", db, "-o", db],  # refused: the database itself
+        ["check", "--db", tmp_path / os.fsdecode(b"\xff\nnone.sqlite")],  # no such file
+    ):
+        result = run(*command)
+        out = text(result.stdout) + text(result.stderr)
+        assert "Traceback" not in out, (command, out)
+        outputs.append(out)
+        assert "\\udc" not in out, (command, out)
+        for line in out.splitlines():  # a newline of the name never starts a line
+            assert not line.startswith("next.sqlite"), (command, out)
+    for number, out in enumerate(outputs[:-1]):
+        assert shown in out, (number, out)
+    assert "\\xff\\x0anone.sqlite" in outputs[-1]

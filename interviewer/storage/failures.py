@@ -111,7 +111,9 @@ class StorageFailure(InterviewerError):
         self.kind = kind
         self.path = Path(path) if path not in (None, "") else None
         self.reason = sentence(kind)
-        super().__init__(f"{self.path}: {self.reason}" if self.path else self.reason)
+        from interviewer.file_safety import shown_path  # one way of showing a path
+
+        super().__init__(f"{shown_path(self.path)}: {self.reason}" if self.path else self.reason)
 
 
 # ----------------------------------------------------------------------------- classify

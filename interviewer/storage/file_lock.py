@@ -15,6 +15,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from interviewer.errors import InterviewerError
+from interviewer.file_safety import shown_path
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,8 @@ class DatabaseInUse(InterviewerError):
     def __init__(self, path: Path, advice: str | None = None):
         self.path = path
         super().__init__(
-            f"{path} is open in the Interviewer app (or another command is writing it); "
+            f"{shown_path(path)} is open in the Interviewer app "
+            "(or another command is writing it); "
             + (advice or "close it there first, then run this again")
         )
 

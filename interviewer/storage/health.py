@@ -18,6 +18,7 @@ from pathlib import Path
 
 from interviewer import record_rules as rules
 from interviewer.errors import DamagedDatabase, DatabaseRefused, InterviewerError
+from interviewer.file_safety import shown_path
 from interviewer.i18n import tr
 from interviewer.storage.database import connect_read_only, inspect_file, known_revisions
 from interviewer.storage.schema import read_schema, reference_schema, schema_differences
@@ -41,9 +42,9 @@ class HealthReport:
 
     def summary(self) -> str:
         if not self.healthy:
-            return f"{self.path}: {len(self.problems)} problem(s) found"
+            return f"{shown_path(self.path)}: {len(self.problems)} problem(s) found"
         listed = ", ".join(f"{count} {table}s" for table, count in self.counts.items())
-        return f"{self.path}: healthy ({listed})"
+        return f"{shown_path(self.path)}: healthy ({listed})"
 
 
 def _label(rowid: object, raw_id: object) -> str:

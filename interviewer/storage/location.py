@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from interviewer.file_safety import shown_path
 from interviewer.i18n import tr
 
 # The environment variable that silences the shared-location warning of the command line
@@ -197,14 +198,14 @@ class SharedLocation:
                 "{path} is in a folder that {service} keeps in sync, which can damage a "
                 "database while it is open; keep the database on this computer's own disk "
                 "(outside {service}) and send bundles to share interviews.",
-                path=self.path,
+                path=shown_path(self.path),
                 service=self.service,
             )
         return tr(
             "{path} is on a network drive ({kind}), where the database can be damaged or "
             "changes lost; keep the database on this computer's own disk and send bundles to "
             "share interviews.",
-            path=self.path,
+            path=shown_path(self.path),
             kind=self.network,
         )
 

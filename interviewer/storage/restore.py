@@ -62,8 +62,9 @@ def restored_message(result: RestoreResult) -> str:
 
 
 def _shown(path: Path) -> str:
-    # a file name that is not UTF-8 must not crash a print or a label
-    return os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
+    from interviewer.file_safety import shown_path  # one way of showing a path everywhere
+
+    return shown_path(path)
 
 
 def in_use_advice() -> str:
