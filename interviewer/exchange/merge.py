@@ -48,7 +48,7 @@ from interviewer.exchange.validate import bundle_problems, refusal
 from interviewer.export.options import Cancelled, no_progress
 from interviewer.file_safety import shown_path
 from interviewer.i18n import tr, tr_n
-from interviewer.storage.backup import keep_backup
+from interviewer.storage.backup import keep_before_first_write, remove_new_database
 from interviewer.storage.database import open_database
 from interviewer.storage.failures import Failure, classify, error_kind
 from interviewer.storage.failures import _frames as error_frames
@@ -173,12 +173,19 @@ def merge_bundles(
     Whatever goes wrong inside one bundle (a refusal, a bad value, a bug) rolls back that
     bundle alone; it is reported refused with a plain reason and the next is tried.
     Cancelling (``progress`` raises Cancelled) ends the run after the bundle in hand,
-    the rest reported not merged. Raises (StorageFailure, DatabaseRefused, BackupFailed)
-    only before the first bundle: opening the database or keeping its backup."""
+    the rest reported not merged. Raises (StorageFailure, DatabaseRefused) only before the
+    first bundle, opening the database. The kept backup ("before merge") is made just before
+    the first bundle is written; when it cannot be made that bundle is refused with why. A
+    database file this merge made and wrote nothing into is removed again."""
     report = MergeReport()
+    new_file = not Path(db_path).exists() or Path(db_path).stat().st_size == 0
     database = open_database(db_path, backup=False, immediate=True)
+    # kept apart from the rotation, just before a bundle's first write: none for bundles all
+    # refused or merged before (a new file has nothing to keep)
+    written = keep_before_first_write(database.engine, db_path, "merge")
+    if new_file:
+        written["kept"] = True
     try:
-        keep_backup(db_path, "merge")  # apart from the rotation: rolling backups never push it out
         stopped: str | None = None  # why the bundles still to come are not tried
         for number, path in enumerate(paths):
             path = Path(path)
@@ -198,6 +205,8 @@ def merge_bundles(
             progress(len(paths), len(paths))
     finally:
         database.close()
+        if new_file and not written["committed"]:
+            remove_new_database(db_path)  # nothing merged: no new database left behind
     return report
 
 

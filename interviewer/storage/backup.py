@@ -555,6 +555,45 @@ def back_up_before_first_commit(engine, db_path: Path) -> None:
     event.listen(engine, "commit", before_commit)
 
 
+def keep_before_first_write(engine, db_path: Path, reason: str) -> dict[str, bool]:
+    """Keeps the state of ``db_path`` before a ``reason`` (keep_backup) just before the first
+    statement through ``engine`` that writes, once: work refused before it writes (a merge
+    of nothing, of bundles all refused or merged before) keeps no copy. Returns its state:
+    ``"committed"`` turns True at the first commit after a write. The copy reads the last
+    committed state. Raises BackupFailed (from that statement) when it cannot be made."""
+    from sqlalchemy import event
+
+    state = {"kept": False, "wrote": False, "committed": False}
+
+    def before_execute(_conn, _cursor, statement, *_args) -> None:
+        if not state["wrote"] and is_write(statement):
+            if not state["kept"]:
+                keep_backup(db_path, reason)
+                state["kept"] = True
+            state["wrote"] = True
+
+    def before_commit(_conn) -> None:
+        if state["wrote"]:
+            state["committed"] = True
+        state["wrote"] = False  # a later transaction's first write is noted again
+
+    def after_rollback(_conn) -> None:
+        state["wrote"] = False
+
+    event.listen(engine, "before_cursor_execute", before_execute)
+    event.listen(engine, "commit", before_commit)
+    event.listen(engine, "rollback", after_rollback)
+    return state
+
+
+def remove_new_database(db_path: Path) -> None:
+    """Removes a database file made by work that then wrote nothing into it (and its
+    journals), so a refused command leaves no new file behind. Under its writer lock."""
+    for end in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            Path(f"{db_path}{end}").unlink(missing_ok=True)
+
+
 def start_background_backup(
     db_path: Path, failed: Callable[[str], None] | None = None
 ) -> threading.Thread:
