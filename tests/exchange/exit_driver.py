@@ -8,7 +8,7 @@ export:   starts an Excel export to OUT (.xlsx) with the Export action; the "Exp
           box is closed whenever it comes.
 send:     sends an unencrypted bundle to OUT with .bundle, answering the report.
 exchange: opens the Conflicts dialog and closes it, then merges BUNDLE… with the Merge action
-          (file dialog, secrets dialog, report).
+          (file dialog, secrets dialog, report; a new sender's key is left for later).
 close:    closes the main window, while any export may still be running.
 
 Prints each step as it is done ("step open_conflicts", …) and "exited N steps left M" at the
@@ -91,6 +91,7 @@ class Script:
         if not self.steps:
             return
         self.close_export_finished()  # it comes whenever the export is done
+        self.answer_new_sender()  # it comes after a merge whose bundle's key is new here
         if self.steps[0]() is not False:  # False: not ready yet, try again soon
             say(self.steps.pop(0).__name__)
         if self.steps:
@@ -105,6 +106,15 @@ class Script:
             if shown and widget.windowTitle() == title:
                 say("export_finished")
                 widget.reject()
+
+    def answer_new_sender(self) -> None:
+        """Later, as Esc does: each run has a data folder, and so a signing key, of its own."""
+        from interviewer.ui.exchange_dialogs import NewSenderDialog
+
+        dialog = self.modal(NewSenderDialog)
+        if dialog is not None:
+            say("new_sender_later")
+            dialog.reject()
 
     def modal(self, kind, title: str | None = None):
         widget = QApplication.activeModalWidget()
