@@ -428,9 +428,23 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ showing
 
     def reload(self, select: uuid.UUID | None = None) -> None:
-        rows = list_interviews(
-            session=self.session, language=language(), questions=len(self.guide.questions)
-        )
+        from interviewer.storage.health import UnreadableRecord, naming_bad_records
+
+        unreadable = None
+        try:
+            with naming_bad_records(self.database.path):
+                rows = list_interviews(
+                    session=self.session, language=language(), questions=len(self.guide.questions)
+                )
+        except UnreadableRecord as error:  # a record another program broke: said, not shown
+            self.session.rollback()
+            rows, unreadable = [], str(error)
+            if unreadable != getattr(self, "_unreadable_said", None):
+                self._unreadable_said = unreadable  # once, not at every reload
+                QTimer.singleShot(
+                    0,
+                    lambda: QMessageBox.warning(self, tr("Cannot show the interviews"), unreadable),
+                )
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         # the header's own widths have room for its padding and sort mark; a little more
@@ -457,6 +471,8 @@ class MainWindow(QMainWindow):
                 len(rows),
                 file=self.database.path,
             )
+        if unreadable is not None:
+            text = unreadable
         if self.read_only:
             why = self.database.read_only_reason or tr(
                 "Read-only: this file is open in another copy of Interviewer"

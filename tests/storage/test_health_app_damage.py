@@ -111,3 +111,30 @@ def test_an_interview_whose_records_break_the_rules_is_refused_in_one_sentence(
     assert kind == "warning" and title == "Cannot open the interview"
     assert str(uuid.UUID(raw)) in text and "interviewer check" in text
     assert MARKER not in text
+
+
+def test_a_list_with_a_record_that_breaks_the_rules_is_one_sentence_not_a_crash(
+    qapp, qtbot, tmp_path, monkeypatch
+):
+    path = demo_file(tmp_path / "study.sqlite")
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA ignore_check_constraints=1")
+    (raw,) = connection.execute("SELECT id FROM interview LIMIT 1").fetchone()
+    connection.execute("UPDATE interview SET status = ? WHERE id = ?", (MARKER, raw))
+    connection.commit()
+    connection.close()
+    said = Said(monkeypatch)
+    app = start(qapp, path)
+    try:
+        window = app.main_window
+        qtbot.waitUntil(lambda: bool(said.messages))
+        window.reload()  # said once, not at every reload
+        qtbot.wait(50)
+        label = window.db_label.text()
+    finally:
+        stop(app)
+    [(kind, title, text)] = said.messages
+    assert kind == "warning" and title == "Cannot show the interviews"
+    assert str(uuid.UUID(raw)) in text and "(status)" in text and "interviewer check" in text
+    assert MARKER not in text + label
+    assert "interviewer check" in label
