@@ -252,6 +252,25 @@ def file_writable(path: Path) -> bool:
     return folder_writable(path) and (not path.exists() or os.access(path, os.W_OK))
 
 
+# SQLite's -shm of a WAL database is 32 KiB from its first use (https://www.sqlite.org/walformat.html)
+SHM_SIZE = 32 * 1024
+
+
+def _no_room_for_shm(path: Path) -> bool:
+    """Whether a reader would have to make (or grow) the -shm beside ``path`` on a disk
+    without the room for it: then it fails with SQLITE_IOERR_SHMSIZE, as on a read-only
+    folder, though reading needs no room. A -shm of full size (a copy has the file open)
+    is used as it is; a short one is a failed earlier try's."""
+    shm = Path(f"{path}-shm")
+    try:
+        if shm.exists() and shm.stat().st_size >= SHM_SIZE:
+            return False
+        disk = os.statvfs(path.parent)
+    except (OSError, AttributeError):  # statvfs: not on Windows, where this check is moot
+        return False
+    return disk.f_bavail * disk.f_frsize < 2 * SHM_SIZE
+
+
 def read_only_uri(path: Path) -> str:
     """The SQLite URI that reads ``path`` without writing it, also on read-only media.
 
@@ -263,10 +282,12 @@ def read_only_uri(path: Path) -> str:
     made in this folder, so with no ``-wal`` holding changes no writer can be at work. A
     ``-wal`` holding changes is read through its ``-shm`` when there is one (SQLite opens
     that read-only); without one ``immutable`` would ignore those changes, so that case
-    raises StorageFailure (WAL_ON_READ_ONLY_MEDIA)."""
+    raises StorageFailure (WAL_ON_READ_ONLY_MEDIA). A full disk is read the same way when
+    the -shm cannot be made there (_no_room_for_shm): no writer can add to the -wal either,
+    and one that has the file open has its -shm already, so a read never says "disk full"."""
     path = Path(path).resolve()
     uri = path.as_uri()
-    if folder_writable(path):
+    if folder_writable(path) and not _no_room_for_shm(path):
         return f"{uri}?mode=ro"
     wal = Path(f"{path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
