@@ -675,8 +675,8 @@ def main(argv: list[str] | None = None) -> int:
             # a bug, or a case nobody foresaw: its kind in one sentence, its frames (never
             # its message, which can quote a stored value) in the log, never a traceback
             _log_unexpected(args.command, error)
-            message = tr(
-                "an unexpected error ({kind}) stopped it; where it happened is in the log",
+            message = tr(  # the app's sentence (ui/background.py), the same here
+                "An unexpected error ({kind}) stopped it. Where it happened is in the log.",
                 kind=type(error).__name__,
             )
             print(f"interviewer {args.command}: {message}", file=sys.stderr)

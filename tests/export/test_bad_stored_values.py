@@ -137,8 +137,8 @@ def test_an_error_nobody_foresaw_is_its_kind_in_one_sentence(demo, tmp_path, cap
     captured = capsys.readouterr()
     assert code == 1
     assert captured.err.strip().splitlines() == [
-        "interviewer export: an unexpected error (ValueError) stopped it; "
-        "where it happened is in the log"
+        "interviewer export: An unexpected error (ValueError) stopped it. "
+        "Where it happened is in the log."
     ]
     logged = log_file().read_text("utf-8")
     assert "ValueError" in logged and "in broken" in logged  # kind and frames
