@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit
 from sqlalchemy.exc import SQLAlchemyError
 
 from interviewer import interviews as svc
-from interviewer.errors import DomainError
+from interviewer.errors import DamagedDatabase, DomainError
 from interviewer.i18n import language, tr
 from interviewer.storage.database import Database
 from interviewer.storage.failures import error_kind, failure_message
@@ -88,7 +88,7 @@ class InterviewContext(QObject):
             return None
         try:
             result = action()
-        except DomainError as error:
+        except (DomainError, DamagedDatabase) as error:  # damage: integrity_check found it
             self.refused.emit(str(error))
             return None
         except SQLAlchemyError as error:

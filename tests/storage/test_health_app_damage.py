@@ -138,3 +138,34 @@ def test_a_list_with_a_record_that_breaks_the_rules_is_one_sentence_not_a_crash(
     assert str(uuid.UUID(raw)) in text and "(status)" in text and "interviewer check" in text
     assert MARKER not in text + label
     assert "interviewer check" in label
+
+
+def test_an_open_interview_saving_after_damage_is_found_says_so_in_its_bar(
+    qapp, qtbot, tmp_path, monkeypatch
+):
+    from interviewer import interviews as svc
+    from interviewer.storage.integrity import start_integrity_check
+
+    path = demo_file(tmp_path / "study.sqlite")
+    missing_index_entry(path)
+    before = database_content(path)
+    said = Said(monkeypatch)
+    app = start(qapp, path)
+    try:
+        window = app.main_window
+        interview = window.open_interview(window.model.summary(0).id)
+        app.integrity = start_integrity_check(app.database, app.notices.damage_found.emit)
+        qtbot.waitUntil(lambda: window.damage is not None)
+        context = interview.context
+
+        def write():
+            with svc.edit(context.session):
+                context.interview.location = "Town hall"
+
+        for _ in range(3):  # typing on: each save refused in the bar, no dialog
+            assert context.save(write) is None
+        assert "damaged" in interview.message.text()
+        assert [kind for kind, *_ in said.messages] == ["critical"]  # the damage, once
+    finally:
+        stop(app)
+    assert database_content(path) == before
