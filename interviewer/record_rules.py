@@ -368,14 +368,82 @@ def _rating_row(values: dict[str, object]) -> list[tuple[str, str]]:
 ROW_RULES = {"rating": _rating_row}
 
 
+def _surely_fine(rule: FieldRule):
+    """fn(value) → True only for values ``value_problem(rule, value)`` surely accepts (the
+    common case, judged without a call or a tr()); False means: ask ``value_problem``.
+    Exact types only (a subclass goes the long way)."""
+    nullable = rule.nullable
+    kind = rule.kind
+    if kind in (Kind.TEXT, Kind.CHOICE):
+        choices = frozenset(rule.choices) if kind == Kind.CHOICE else None
+        not_blank, one_line = rule.not_blank, rule.one_line
+
+        def text(value) -> bool:
+            if value is None:
+                return nullable
+            # ASCII text holds no surrogate: no encode needed
+            return (
+                type(value) is str
+                and value.isascii()
+                and (choices is None or value in choices)
+                and (not not_blank or bool(value.strip()))
+                and (not one_line or ("\n" not in value and "\r" not in value))
+            )
+
+        return text
+    if kind == Kind.UUID:
+        return lambda value: type(value) is uuid.UUID or (value is None and nullable)
+    if kind == Kind.TIMESTAMP:
+
+        def timestamp(value) -> bool:
+            if value is None:
+                return nullable
+            return (
+                type(value) is datetime
+                and value.tzinfo is not None
+                and value.utcoffset() is not None
+                and value.year in YEARS
+            )
+
+        return timestamp
+    if kind == Kind.DATE:
+        return lambda value: (type(value) is date and value.year in YEARS) or (
+            value is None and nullable
+        )
+    if kind == Kind.TIME:
+        return lambda value: type(value) is time or (value is None and nullable)
+    if kind == Kind.BOOLEAN:
+        return lambda value: type(value) is bool or (value is None and nullable)
+    if kind == Kind.INTEGER:
+        low = -LARGEST_COUNT if rule.minimum is None else rule.minimum
+        high = LARGEST_COUNT if rule.maximum is None else rule.maximum
+        return lambda value: (type(value) is int and low <= value <= high) or (
+            value is None and nullable
+        )
+    return lambda value: (type(value) is float and math.isfinite(value)) or (
+        value is None and nullable
+    )
+
+
+# table → [(column, rule, surely fine)], made once: record_problems runs for every record
+_CHECKS: dict[str, list[tuple[str, FieldRule, object]]] = {
+    table: [(column, rule, _surely_fine(rule)) for column, rule in columns.items()]
+    for table, columns in RECORD.items()
+}
+
+
 def record_problems(table: str, values: dict[str, object]) -> list[tuple[str, str]]:
     """(column, problem) for every value of one record of ``table`` (app-side values, as a
     decoded bundle holds them) that breaks its column's rule, then the rules between its
     columns (``ROW_RULES``). A column of ``RECORD[table]`` missing from ``values`` counts as
     None; columns the table does not have are not judged here."""
     problems = []
-    for column, rule in RECORD[table].items():
-        if problem := value_problem(rule, values.get(column)):
+    get = values.get
+    for column, rule, fine in _CHECKS[table]:
+        value = get(column)
+        if fine(value):
+            continue
+        if problem := value_problem(rule, value):
             problems.append((column, problem))
     if not problems and table in ROW_RULES:
         problems.extend(ROW_RULES[table](values))
@@ -499,7 +567,11 @@ def interview_problems(
         known = set(codes.get(kind, ()))
         for values in records.get(table, []):
             code = values.get(column)
-            if isinstance(code, str) and (reason := code_problem(code, kind, known)):
+            if (
+                isinstance(code, str)
+                and code not in known  # the common case, without a call
+                and (reason := code_problem(code, kind, known))
+            ):
                 problems.append(Problem(table, record_id(values), column, reason))
     for table, column, parent in SAME_INTERVIEW_LINKS:
         inside = {record_id(values) for values in records.get(parent, [])}
