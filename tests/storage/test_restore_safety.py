@@ -248,3 +248,23 @@ def test_restore_into_a_synced_folder_warns_as_demo_does(tmp_path):
     assert restored.returncode == 0, restored.stderr
     warning = [line for line in demo.stderr.splitlines() if "Dropbox" in line]
     assert warning and warning[0] in restored.stderr.splitlines()
+
+
+def test_a_copy_whose_source_stays_locked_gives_up_instead_of_waiting_for_ever(
+    tmp_path, monkeypatch
+):
+    from interviewer.storage import backup as backups
+
+    monkeypatch.setattr(backups, "BUSY_WAIT_SECONDS", 0.5)
+    source = tmp_path / "held.sqlite"
+    holder = sqlite3.connect(source, isolation_level=None)
+    holder.execute("CREATE TABLE t(x)")
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds it (rollback journal mode)
+    holder.execute("INSERT INTO t VALUES (1)")
+    try:
+        with pytest.raises(backups.SourceBusy):
+            backups.backup_database(source, tmp_path / "copy.sqlite")
+    finally:
+        holder.close()
+    assert not (tmp_path / "copy.sqlite").exists()
+    assert partials_beside(tmp_path / "copy.sqlite") == []
