@@ -407,8 +407,8 @@ def _surely_fine(rule: FieldRule):
 
         return timestamp
     if kind == Kind.DATE:
-        return lambda value: (type(value) is date and value.year in YEARS) or (
-            value is None and nullable
+        return lambda value: (
+            (type(value) is date and value.year in YEARS) or (value is None and nullable)
         )
     if kind == Kind.TIME:
         return lambda value: type(value) is time or (value is None and nullable)
@@ -417,11 +417,11 @@ def _surely_fine(rule: FieldRule):
     if kind == Kind.INTEGER:
         low = -LARGEST_COUNT if rule.minimum is None else rule.minimum
         high = LARGEST_COUNT if rule.maximum is None else rule.maximum
-        return lambda value: (type(value) is int and low <= value <= high) or (
-            value is None and nullable
+        return lambda value: (
+            (type(value) is int and low <= value <= high) or (value is None and nullable)
         )
-    return lambda value: (type(value) is float and math.isfinite(value)) or (
-        value is None and nullable
+    return lambda value: (
+        (type(value) is float and math.isfinite(value)) or (value is None and nullable)
     )
 
 
