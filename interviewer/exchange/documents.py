@@ -4,6 +4,7 @@ The same document travels in bundles, is hashed into the interview's revision (s
 same revision, on any machine), and is written back record by record when merged.
 """
 
+import functools
 import hashlib
 import json
 import uuid
@@ -82,8 +83,12 @@ class Undecodable(ValueError):
         super().__init__(reason)
 
 
+# The same id comes back many times in a merge (every child's interview_id; judged, then
+# written): each text is parsed once. A UUID is immutable, so one object may be shared.
+_uuid = functools.lru_cache(maxsize=1 << 16)(uuid.UUID)
+
 _READERS = {
-    "uuid": (uuid.UUID, "is not a UUID"),
+    "uuid": (_uuid, "is not a UUID"),
     "date": (date.fromisoformat, "is not a real date"),
     "time": (time.fromisoformat, "is not a real time"),
     "datetime": (datetime.fromisoformat, "is not a real timestamp"),
@@ -148,8 +153,8 @@ def last_change(document: dict) -> str:
 
 def record_ids(document: dict) -> list[tuple[str, uuid.UUID]]:
     """(record type, id) of every record in the document."""
-    found = [("interview", uuid.UUID(document["interview"]["id"]))]
-    found += [(part, uuid.UUID(record["id"])) for part in PARTS for record in document[part]]
+    found = [("interview", _uuid(document["interview"]["id"]))]
+    found += [(part, _uuid(record["id"])) for part in PARTS for record in document[part]]
     return found
 
 
@@ -214,4 +219,8 @@ def write_document(connection: Connection, document: dict) -> None:
 
 
 def _decoded(part: str, record: dict) -> dict:
-    return {name: from_json(record.get(name), kind) for name, kind in ENCODING[part].items()}
+    values = {}
+    for name, kind in ENCODING[part].items():
+        value = record.get(name)  # None and plain fields as they stand: skip a call
+        values[name] = value if value is None or kind == "plain" else from_json(value, kind)
+    return values
