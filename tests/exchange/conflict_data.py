@@ -5,6 +5,8 @@ from pathlib import Path
 
 from interviewer.exchange.bundle import write_bundle
 from interviewer.exchange.merge import merge_bundles
+from interviewer.exchange.signing import SigningKey, add_sender
+from interviewer.storage.database import open_database
 from tests.exchange.conftest import field_database
 from tests.exchange.test_merge import edit_role, first_interview
 
@@ -23,6 +25,15 @@ def central_with_a_conflict(folder: Path, study_file: Path) -> tuple[Path, list[
         write_bundle(source, folder / f"{name}.bundle", plain=True)
     central = folder / "central.sqlite"
     merge_bundles(central, [folder / "office.bundle", folder / "train.bundle"])
-    write_bundle(jonas, folder / "jonas.bundle", interviewer="Jonas", plain=True)
-    write_bundle(mette, folder / "again.bundle", interviewer="Mette", plain=True)
+    # the two bundles still to merge come from Jonas's and Mette's own machines, whose keys
+    # the centre knows: the app merging them may run with user folders (and a key) of its own
+    database = open_database(central, backup=False)
+    for source, name, file in ((jonas, "Jonas", "jonas"), (mette, "Mette", "again")):
+        key = SigningKey.generate()
+        with database.session() as session:
+            add_sender(session=session, name=name, public_key=key.public_key, by="")
+        write_bundle(
+            source, folder / f"{file}.bundle", interviewer=name, plain=True, signing_key=key
+        )
+    database.close()
     return central, [folder / "jonas.bundle", folder / "again.bundle"]
