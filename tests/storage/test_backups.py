@@ -324,7 +324,7 @@ def test_is_write_knows_the_statements_that_change_the_file():
 
 
 def test_a_merge_whose_backup_cannot_be_made_writes_nothing(tmp_path, two_fields):  # noqa: F811
-    from interviewer.paths import data_dir
+    from interviewer.paths import backup_dir_for, data_dir
     from tests.permissions import run_as_normal_user
 
     mette, jonas = two_fields
@@ -333,6 +333,8 @@ def test_a_merge_whose_backup_cannot_be_made_writes_nothing(tmp_path, two_fields
     write_bundle(mette, tmp_path / "mette.bundle", plain=True)
     assert not merge_bundles(central, [tmp_path / "mette.bundle"]).refused
     before = database_content(central)
+    # the first merge into a new database had nothing to keep: the folders come from here
+    (backup_dir_for(central) / "kept").mkdir(parents=True, exist_ok=True)
     root = data_dir() / "backups"
     root.chmod(0o555)
     for folder in root.iterdir():
@@ -350,8 +352,10 @@ def test_a_merge_whose_backup_cannot_be_made_writes_nothing(tmp_path, two_fields
             if (folder / "kept").exists():
                 (folder / "kept").chmod(0o755)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "before a merge could not be made" in result.stderr
-    assert "Traceback" not in result.stderr
+    # the bundle about to be written is refused with the reason, in the merge's report
+    assert "before a merge could not be made" in result.stdout
+    assert "1 refused" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
     assert database_content(central) == before
 
 
