@@ -101,7 +101,7 @@ def test_a_manifest_that_does_not_tell_the_truth_is_refused(bundle, central, cas
 @pytest.mark.parametrize(
     "field, study_field, value",
     [
-        ("study_id", "id", str(uuid.uuid4())),
+        ("study_id", "id", "5f0c2a9e-3d1b-4c7e-9a2f-6b8d1e4c0a73"),
         ("guide_version", "guide_version", "0.9"),
         ("codebook_id", "codebook_id", "another-codebook"),
     ],
