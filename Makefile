@@ -21,9 +21,10 @@ run: $(STAMP)
 	@tools/qt-system-libs --screen
 	$(BIN)/interviewer
 
+# four test processes even on two cores: most tests wait on real subprocesses and files
 test: $(STAMP)
 	@tools/qt-system-libs
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 4
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
