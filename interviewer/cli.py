@@ -491,19 +491,25 @@ def run_merge(args: argparse.Namespace) -> int:
     return 1 if report.refused or report.held else 0  # held: waits for a person
 
 
+def open_for_listing(db_path: Path):
+    """The database opened read-only, for a command that only lists: no backup, no lock.
+    Raises InterviewerError when there is no database at ``db_path``."""
+    from interviewer.export.reading import read_only_engine
+    from interviewer.storage.database import Database, inspect_file
+
+    if inspect_file(db_path) is None:
+        raise InterviewerError(tr("{path}: there is no database here", path=shown_path(db_path)))
+    return Database(path=db_path, engine=read_only_engine(db_path), read_only=True)
+
+
 def run_conflicts(args: argparse.Namespace) -> int:
     from interviewer.exchange.conflicts import list_conflicts, resolve_conflict, source_text
-    from interviewer.export.reading import read_only_engine
-    from interviewer.storage.database import Database, inspect_file, open_database
+    from interviewer.storage.database import open_database
 
     if args.resolve is not None:  # a settlement keeps its own backup first (resolve_conflict)
         database = open_database(args.db, backup=False)
     else:  # listing and --show only read: nothing is written, no backup made
-        if inspect_file(args.db) is None:
-            raise InterviewerError(
-                tr("{path}: there is no database here", path=shown_path(args.db))
-            )
-        database = Database(path=args.db, engine=read_only_engine(args.db), read_only=True)
+        database = open_for_listing(args.db)
     try:
         with database.session() as session:
             if args.resolve is not None:
@@ -563,20 +569,13 @@ def run_keys_show(args: argparse.Namespace) -> int:
 
 def run_senders(args: argparse.Namespace) -> int:
     from interviewer.exchange import signing
-    from interviewer.export.reading import read_only_engine
-    from interviewer.storage.database import Database, inspect_file, open_database
+    from interviewer.storage.database import open_database
 
     changes = writes_database(args)
     if (args.key is None) != (args.add is None):
         raise InterviewerError(tr("--add NAME and --key PUBLIC_KEY go together"))
-    if changes:
-        database = open_database(args.db)
-    else:  # the list only reads
-        if inspect_file(args.db) is None:
-            raise InterviewerError(
-                tr("{path}: there is no database here", path=shown_path(args.db))
-            )
-        database = Database(path=args.db, engine=read_only_engine(args.db), read_only=True)
+    # the list only reads
+    database = open_database(args.db) if changes else open_for_listing(args.db)
     try:
         with database.session() as session:
             if args.rule is not None:

@@ -130,9 +130,7 @@ def apply_preferences(app: QApplication) -> None:
 class App:
     """The running desktop app: the open database and its windows."""
 
-    def __init__(
-        self, qt_app: QApplication, database: Database, lock: WriterLock | None = None
-    ):
+    def __init__(self, qt_app: QApplication, database: Database, lock: WriterLock | None = None):
         self.qt_app, self.database, self.lock = qt_app, database, lock
         self.main_window: MainWindow | None = None
         self.notices = _Notices()
@@ -218,16 +216,7 @@ class App:
         try:
             self.database = open_database(path, backup=False, full_check=False)
         except DatabaseRefused as refusal:
-            QMessageBox.critical(
-                None,
-                tr("Cannot open the database"),
-                tr(
-                    "Interviewer cannot open this file:\n{path}\n\n{reason}\n\n"
-                    "The file has not been changed.",
-                    path=refusal.path,
-                    reason=refusal.reason,
-                ),
-            )
+            say_cannot_open(refusal)
             self.qt_app.quit()
             return False
         self.integrity = start_integrity_check(self.database, self.notices.damage_found.emit)
@@ -355,6 +344,20 @@ def open_for_app(db_path: Path) -> tuple[Database, WriterLock | None]:
         raise
 
 
+def say_cannot_open(refusal: DatabaseRefused) -> None:
+    """The one dialog for a database file the app will not open, at start or after a restore."""
+    QMessageBox.critical(
+        None,
+        tr("Cannot open the database"),
+        tr(
+            "Interviewer cannot open this file:\n{path}\n\n{reason}\n\n"
+            "The file has not been changed.",
+            path=refusal.path,
+            reason=refusal.reason,
+        ),
+    )
+
+
 def run_app(db_path: Path) -> int:
     """Runs the desktop app on ``db_path``; returns the process exit code."""
     qt_app = QApplication.instance() or QApplication(sys.argv)
@@ -369,16 +372,7 @@ def run_app(db_path: Path) -> int:
         if refusal is None:
             raise
         log.warning("refused to open %s: %s", Path(db_path).name, error_kind(error))
-        QMessageBox.critical(
-            None,
-            tr("Cannot open the database"),
-            tr(
-                "Interviewer cannot open this file:\n{path}\n\n{reason}\n\n"
-                "The file has not been changed.",
-                path=refusal.path,
-                reason=refusal.reason,
-            ),
-        )
+        say_cannot_open(refusal)
         return 1
     global _open_db_path
     _open_db_path = database.path
