@@ -62,7 +62,7 @@ class PlainBundleRefused(InterviewerError):
                 "not written: this study has no key of the central team and no password "
                 "was given, so the bundle would travel unencrypted, respondents' names "
                 "readable to anyone who gets the file; give a password or the team's public "
-                "key, or choose to send it unencrypted (--plain, or \"Not encrypted\" in "
+                'key, or choose to send it unencrypted (--plain, or "Not encrypted" in '
                 "the app)"
             )
         )
@@ -247,9 +247,7 @@ def bundle_checksum(manifest: dict, payload: bytes) -> str:
     """SHA-256 over the manifest (all but this field and the signature of it) and data.json:
     accidental damage to either is seen. Anyone can recompute it: the signature is what
     proves who made the bundle (exchange/signing.py)."""
-    fields = {
-        key: value for key, value in manifest.items() if key not in ("checksum", "signature")
-    }
+    fields = {key: value for key, value in manifest.items() if key not in ("checksum", "signature")}
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(canonical + b"\n" + payload).hexdigest()
 

@@ -127,30 +127,34 @@ class MergeReport:
 
     def lines(self, lang: str | None = None) -> list[str]:
         """A line per bundle and one of totals, in ``lang`` (default: the app's language)."""
-        return [report.line(lang) for report in self.bundles] + [
-            tr(
-                "total: {added} added, {updated} updated, {unchanged} unchanged, {conflicts}, "
-                "{refused} refused",
-                lang=lang,
-                added=self.total("added"),
-                updated=self.total("updated"),
-                unchanged=self.total("unchanged"),
-                conflicts=tr_n(
-                    "{count} conflict", "{count} conflicts", self.total("conflicts"), lang=lang
-                ),
-                refused=len(self.refused),
-            )
-        ] + (
-            [
-                tr_n(
-                    "{count} bundle held until a person accepts its sender's signing key",
-                    "{count} bundles held until a person accepts their senders' signing keys",
-                    len(self.held),
+        return (
+            [report.line(lang) for report in self.bundles]
+            + [
+                tr(
+                    "total: {added} added, {updated} updated, {unchanged} unchanged, {conflicts}, "
+                    "{refused} refused",
                     lang=lang,
+                    added=self.total("added"),
+                    updated=self.total("updated"),
+                    unchanged=self.total("unchanged"),
+                    conflicts=tr_n(
+                        "{count} conflict", "{count} conflicts", self.total("conflicts"), lang=lang
+                    ),
+                    refused=len(self.refused),
                 )
             ]
-            if self.held
-            else []
+            + (
+                [
+                    tr_n(
+                        "{count} bundle held until a person accepts its sender's signing key",
+                        "{count} bundles held until a person accepts their senders' signing keys",
+                        len(self.held),
+                        lang=lang,
+                    )
+                ]
+                if self.held
+                else []
+            )
         )
 
 
@@ -251,9 +255,7 @@ def _merge_file(
         failure = classify(error, database.path)
         if failure is not None:  # a full disk, a lock held too long, …: its one sentence
             log.warning("a bundle was not merged: %s", error_kind(error))
-            return BundleReport(path=path, refused=failure.reason), (
-                failure.kind is Failure.LOCKED
-            )
+            return BundleReport(path=path, refused=failure.reason), (failure.kind is Failure.LOCKED)
         return _failed(path, error, error_kind(error)), False
     except Exception as error:  # noqa: BLE001 - one bundle's fault never stops the others
         return _failed(path, error, type(error).__name__), False
@@ -558,9 +560,7 @@ def _adopt_or_check_study(connection: Connection, bundle: Bundle) -> None:
 
 def _may_adopt(connection: Connection) -> bool:
     """The database may take a bundle's study: no interviews, and the default study."""
-    return connection.execute(select(Interview.id)).first() is None and is_default_study(
-        connection
-    )
+    return connection.execute(select(Interview.id)).first() is None and is_default_study(connection)
 
 
 def _refuse_another_study(connection: Connection, opened: OpenedBundle) -> None:

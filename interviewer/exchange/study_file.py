@@ -295,9 +295,10 @@ def is_default_study(connection) -> bool:
         return False
     if study.public_key_pem or connection.execute(select(Interviewer.id)).first():
         return False
-    if study.sender_rule != CONFIRM_NEW or connection.execute(
-        select(SenderKey.id).where(SenderKey.study_id == study.id)
-    ).first():  # a rule or a sender chosen for it: set up on purpose
+    if (
+        study.sender_rule != CONFIRM_NEW
+        or connection.execute(select(SenderKey.id).where(SenderKey.study_id == study.id)).first()
+    ):  # a rule or a sender chosen for it: set up on purpose
         return False
     codebook = load_codebook()
     if (study.guide_toml, study.codebook_id, study.codebook_version) != (

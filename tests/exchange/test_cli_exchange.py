@@ -116,9 +116,7 @@ def test_a_bundle_from_one_machine_merges_on_another(tmp_path):
     connection.close()
     assert devices == {f"{os.uname().nodename}/{field_device}"}
     assert senders == {"Mette Sørensen"}
-    assert (
-        "0 conflicts" in run("conflicts", "--db", centre / "central.sqlite", home=centre).stdout
-    )
+    assert "0 conflicts" in run("conflicts", "--db", centre / "central.sqlite", home=centre).stdout
     assert run("check", "--db", centre / "central.sqlite", home=centre).returncode == 0
 
 
