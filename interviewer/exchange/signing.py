@@ -280,6 +280,38 @@ def bundle_sender(manifest: dict) -> Sender:
     )
 
 
+def record_sender_key(
+    connection: Connection,
+    *,
+    study_id: uuid.UUID,
+    interviewer_id: uuid.UUID,
+    name: str,
+    public_key: str,
+    status: str,
+    source: str,
+    **more,
+) -> None:
+    """Adds one signing key of an interviewer to the keys this database knows, its
+    fingerprint derived from ``public_key``; ``more`` are further sender_key columns
+    (first_file, decided_at, decided_by)."""
+    now = datetime.now(UTC)
+    connection.execute(
+        insert(SenderKey.__table__).values(
+            id=uuid.uuid4(),
+            created_at=now,
+            updated_at=now,
+            study_id=study_id,
+            interviewer_id=interviewer_id,
+            interviewer_name=name,
+            public_key=public_key,
+            fingerprint=fingerprint(public_key),
+            status=status,
+            source=source,
+            **more,
+        )
+    )
+
+
 def check_sender(connection: Connection, manifest: dict, *, file_name: str) -> Sender:
     """The verified sender of a bundle whose signature `signature_problem` accepted: a
     ``Sender`` to merge with, or a ``HeldSender`` (its key now waits in the list for a person;
@@ -321,21 +353,15 @@ def check_sender(connection: Connection, manifest: dict, *, file_name: str) -> S
                 fingerprint=claimed.fingerprint,
             )
         )
-    now = datetime.now(UTC)
-    connection.execute(
-        insert(table).values(
-            id=uuid.uuid4(),
-            created_at=now,
-            updated_at=now,
-            study_id=study_id,
-            interviewer_id=claimed.interviewer_id,
-            interviewer_name=claimed.name,
-            public_key=claimed.public_key,
-            fingerprint=claimed.fingerprint,
-            status=HELD,
-            source=FROM_BUNDLE,
-            first_file=file_name,
-        )
+    record_sender_key(
+        connection,
+        study_id=study_id,
+        interviewer_id=claimed.interviewer_id,
+        name=claimed.name,
+        public_key=claimed.public_key,
+        status=HELD,
+        source=FROM_BUNDLE,
+        first_file=file_name,
     )
     return HeldSender(claimed.interviewer_id, claimed.name, claimed.public_key)
 
@@ -472,21 +498,16 @@ def add_sender(*, session: Session, name: str, public_key: str, by: str) -> Send
             )
         )
     if row is None:
-        connection.execute(
-            insert(table).values(
-                id=uuid.uuid4(),
-                created_at=now,
-                updated_at=now,
-                study_id=study.id,
-                interviewer_id=person,
-                interviewer_name=name,
-                public_key=key_text,
-                fingerprint=fingerprint(key_text),
-                status=ACCEPTED,
-                source=ADDED,
-                decided_at=now,
-                decided_by=clean_name(by),
-            )
+        record_sender_key(
+            connection,
+            study_id=study.id,
+            interviewer_id=person,
+            name=name,
+            public_key=key_text,
+            status=ACCEPTED,
+            source=ADDED,
+            decided_at=now,
+            decided_by=clean_name(by),
         )
         session.commit()
         return next(line for line in list_senders(session=session) if line.public_key == key_text)
@@ -538,18 +559,13 @@ def install_senders(connection: Connection, study_id: uuid.UUID, senders) -> Non
         ).first()
         if held is not None:
             continue
-        connection.execute(
-            insert(table).values(
-                id=uuid.uuid4(),
-                created_at=now,
-                updated_at=now,
-                study_id=study_id,
-                interviewer_id=interviewer_id(study_id, name),
-                interviewer_name=name,
-                public_key=key_text,
-                fingerprint=fingerprint(key_text),
-                status=ACCEPTED,
-                source=FROM_STUDY_FILE,
-                decided_at=now,
-            )
+        record_sender_key(
+            connection,
+            study_id=study_id,
+            interviewer_id=interviewer_id(study_id, name),
+            name=name,
+            public_key=key_text,
+            status=ACCEPTED,
+            source=FROM_STUDY_FILE,
+            decided_at=now,
         )
