@@ -1,8 +1,10 @@
-"""What an export covers and how: the interviews chosen, the language, personal data."""
+"""What an export covers and how: the interviews chosen, the language, and the research-ethics
+choices (personal data, consent, attribution, smallest group shown), safe by default."""
 
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import Select, and_, select
 from sqlmodel import col
@@ -43,11 +45,31 @@ class InterviewFilter:
         return query
 
 
+class Attribution(StrEnum):
+    """How much a quote in a report says about who said it (DESIGN.md: by role unless an
+    option asks for more); each level adds to the one before."""
+
+    ROLE = "role"
+    ROLE_AND_AREA = "role-and-area"
+    ROLE_AREA_AND_MUNICIPALITY = "role-area-municipality"
+
+
+SMALLEST_GROUP = 3  # the default k: no figure in a report is computed from fewer interviews
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     language: str = "en"
-    personal_data: bool = True  # False leaves out respondent names and other personal data
+    # False leaves out everything that points at a person: name, municipality, location,
+    # the exact date and time (the month is kept)
+    personal_data: bool = True
     filter: InterviewFilter = field(default_factory=InterviewFilter)
+    attribution: Attribution = Attribution.ROLE
+    # True lets quotes of interviews without recorded consent into a report, which says so
+    quotes_without_consent: bool = False
+    smallest_group: int = SMALLEST_GROUP  # k, at least 1
+    # the summary of one interview: True keeps the interviewer's own notes (internal use)
+    internal_notes: bool = False
 
 
 class Cancelled(Exception):
