@@ -154,7 +154,7 @@ def ethics_statement(options: ExportOptions, lang: str | None = None) -> list[st
         personal_data = tr("Personal data is included.", lang=lang)
     else:
         personal_data = tr(
-            "Anonymised: left out are {removed}.",
+            "Anonymised: this export leaves out {removed}.",
             lang=lang,
             removed=", ".join(in_words(PERSONAL_DATA_REMOVED, lang)),
         )
