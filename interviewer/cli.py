@@ -10,7 +10,7 @@ from pathlib import Path
 
 from interviewer import __version__
 from interviewer.errors import InterviewerError
-from interviewer.export.options import ExportOptions, InterviewFilter
+from interviewer.export.options import SMALLEST_GROUP, Attribution, ExportOptions, InterviewFilter
 from interviewer.file_safety import (
     SECRET_LIMIT,
     check_database_path,
@@ -127,50 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "-o", "--output", type=Path, required=True, metavar="FILE", help="the file to write"
         )
-        command.add_argument(
-            "--language",
-            choices=sorted(LANGUAGES),
-            default="en",
-            help="the language of the export (default en)",
-        )
-        command.add_argument(
-            "--no-personal-data",
-            action="store_true",
-            help="leave out respondent names and other personal data",
-        )
-        command.add_argument(
-            "--service-area",
-            action="append",
-            default=[],
-            metavar="CODE",
-            help="only this service area (code; may be repeated)",
-        )
-        command.add_argument(
-            "--interviewer",
-            action="append",
-            default=[],
-            metavar="NAME",
-            help="only interviews by this interviewer (may be repeated)",
-        )
-        command.add_argument(
-            "--status",
-            choices=["draft", "complete"],
-            help="only drafts, or only complete interviews",
-        )
-        command.add_argument(
-            "--from",
-            dest="date_from",
-            type=date.fromisoformat,
-            metavar="YYYY-MM-DD",
-            help="only interviews on or after this date",
-        )
-        command.add_argument(
-            "--to",
-            dest="date_to",
-            type=date.fromisoformat,
-            metavar="YYYY-MM-DD",
-            help="only interviews on or before this date",
-        )
+        add_export_arguments(command)
         command.set_defaults(run=run_export)
     bundle = formats.add_parser(
         "bundle", help="a bundle of interviews for the central team (plain or encrypted)"
@@ -320,6 +277,96 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """The choices every export of a study's interviews takes (Word, Excel, and the next one):
+    the language, which interviews, and the research-ethics options; export_options() reads
+    them back into an ExportOptions."""
+    parser.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        default="en",
+        help="the language of the export (default en)",
+    )
+    parser.add_argument(
+        "--no-personal-data",
+        action="store_true",
+        help="leave out everything that points at a person: the respondent's name, the "
+        "municipality (also in quotes' attribution), the location, exact dates (the month is "
+        "kept, as YYYY-MM) and times; free-text notes are kept but flagged as possibly "
+        "identifying",
+    )
+    parser.add_argument(
+        "--service-area",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="only this service area (code; may be repeated)",
+    )
+    parser.add_argument(
+        "--interviewer",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only interviews by this interviewer (may be repeated)",
+    )
+    parser.add_argument(
+        "--status",
+        choices=["draft", "complete"],
+        help="only drafts, or only complete interviews",
+    )
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="only interviews on or after this date",
+    )
+    parser.add_argument(
+        "--to",
+        dest="date_to",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="only interviews on or before this date",
+    )
+    parser.add_argument(
+        "--attribution",
+        choices=[level.value for level in Attribution],
+        default=Attribution.ROLE.value,
+        help="how quotes are attributed: by role only (the default), by role and service area, "
+        "or by role, service area and municipality; never by name",
+    )
+    parser.add_argument(
+        "--quotes-without-consent",
+        action="store_true",
+        help="include quotes of interviews without recorded consent (the report then says so); "
+        "by default they are left out",
+    )
+    parser.add_argument(
+        "--smallest-group",
+        type=_smallest_group,
+        default=SMALLEST_GROUP,
+        metavar="K",
+        help=f"show no figure computed from fewer than K interviews (default {SMALLEST_GROUP})",
+    )
+    parser.add_argument(
+        "--internal-notes",
+        action="store_true",
+        help="one interview's summary: keep the interviewer's own notes, for internal use "
+        "(by default they are left out of the summary a respondent is sent)",
+    )
+
+
+def _smallest_group(text: str) -> int:
+    """--smallest-group's value: a whole number of at least 1."""
+    try:
+        k = int(text)
+    except ValueError:
+        k = 0
+    if k < 1:
+        raise argparse.ArgumentTypeError("K must be a whole number of at least 1")
+    return k
+
+
 def run_demo(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import IntegrityError
 
@@ -394,6 +441,10 @@ def export_options(args: argparse.Namespace) -> ExportOptions:
     return ExportOptions(
         language=args.language,
         personal_data=not args.no_personal_data,
+        attribution=Attribution(args.attribution),
+        quotes_without_consent=args.quotes_without_consent,
+        smallest_group=args.smallest_group,
+        internal_notes=args.internal_notes,
         filter=InterviewFilter(
             service_areas=tuple(args.service_area),
             interviewers=tuple(args.interviewer),
