@@ -1,8 +1,11 @@
 """Word, one interview: a clean summary a respondent could be sent.
 
-A header block (study, respondent role, service area, municipality, date, interviewer), the
-four questions with their answers, the ranked challenges as a table, each initiative with its
-effects and figures, and the quotes, on the styles of the reference document.
+A header block (study, respondent role, service area, municipality, date, interviewer, the
+consent recorded), the four questions with their answers, the ranked challenges as a table,
+each initiative with its effects and figures, and the quotes, on the styles of the reference
+document. The interviewer's own notes stay out unless options.internal_notes (the document then
+says "For internal use" at the top of every page); a draft says "Draft" in its title and on
+every page; personal data follows export/ethics.py.
 """
 
 import uuid
@@ -21,12 +24,13 @@ from interviewer.export.docx_common import (
     table,
     text,
 )
+from interviewer.export.ethics import personal, shown_date, shown_time
 from interviewer.export.options import ExportOptions
 from interviewer.export.reading import read_only_engine, study_context
 from interviewer.guide import AnswerType
 from interviewer.i18n import tr
 from interviewer.storage.health import naming_bad_records
-from interviewer.storage.models import CodeKind, Interview, Interviewer
+from interviewer.storage.models import CodeKind, Interview, Interviewer, InterviewStatus
 from interviewer.wording import (
     effect_kind_labels,
     figure_text,
@@ -61,7 +65,14 @@ def _build(session: Session, interview, options: ExportOptions):
         return tr(text, lang=lang, **values)
 
     document = new_document(lang)
-    paragraph(document, t("Interview summary"), "Title")
+    draft = interview.status == InterviewStatus.DRAFT
+    marks = _marks(draft=draft, internal=options.internal_notes, lang=lang)
+    if marks:
+        _mark_every_page(document, marks)
+        paragraph(document, marks, "Intense Quote")
+    paragraph(
+        document, t("Interview summary (draft)") if draft else t("Interview summary"), "Title"
+    )
     paragraph(document, context.name, "Subtitle")
     interviewer = (
         session.get(Interviewer, interview.interviewer_id) if interview.interviewer_id else None
@@ -69,17 +80,23 @@ def _build(session: Session, interview, options: ExportOptions):
     facts = [
         (t("Study"), context.name),
         (t("Respondent"), interview.respondent_role),
+        (t("Name"), personal(interview.respondent_name, options)),
         (t("Service area"), context.label(CodeKind.SERVICE_AREA, interview.service_area)),
-        (t("Municipality"), interview.municipality),
-        (t("Date"), interview.interview_date.isoformat()),
+        (t("Municipality"), personal(interview.municipality, options)),
+        (t("Date"), _date_text(shown_date(interview.interview_date, options))),
+        (t("Time"), _times(interview, options)),
         (t("Interviewer"), interviewer.name if interviewer else "—"),
         (t("Mode"), mode_labels(lang)[interview.mode]),
+        (t("Location"), personal(interview.location, options)),
+        (t("Consent"), _consent(interview, options, lang)),
     ]
-    if interview.location:
-        facts.append((t("Location"), interview.location))
-    if options.personal_data and interview.respondent_name:
-        facts.insert(2, (t("Name"), interview.respondent_name))
-    table(document, None, facts, widths_cm=(4.5, 11.9), bold_first_column=True)
+    table(
+        document,
+        None,
+        [(label, value) for label, value in facts if value],
+        widths_cm=(4.5, 11.9),
+        bold_first_column=True,
+    )
 
     answers = svc.answers_by_question(session=session, interview_id=interview.id)
     ratings = svc.ratings_by_scale(session=session, interview_id=interview.id)
@@ -151,7 +168,8 @@ def _build(session: Session, interview, options: ExportOptions):
                     if figure:
                         item.add_run(f" — {text(figure)}")
         notes = answers.get(question.key)
-        if notes is not None and notes.notes.strip():
+        # the interviewer's own notes are not the respondent's words: internal use only
+        if options.internal_notes and notes is not None and notes.notes.strip():
             labelled(document, t("Notes"), notes.notes)
 
     quotes = svc.live_quotes(session=session, interview_id=interview.id)
@@ -171,6 +189,44 @@ def _build(session: Session, interview, options: ExportOptions):
                 "Caption",
             )
     return document
+
+
+def _marks(*, draft: bool, internal: bool, lang: str) -> str:
+    """The warnings a reader must see first: "For internal use", "Draft", or both."""
+    parts = []
+    if internal:
+        parts.append(tr("For internal use: holds the interviewer's own notes", lang=lang))
+    if draft:
+        parts.append(tr("Draft: the interview is not marked complete", lang=lang))
+    return " · ".join(parts)
+
+
+def _mark_every_page(document, marks: str) -> None:
+    """The warnings in the page header, so no printed page comes without them."""
+    header = document.sections[0].header
+    header.is_linked_to_previous = False
+    blank = [p for p in header.paragraphs if not p.text.strip()]
+    line = blank[0] if blank else header.add_paragraph()  # beside what the header holds
+    line.add_run(text(marks)).bold = True
+
+
+def _date_text(value) -> str | None:
+    """A date (ISO) or the month text shown_date gives without personal data."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _times(interview: Interview, options: ExportOptions) -> str | None:
+    """ "10:00–11:30", "10:00", or None (no time recorded, or personal data left out)."""
+    times = [shown_time(value, options) for value in (interview.start_time, interview.end_time)]
+    return "–".join(value.strftime("%H:%M") for value in times if value is not None) or None
+
+
+def _consent(interview: Interview, options: ExportOptions, lang: str) -> str:
+    """The consent recorded, said in words: "Yes, given 2017-05-17" or "No consent recorded"."""
+    if not interview.consent_given:
+        return tr("No consent recorded", lang=lang)
+    day = _date_text(shown_date(interview.consent_date, options))
+    return tr("Yes, given {date}", lang=lang, date=day) if day else tr("Yes", lang=lang)
 
 
 def _titled(title: str, description: str) -> str:

@@ -45,7 +45,7 @@ def test_the_interview_summary_uses_real_styles_and_holds_every_answer(sample, t
     out = tmp_path / "summary.docx"
     write_interview_docx(path, out, sample_id)
     document = Document(out)
-    assert styled(document, "Title") == ["Interview summary"]
+    assert styled(document, "Title") == ["Interview summary (draft)"]  # the sample is a draft
     assert styled(document, "Heading 1") == [
         "1. Priority",
         "2. Challenges",
@@ -83,7 +83,7 @@ def test_the_summary_speaks_danish_and_can_leave_out_the_name(sample, tmp_path):
     out = tmp_path / "resume.docx"
     write_interview_docx(path, out, sample_id, ExportOptions(language="da", personal_data=False))
     document = Document(out)
-    assert styled(document, "Title") == ["Interviewresumé"]
+    assert styled(document, "Title") == ["Interviewresumé (kladde)"]
     assert styled(document, "Heading 1")[:2] == ["1. Prioritet", "2. Udfordringer"]
     assert "Mølgaard" not in all_text(document)
     language = (
