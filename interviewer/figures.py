@@ -1,17 +1,26 @@
-"""Figures (an effect's before and now) as people write them, read and shown in a language.
+"""Numbers as people write them, read and shown in a language: an effect's figures (before and
+now), and the counts, means, shares and medians a report computes from them.
 
 Danish groups thousands with a point and marks decimals with a comma (``1.250,5``), English the
 other way round (``1,250.5``). Reading is done by Babel in strict mode, so a form that mixes the
 two is refused rather than guessed; what was typed never appears in a refusal or a log.
+
+This is the one place numbers are formatted for a reader. The rules: never scientific notation;
+a figure shows the digits it was typed with and no binary noise (0.1 + 0.5 is 0.6, not
+0.6000000000000001), so arithmetic on figures is done in Decimal; means and shares are rounded
+half away from zero, as Excel's ROUND does (3.25 -> 3.3), not by Python's round(), which rounds
+half to even on a binary float.
 """
 
 import math
 import re
-from decimal import Decimal, InvalidOperation, localcontext
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import (
     NumberFormatError,
     format_decimal,
+    format_percent,
     get_decimal_symbol,
     get_group_symbol,
     parse_decimal,
@@ -141,17 +150,135 @@ def _spaces_as_groups(text: str, group: str, decimal: str) -> str:
     return whole + mark + fraction
 
 
-def format_figure(value: float | None, lang: str | None = None) -> str:
+def format_figure(value: float | Decimal | None, lang: str | None = None) -> str:
     """``value`` as written in ``lang`` (default: the app's language), every digit kept, so
     that parse_figure reads it back as the same number: 1250.5 is "1.250,5" in Danish and
-    "1,250.5" in English; None is ""."""
+    "1,250.5" in English; 1e22 is written out in full, never as "1e+22"; None is ""."""
     if value is None:
         return ""
-    # repr gives the shortest digits that are this float; Babel adds the marks
     with localcontext() as context:
         context.prec = PRECISION
+        number = exact(value)
+        if number.is_zero():
+            number = Decimal(0)  # -0.0 is a float artefact, not a figure anyone typed
         return format_decimal(
-            Decimal(repr(float(value))),
-            locale=_babel_locale(lang or language()),
-            decimal_quantization=False,
+            number, locale=_babel_locale(lang or language()), decimal_quantization=False
         )
+
+
+def exact(value: float | int | Decimal) -> Decimal:
+    """``value`` as the decimal number it was typed as: a float by its shortest repr (the
+    digits that were typed: 0.1 is Decimal("0.1"), not 0.1000000000000000055…); an int or a
+    Decimal as it is. Raises ValueError for inf and nan."""
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    else:
+        number = Decimal(repr(float(value)))
+    if not number.is_finite():
+        raise ValueError("not a finite number")
+    return number
+
+
+def figure_change(baseline: float | None, current: float | None) -> float | None:
+    """``current - baseline`` with no more decimals than the two figures have (0.7 - 0.1 is
+    0.6, not 0.6000000000000001): subtracted in Decimal, then the nearest float, whose repr
+    is those digits. None unless both are given."""
+    if baseline is None or current is None:
+        return None
+    with localcontext() as context:
+        context.prec = PRECISION
+        return float(exact(current) - exact(baseline))
+
+
+def round_half_up(value: float | int | Decimal, decimals: int = 0) -> Decimal:
+    """``value`` rounded to ``decimals`` places, a half away from zero, as Excel's ROUND:
+    3.25 -> 3.3, 2.675 -> 2.68, -2.5 -> -3 (Python's round gives 3.2, 2.67 and -2)."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        return exact(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def mean(values: Iterable[int | float | Decimal]) -> Decimal | None:
+    """The exact mean of ``values`` (computed in Decimal from the typed digits, so a mean of
+    exactly 3.25 is 3.25 and rounds to 3.3); None when there are none."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        numbers = [exact(value) for value in values]
+        return sum(numbers, Decimal(0)) / len(numbers) if numbers else None
+
+
+def median(values: Iterable[float | int | Decimal]) -> Decimal | None:
+    """The median of ``values`` in Decimal: the middle value, or the exact mean of the two
+    middle values (so at most one decimal more than the figures, and only a 5); None when there
+    are none."""
+    numbers = sorted(exact(value) for value in values)
+    if not numbers:
+        return None
+    middle = len(numbers) // 2
+    if len(numbers) % 2:
+        return numbers[middle]
+    with localcontext() as context:
+        context.prec = PRECISION
+        return (numbers[middle - 1] + numbers[middle]) / 2
+
+
+def format_count(count: int, lang: str | None = None) -> str:
+    """A count of things in ``lang``: 1250 is "1.250" in Danish and "1,250" in English."""
+    return format_decimal(int(count), locale=_babel_locale(lang or language()))
+
+
+MEAN_DECIMALS = 1  # a mean rating is shown to one decimal: 3.7
+
+
+def format_mean(
+    value: float | Decimal | None, lang: str | None = None, decimals: int = MEAN_DECIMALS
+) -> str:
+    """A mean in ``lang``, rounded half away from zero to ``decimals`` places and always
+    showing them: 3.25 is "3,3" in Danish and "3.3" in English, 4 is "4.0". None is ""."""
+    if value is None:
+        return ""
+    rounded = round_half_up(value, decimals)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    # already rounded, so Babel's own rounding (half to even) has nothing left to do
+    return format_decimal(rounded, format=pattern, locale=_babel_locale(lang or language()))
+
+
+def ratio(total: int | float | Decimal, count: int) -> Decimal | None:
+    """``total / count`` in Decimal, exact to far more digits than any rounding needs (the
+    mean of ``count`` values that add up to ``total``); None when ``count`` is 0."""
+    if not count:
+        return None
+    with localcontext() as context:
+        context.prec = PRECISION
+        return exact(total) / count
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """``part`` of ``whole`` in per cent, rounded half away from zero to a whole per cent
+    (1 of 8 is 13, not Python's 12); None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return round_half_up(ratio(100 * part, whole), 0)
+
+
+def format_share(part: int, whole: int, lang: str | None = None) -> str:
+    """``part`` of ``whole`` as a whole per cent in ``lang``: "13 %" in Danish, "13%" in
+    English (each language's own pattern, from Babel); "" when ``whole`` is 0."""
+    percent = share(part, whole)
+    if percent is None:
+        return ""
+    return format_percent(percent / 100, locale=_babel_locale(lang or language()))
+
+
+def before_and_now(
+    baseline: float | Decimal | None, current: float | Decimal | None, lang: str | None = None
+) -> str:
+    """An effect's figures as "before → now" in ``lang``: "50 → 7"; a side that is not given
+    says so ("50 → no current value", "no baseline → 7"); "" when neither is given."""
+    if baseline is None and current is None:
+        return ""
+    before = format_figure(baseline, lang) if baseline is not None else tr("no baseline", lang=lang)
+    now = format_figure(current, lang) if current is not None else tr("no current value", lang=lang)
+    return f"{before} → {now}"

@@ -1,19 +1,27 @@
 """Word, study synthesis: the report the central team writes from.
 
-For all or a filtered set of interviews: the set covered, priority ratings by service area,
-challenge themes ranked by how many interviews name them and at which rank, initiatives by
-category with their effects and measured figures, and quotes grouped by theme, attributed by
-role, service area and municipality only (never by name).
+For all or a filtered set of interviews: how they were chosen (the methods paragraph), priority
+ratings by service area, challenge themes ranked by how many interviews name them and at which
+rank, initiatives by category with the kinds of their effects, their figures summarised per
+measure, and quotes grouped by theme.
+
+A report at any size: it summarises, and the workbook lists every record. Every number comes
+from SQL aggregates over the chosen interviews and is written by interviewer/figures.py. The
+research-ethics rules are those of export/ethics.py: quotes only from interviews with recorded
+consent (unless asked), attributed by role unless asked, and no number computed from fewer than
+k interviews. Every ordering ends in a code or an id, so the same data gives the same document.
 """
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
+from interviewer.export import ethics
 from interviewer.export.charts import priority_chart, theme_chart
 from interviewer.export.docx_common import (
     check_target,
@@ -25,9 +33,16 @@ from interviewer.export.docx_common import (
 )
 from interviewer.export.options import ExportOptions, no_progress
 from interviewer.export.reading import describe_filter, read_only_engine, study_context
-from interviewer.figures import format_figure
+from interviewer.figures import (
+    format_count,
+    format_figure,
+    format_mean,
+    format_share,
+    median,
+    ratio,
+)
 from interviewer.guide import AnswerType
-from interviewer.i18n import tr
+from interviewer.i18n import tr, tr_n
 from interviewer.storage.health import naming_bad_records
 from interviewer.storage.models import (
     Challenge,
@@ -40,9 +55,13 @@ from interviewer.storage.models import (
     Quote,
     Rating,
 )
-from interviewer.wording import effect_kind_labels, interview_status_labels
+from interviewer.wording import effect_kind_labels
 
 STEPS = 6  # progress: one step per section of the report
+
+# Quotes shown per theme, those marked "use in report" first; a line under each theme says how
+# many more the workbook holds. Five keep the quotes of a 10,000-interview study to a few pages.
+QUOTES_PER_THEME = 5
 
 
 def write_synthesis_docx(
@@ -65,102 +84,178 @@ def write_synthesis_docx(
     return covered
 
 
+@dataclass
+class _Cells:
+    """The numbers of the report's tables as text, with the small-numbers rule applied: a
+    count of 1 to k-1 interviews, and anything computed from fewer than k, shows the mark."""
+
+    options: ExportOptions
+    lang: str = field(init=False)
+    mark: str = field(init=False)
+
+    def __post_init__(self):
+        self.lang = self.options.language
+        self.mark = ethics.too_few_text(self.options)
+
+    def too_few(self, interviews: int) -> bool:
+        return ethics.too_few(interviews, self.options)
+
+    def count(self, count: int, interviews: int | None = None) -> str:
+        """``count`` things reported by ``interviews`` interviews (default: ``count`` is itself
+        a number of interviews); 0 is shown as 0, nothing of a group being no one's answer."""
+        interviews = count if interviews is None else interviews
+        if count and self.too_few(interviews):
+            return self.mark
+        return format_count(count, self.lang)
+
+    def mean(self, total: int, answers: int) -> str:
+        """The mean of ``answers`` ratings adding up to ``total``, with its n: "3.7 (25)"."""
+        if not answers:
+            return tr("no answers", lang=self.lang)
+        if self.too_few(answers):
+            return self.mark
+        return (
+            f"{format_mean(ratio(total, answers), self.lang)} ({format_count(answers, self.lang)})"
+        )
+
+    def share(self, part: int, whole: int, part_interviews: int | None = None) -> str:
+        """``part`` of ``whole`` interviews in per cent; hidden when the whole is under k, or
+        when ``part_interviews`` (a count shown beside it) is hidden, so the share cannot undo
+        that count's mark."""
+        if not whole:
+            return "—"
+        if self.too_few(whole) or (part_interviews and self.too_few(part_interviews)):
+            return self.mark
+        return format_share(part, whole, self.lang)
+
+    def median(self, values: list[float], interviews: int, missing: str) -> str:
+        """The median of ``values`` (figures of ``interviews`` interviews) with its n, or
+        ``missing`` when there are none."""
+        if not values:
+            return missing
+        if self.too_few(interviews):
+            return self.mark
+        middle = format_figure(median(values), self.lang)
+        return f"{middle} ({format_count(len(values), self.lang)})"
+
+
 def _build(session: Session, options: ExportOptions, progress):
     lang = options.language
     context = study_context(session, lang)
     guide = context.guide
     chosen = select(options.filter.interview_ids_query().subquery().c.id)
+    cells = _Cells(options)
 
     def t(text, **values):
         return tr(text, lang=lang, **values)
 
-    area_of = dict(
-        session.execute(
-            select(Interview.id, Interview.service_area).where(col(Interview.id).in_(chosen))
-        ).all()
+    def by_count_then_label(counts: dict[str, int], kind: CodeKind, none_label: str):
+        """Codes by count (most first), then label, then code; the blank code (no theme, no
+        category) last."""
+
+        def label(code):
+            return context.label(kind, code) if code else none_label
+
+        return sorted(
+            counts, key=lambda code: (code == "", -counts[code], label(code).casefold(), code)
+        )
+
+    # ---------------------------------------------------------------- interviews covered
+    progress(1, STEPS)
+    by_area_status = Counter(
+        {
+            (area, status): count
+            for area, status, count in session.execute(
+                select(Interview.service_area, Interview.status, func.count())
+                .where(col(Interview.id).in_(chosen))
+                .group_by(Interview.service_area, Interview.status)
+            )
+        }
     )
-    covered = len(area_of)
+    covered = sum(by_area_status.values())
+    drafts = sum(n for (_, status), n in by_area_status.items() if status == "draft")
+    first_day, last_day = session.execute(
+        select(func.min(Interview.interview_date), func.max(Interview.interview_date)).where(
+            col(Interview.id).in_(chosen)
+        )
+    ).one()
+    area_count = Counter()
+    for (area, _), n in by_area_status.items():
+        area_count[area] += n
+    areas = by_count_then_label(area_count, CodeKind.SERVICE_AREA, "")
+
     document = new_document(lang)
     paragraph(document, t("Study synthesis"), "Title")
     paragraph(document, context.name, "Subtitle")
-    scope = describe_filter(options.filter, context)
     paragraph(
         document,
         t(
             "{count} interviews · written {date}",
-            count=covered,
+            count=format_count(covered, lang),
             date=datetime.now(UTC).date().isoformat(),
         ),
     )
-    if scope:
-        paragraph(document, t("Chosen by {filter}.", filter=scope))
 
-    # ---------------------------------------------------------------- interviews covered
-    progress(1, STEPS)
     paragraph(document, t("The interviews"), "Heading 1")
-    statuses = interview_status_labels(lang)
-    by_area_status = Counter(
-        (area, status)
-        for area, status in session.execute(
-            select(Interview.service_area, Interview.status).where(col(Interview.id).in_(chosen))
-        )
-    )
-    areas = sorted(
-        {area for area, _ in by_area_status},
-        key=lambda a: -sum(n for (x, _), n in by_area_status.items() if x == a),
-    )
+    for sentence in _methods(options, context, covered, drafts, first_day, last_day, cells.mark):
+        paragraph(document, sentence)
     table(
         document,
-        [t("Service area"), statuses["complete"], statuses["draft"], t("All")],
+        [t("Service area"), t("Interviews"), t("Share")],
         [
             (
                 context.label(CodeKind.SERVICE_AREA, area),
-                by_area_status[(area, "complete")],
-                by_area_status[(area, "draft")],
-                by_area_status[(area, "complete")] + by_area_status[(area, "draft")],
+                cells.count(area_count[area]),
+                cells.share(area_count[area], covered, area_count[area]),
             )
             for area in areas
         ]
-        + [
-            (
-                t("All"),
-                sum(n for (_, s), n in by_area_status.items() if s == "complete"),
-                sum(n for (_, s), n in by_area_status.items() if s == "draft"),
-                covered,
-            )
-        ],
-        widths_cm=(8.4, 2.7, 2.7, 2.6),
+        + [(t("All"), format_count(covered, lang), format_share(covered, covered, lang))],
+        widths_cm=(9.4, 3.5, 3.5),
     )
-    interviewers = session.execute(
-        select(Interviewer.name, func.count())
-        .join(Interview, Interview.interviewer_id == Interviewer.id)
-        .where(col(Interview.id).in_(chosen))
-        .group_by(Interviewer.name)
-        .order_by(func.count().desc())
-    ).all()
+    # Counts per interviewer describe the team's work, not the respondents: no mark for small
+    # ones. An interview without an interviewer is counted too, so the list adds up.
+    interviewers = sorted(
+        session.execute(
+            select(Interviewer.name, func.count())
+            .select_from(Interview)
+            .outerjoin(Interviewer, Interviewer.id == Interview.interviewer_id)
+            .where(col(Interview.id).in_(chosen))
+            .group_by(Interviewer.name)
+        ).all(),
+        key=lambda row: (row[0] is None, -row[1], (row[0] or "").casefold(), row[0] or ""),
+    )
     if interviewers:
         paragraph(
             document,
             t(
                 "Interviews per interviewer: {list}.",
-                list=", ".join(f"{name} {count}" for name, count in interviewers),
+                list=", ".join(
+                    f"{name or t('no interviewer recorded')} {format_count(count, lang)}"
+                    for name, count in interviewers
+                ),
             ),
         )
 
     # ---------------------------------------------------------------- priority ratings
     progress(2, STEPS)
-    ratings = defaultdict(list)  # (question, scale, area) -> values; None = don't know
-    for interview_id, question_key, scale_key, value, dont_know in session.execute(
+    ratings = {}  # (question, scale, area) -> (answers, total, rated 4-5, don't know)
+    for question_key, scale_key, area, answers, total, high, dont_know in session.execute(
         select(
-            Rating.interview_id,
             Rating.question_key,
             Rating.scale_key,
-            Rating.value,
-            Rating.dont_know,
-        ).where(col(Rating.interview_id).in_(chosen))
+            Interview.service_area,
+            func.count(Rating.value),
+            func.coalesce(func.sum(Rating.value), 0),
+            func.coalesce(func.sum(case((col(Rating.value) >= 4, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((col(Rating.dont_know), 1), else_=0)), 0),
+        )
+        .join(Interview, Interview.id == Rating.interview_id)
+        .where(col(Rating.interview_id).in_(chosen))
+        .group_by(Rating.question_key, Rating.scale_key, Interview.service_area)
     ):
-        if value is not None or dont_know:
-            ratings[(question_key, scale_key, area_of[interview_id])].append(value)
+        ratings[(question_key, scale_key, area)] = (answers, total, high, dont_know)
+    nothing = (0, 0, 0, 0)
     for question in (q for q in guide.questions if q.answer is AnswerType.RATINGS):
         paragraph(document, f"{question.number}. {question.title.in_language(lang)}", "Heading 1")
         paragraph(document, question.text.in_language(lang), "Subtitle")
@@ -169,29 +264,28 @@ def _build(session: Session, options: ExportOptions, progress):
             name = scale.label.in_language(lang)
             headers += [t("{scale}: mean (n)", scale=name), t("{scale}: 4–5", scale=name)]
         rows, means = [], defaultdict(dict)
-        for area in areas:
-            row = [context.label(CodeKind.SERVICE_AREA, area)]
+        for area in [*areas, None]:  # None: all service areas together
+            row = [context.label(CodeKind.SERVICE_AREA, area) if area else t("All")]
             for scale in question.scales:
-                values = [v for v in ratings[(question.key, scale.key, area)] if v is not None]
-                mean = sum(values) / len(values) if values else None
-                means[scale.key][area] = mean
-                high = sum(v >= 4 for v in values)
-                row += [
-                    f"{mean:.1f} ({len(values)})" if mean is not None else "—",
-                    f"{round(100 * high / len(values))} %" if values else "—",
-                ]
+                if area is None:
+                    parts = [ratings.get((question.key, scale.key, a), nothing) for a in areas]
+                    answers, total, high, _ = (sum(column) for column in zip(*parts, strict=True))
+                else:
+                    answers, total, high, _ = ratings.get((question.key, scale.key, area), nothing)
+                    shown = answers and not cells.too_few(answers)
+                    # a chart bar only where the table shows a number
+                    means[scale.key][area] = float(ratio(total, answers)) if shown else None
+                row += [cells.mean(total, answers), cells.share(high, answers)]
             rows.append(row)
         table(document, headers, rows, widths_cm=_widths(4.0, len(headers)))
-        dont_know = sum(
-            v is None for key, values in ratings.items() if key[0] == question.key for v in values
-        )
+        dont_know = sum(value[3] for key, value in ratings.items() if key[0] == question.key)
         paragraph(
             document,
             t(
                 "Ratings run from 1 (very low) to 5 (very high); “4–5” is the "
                 "share rating high or very high. “Don't know” answers ({count}) "
                 "are left out of the means.",
-                count=dont_know,
+                count=cells.count(dont_know),
             ),
             "Caption",
         )
@@ -205,86 +299,104 @@ def _build(session: Session, options: ExportOptions, progress):
     # ---------------------------------------------------------------- challenge themes
     progress(3, STEPS)
     paragraph(document, t("Challenge themes"), "Heading 1")
-    ranks = defaultdict(Counter)  # theme -> rank -> count
-    naming = defaultdict(set)  # theme -> interviews
-    for interview_id, rank, theme in session.execute(
-        select(Challenge.interview_id, Challenge.rank, Challenge.theme_code).where(
-            col(Challenge.interview_id).in_(chosen), col(Challenge.deleted_at).is_(None)
-        )
+    theme = func.coalesce(Challenge.theme_code, "")
+    live_challenge = (col(Challenge.interview_id).in_(chosen), col(Challenge.deleted_at).is_(None))
+    naming = dict(  # theme -> interviews naming it
+        session.execute(
+            select(theme, func.count(func.distinct(Challenge.interview_id)))
+            .where(*live_challenge)
+            .group_by(theme)
+        ).all()
+    )
+    ranks = defaultdict(Counter)  # theme -> rank -> interviews (one challenge a rank each)
+    for code, rank, count in session.execute(
+        select(theme, Challenge.rank, func.count(func.distinct(Challenge.interview_id)))
+        .where(*live_challenge)
+        .group_by(theme, Challenge.rank)
     ):
-        theme = theme or ""
-        ranks[theme][rank] += 1
-        naming[theme].add(interview_id)
-    themes = sorted(naming, key=lambda th: (-len(naming[th]), -ranks[th][1]))
-    limit = guide.max_challenges
+        ranks[code][rank] += count
+    themes = by_count_then_label(naming, CodeKind.CHALLENGE_THEME, t("No theme"))
+    limit = max(
+        [guide.max_challenges] + [rank for by_rank in ranks.values() for rank in by_rank if rank]
+    )
     table(
         document,
         [t("Theme"), t("Interviews"), t("Share")]
         + [t("Ranked {rank}", rank=rank) for rank in range(1, limit + 1)],
         [
             (
-                context.label(CodeKind.CHALLENGE_THEME, theme) or t("No theme"),
-                len(naming[theme]),
-                f"{round(100 * len(naming[theme]) / max(covered, 1))} %",
+                context.label(CodeKind.CHALLENGE_THEME, code) or t("No theme"),
+                cells.count(naming[code]),
+                cells.share(naming[code], covered, naming[code]),
             )
-            + tuple(ranks[theme][rank] for rank in range(1, limit + 1))
-            for theme in themes
+            + tuple(cells.count(ranks[code][rank]) for rank in range(1, limit + 1))
+            for code in themes
         ],
         widths_cm=_widths(5.6, 3 + limit),
     )
     paragraph(
         document,
         t(
-            "Themes by the number of interviews naming them among the three "
-            "most significant challenges, and how often at each rank."
+            "Themes by the number of interviews naming them among their {limit} most "
+            "significant challenges, and how often at each rank.",
+            limit=limit,
         ),
         "Caption",
     )
-    if themes:
+    charted = [code for code in themes if not cells.too_few(naming[code])]
+    if charted:
+        shown_ranks = {  # a bar segment only where the table shows a number
+            code: Counter({rank: n for rank, n in ranks[code].items() if not cells.too_few(n)})
+            for code in charted
+        }
         picture(
             document,
-            theme_chart(themes, ranks, limit, context, lang),
+            theme_chart(charted, shown_ranks, limit, context, lang),
             t("How often each theme is named, by rank"),
         )
 
     # ---------------------------------------------------------------- initiatives and effects
     progress(4, STEPS)
     paragraph(document, t("Initiatives and their effects"), "Heading 1")
-    initiatives = session.execute(
-        select(
-            Initiative.id, Initiative.interview_id, Initiative.title, Initiative.category_code
-        ).where(col(Initiative.interview_id).in_(chosen), col(Initiative.deleted_at).is_(None))
-    ).all()
-    effects = (
-        session.execute(
-            select(Effect).where(
-                col(Effect.interview_id).in_(chosen), col(Effect.deleted_at).is_(None)
-            )
+    category = func.coalesce(Initiative.category_code, "")
+    initiatives = {  # category -> (initiatives, interviews)
+        code: (count, interviews)
+        for code, count, interviews in session.execute(
+            select(category, func.count(), func.count(func.distinct(Initiative.interview_id)))
+            .where(col(Initiative.interview_id).in_(chosen), col(Initiative.deleted_at).is_(None))
+            .group_by(category)
         )
-        .scalars()
-        .all()
+    }
+    live_effect = (
+        col(Effect.interview_id).in_(chosen),
+        col(Effect.deleted_at).is_(None),
+        col(Initiative.deleted_at).is_(None),
+    )
+    effect_kinds = defaultdict(dict)  # category -> kind -> (effects, interviews)
+    for code, kind, count, interviews in session.execute(
+        select(category, Effect.kind, func.count(), func.count(func.distinct(Effect.interview_id)))
+        .join(Initiative, Initiative.id == Effect.initiative_id)
+        .where(*live_effect)
+        .group_by(category, Effect.kind)
+    ):
+        effect_kinds[code][EffectKind(kind)] = (count, interviews)
+    categories = by_count_then_label(
+        {code: interviews for code, (_, interviews) in initiatives.items()},
+        CodeKind.INITIATIVE_CATEGORY,
+        t("No category"),
     )
     kinds = effect_kind_labels(lang)
-    effect_kinds = defaultdict(Counter)  # initiative -> kind -> count
-    for effect in effects:
-        effect_kinds[effect.initiative_id][effect.kind] += 1
-    by_category = defaultdict(list)
-    for initiative in initiatives:
-        by_category[initiative.category_code or ""].append(initiative)
-    categories = sorted(by_category, key=lambda c: -len(by_category[c]))
     table(
         document,
         [t("Category"), t("Initiatives"), t("Interviews")] + [kinds[kind] for kind in EffectKind],
         [
             (
-                context.label(CodeKind.INITIATIVE_CATEGORY, category) or t("No category"),
-                len(by_category[category]),
-                len({i.interview_id for i in by_category[category]}),
+                context.label(CodeKind.INITIATIVE_CATEGORY, code) or t("No category"),
+                cells.count(*initiatives[code]),
+                cells.count(initiatives[code][1]),
             )
-            + tuple(
-                sum(effect_kinds[i.id][kind] for i in by_category[category]) for kind in EffectKind
-            )
-            for category in categories
+            + tuple(cells.count(*effect_kinds[code].get(kind, (0, 0))) for kind in EffectKind)
+            for code in categories
         ],
         widths_cm=_widths(4.0, 3 + len(EffectKind)),
     )
@@ -293,91 +405,322 @@ def _build(session: Session, options: ExportOptions, progress):
         t("Initiatives by category, with the number of effects of each kind reported for them."),
         "Caption",
     )
-    place = dict(
-        session.execute(
-            select(Interview.id, Interview.respondent_role + " · " + Interview.municipality).where(
-                col(Interview.id).in_(chosen)
-            )
-        ).all()
-    )
-    initiative_of = {initiative.id: initiative for initiative in initiatives}
-    measured = [e for e in effects if e.baseline is not None or e.current is not None]
-    for category in categories:
-        figures = [
-            e
-            for e in measured
-            if initiative_of[e.initiative_id].category_code == (category or None)
-        ]
-        if not figures:
-            continue
-        paragraph(
-            document,
-            context.label(CodeKind.INITIATIVE_CATEGORY, category) or t("No category"),
-            "Heading 2",
-        )
-        table(
-            document,
-            [t("Initiative"), t("Measure"), t("Before → now"), t("Period"), t("Reported by")],
-            [
-                (
-                    initiative_of[e.initiative_id].title,
-                    e.metric or e.description,
-                    f"{format_figure(e.baseline, lang)} → {format_figure(e.current, lang)}"
-                    + (f" {e.unit}" if e.unit else ""),
-                    e.period or "",
-                    place[e.interview_id],
-                )
-                for e in sorted(figures, key=lambda e: (e.metric or "", e.interview_id))
-            ],
-            widths_cm=(4.2, 4.2, 2.9, 2.2, 3.0),
-        )
+    _figures(document, session, chosen, live_effect, categories, context, cells)
 
     # ---------------------------------------------------------------- quotes
     progress(5, STEPS)
-    paragraph(document, t("Quotes by theme"), "Heading 1")
-    quotes = session.execute(
+    _quotes(document, session, chosen, options, context, cells)
+    return document, covered
+
+
+def _methods(options, context, covered, drafts, first_day, last_day, mark) -> list[str]:
+    """The methods paragraph: which interviews, chosen how, whether drafts count, and the
+    research-ethics rules the report follows."""
+    lang = options.language
+
+    def t(text, **values):
+        return tr(text, lang=lang, **values)
+
+    if covered:
+        sentences = [
+            tr_n(
+                "This synthesis covers {number} interview, held {first} to {last}.",
+                "This synthesis covers {number} interviews, held {first} to {last}.",
+                covered,
+                lang=lang,
+                number=format_count(covered, lang),
+                first=str(ethics.shown_date(first_day, options)),
+                last=str(ethics.shown_date(last_day, options)),
+            )
+        ]
+    else:
+        sentences = [t("No interviews match the choice.")]
+    scope = describe_filter(options.filter, context)
+    sentences.append(
+        t("Chosen by {filter}.", filter=scope) if scope else t("Every interview of the study.")
+    )
+    if drafts:
+        sentences.append(
+            tr_n(
+                "Including {number} draft, an interview not yet marked complete.",
+                "Including {number} drafts, interviews not yet marked complete.",
+                drafts,
+                lang=lang,
+                number=format_count(drafts, lang),
+            )
+        )
+    elif covered:
+        sentences.append(t("Complete interviews only."))
+    sentences.append(" ".join(ethics.ethics_statement(options, lang)))
+    sentences.append(
+        t(
+            "In the tables, “{mark}” stands for a group of fewer than {k} interviews, too few "
+            "to show.",
+            mark=mark,
+            k=options.smallest_group,
+        )
+    )
+    sentences.append(
+        t(
+            "The synthesis summarises; the workbook of the same interviews lists every "
+            "interview, figure and quote."
+        )
+    )
+    return sentences
+
+
+def _figures(document, session, chosen, live_effect, categories, context, cells) -> None:
+    """The figures of the effects, summarised per measure for all categories together and
+    then for each category: how many, from how many interviews, the median before and the
+    median now, each with its n. Measures from fewer than k interviews share one line."""
+    lang = cells.lang
+
+    def t(text, **values):
+        return tr(text, lang=lang, **values)
+
+    by_category = defaultdict(lambda: defaultdict(list))  # category -> measure -> figures
+    spellings = defaultdict(Counter)  # measure -> (metric, unit) as typed -> how often
+    for code, metric, unit, baseline, current, interview_id in session.execute(
         select(
+            func.coalesce(Initiative.category_code, ""),
+            Effect.metric,
+            Effect.unit,
+            Effect.baseline,
+            Effect.current,
+            Effect.interview_id,
+        )
+        .join(Initiative, Initiative.id == Effect.initiative_id)
+        .where(*live_effect, or_(col(Effect.baseline).isnot(None), col(Effect.current).isnot(None)))
+    ):
+        measure = (_same(metric), _same(unit))  # one measure however it was spelled
+        by_category[code][measure].append(_Figure(baseline, current, interview_id))
+        spellings[measure][(metric or "", unit or "")] += 1
+    if not by_category:
+        paragraph(document, t("No effect in these interviews carries a figure."))
+        return
+
+    def label(measure) -> str:
+        # the spelling typed most often; of equally frequent ones, the first in order
+        (metric, unit), _ = min(spellings[measure].items(), key=lambda s: (-s[1], s[0]))
+        metric = metric or t("measure not named")
+        return f"{metric} ({unit})" if unit else metric
+
+    paragraph(document, t("Figures reported"), "Heading 2")
+    paragraph(
+        document,
+        t(
+            "Effects with a figure, by measure: how many, from how many interviews, and the "
+            "median figure before and now, each with its n; first for all categories, then "
+            "for each. The workbook lists every figure."
+        ),
+    )
+    headers = [
+        t("Measure"),
+        t("Figures"),
+        t("Interviews"),
+        t("Median before (n)"),
+        t("Median now (n)"),
+    ]
+    everything = defaultdict(list)
+    for measures in by_category.values():
+        for measure, figures in measures.items():
+            everything[measure] += figures
+    sections = [(t("All categories"), everything)] + [
+        (context.label(CodeKind.INITIATIVE_CATEGORY, code) or t("No category"), by_category[code])
+        for code in categories
+        if code in by_category
+    ]
+    all_too_few = []  # categories none of whose measures comes from k interviews
+    for number, (heading, measures) in enumerate(sections):
+        if number and all(
+            cells.too_few(len({f.interview_id for f in figures})) for figures in measures.values()
+        ):
+            all_too_few.append(heading)
+            continue
+        paragraph(document, heading, "Heading 3")
+        table(
+            document,
+            headers,
+            _figure_rows(measures, label, cells),
+            widths_cm=(6.4, 2.0, 2.2, 2.9, 2.9),
+        )
+    if all_too_few:
+        paragraph(
+            document,
+            t(
+                "In {categories}, each measure comes from fewer than {k} interviews: their "
+                "figures count in “All categories” above.",
+                categories=", ".join(all_too_few),
+                k=cells.options.smallest_group,
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class _Figure:
+    baseline: float | None
+    current: float | None
+    interview_id: object
+
+
+def _figure_rows(measures: dict, label, cells: "_Cells") -> list[tuple[str, ...]]:
+    """One row per measure of at least k interviews, most interviews first (then most
+    figures, then by name), and one row for the measures of fewer."""
+    lang = cells.lang
+    interviews = {m: len({f.interview_id for f in figures}) for m, figures in measures.items()}
+    shown = sorted(
+        (m for m in measures if not cells.too_few(interviews[m])),
+        key=lambda m: (-interviews[m], -len(measures[m]), label(m).casefold(), label(m), m),
+    )
+    rows = []
+    for measure in shown:
+        figures = measures[measure]
+        before = [f for f in figures if f.baseline is not None]
+        now = [f for f in figures if f.current is not None]
+        rows.append(
+            (
+                label(measure),
+                cells.count(len(figures), interviews[measure]),
+                cells.count(interviews[measure]),
+                cells.median(
+                    [f.baseline for f in before],
+                    len({f.interview_id for f in before}),
+                    tr("no baseline", lang=lang),
+                ),
+                cells.median(
+                    [f.current for f in now],
+                    len({f.interview_id for f in now}),
+                    tr("no current value", lang=lang),
+                ),
+            )
+        )
+    rare = [f for m in measures if cells.too_few(interviews[m]) for f in measures[m]]
+    if rare:
+        rare_interviews = len({f.interview_id for f in rare})
+        rows.append(
+            (
+                tr(
+                    "Other measures, each from fewer than {k} interviews",
+                    lang=lang,
+                    k=cells.options.smallest_group,
+                ),
+                cells.count(len(rare), rare_interviews),
+                cells.count(rare_interviews),
+                "—",  # a median across different measures would mean nothing
+                "—",
+            )
+        )
+    return rows
+
+
+def _same(text: str | None) -> str:
+    """A metric or unit as typed, folded so that spellings of the same one group together."""
+    return " ".join((text or "").split()).casefold()
+
+
+def _quotes(document, session, chosen, options, context, cells) -> None:
+    """Quotes by theme, up to QUOTES_PER_THEME each: those marked "use in report" first, then
+    in the order they were captured; a line says how many more of the theme the workbook
+    holds. Only quotes of interviews with recorded consent, unless the options ask."""
+    lang = options.language
+
+    def t(text, **values):
+        return tr(text, lang=lang, **values)
+
+    paragraph(document, t("Quotes by theme"), "Heading 1")
+    theme = func.coalesce(Quote.theme_code, "")
+    live = [col(Quote.interview_id).in_(chosen), col(Quote.deleted_at).is_(None)]
+    if not options.quotes_without_consent:
+        left_out, left_out_interviews = session.execute(
+            select(func.count(), func.count(func.distinct(Quote.interview_id)))
+            .join(Interview, Interview.id == Quote.interview_id)
+            .where(*live, col(Interview.consent_given).is_not(True))
+        ).one()
+        live.append(col(Interview.consent_given).is_(True))
+    ranked = (
+        select(
+            theme.label("theme"),
             Quote.text,
-            Quote.theme_code,
             Quote.speaker_role,
             Interview.service_area,
             Interview.municipality,
+            func.row_number()
+            .over(
+                partition_by=theme,
+                order_by=(
+                    col(Quote.use_in_report).desc(),
+                    col(Quote.created_at),
+                    col(Quote.id),
+                ),
+            )
+            .label("place"),
+            func.count().over(partition_by=theme).label("total"),
         )
         .join(Interview, Interview.id == Quote.interview_id)
-        .where(
-            col(Quote.interview_id).in_(chosen),
-            col(Quote.deleted_at).is_(None),
-            col(Quote.use_in_report),
-        )
-        .order_by(Quote.theme_code, Quote.created_at)
-    ).all()
-    if not quotes:
-        paragraph(document, t("No quotes are marked “use in report” in these interviews."))
+        .where(*live)
+        .subquery()
+    )
     grouped = defaultdict(list)
-    for quote in quotes:
-        grouped[quote.theme_code or ""].append(quote)
-    for theme in sorted(grouped, key=lambda th: (th == "", -len(grouped[th]))):
+    total = {}
+    for row in session.execute(
+        select(ranked)
+        .where(ranked.c.place <= QUOTES_PER_THEME)
+        .order_by(ranked.c.theme, ranked.c.place)
+    ):
+        grouped[row.theme].append(row)
+        total[row.theme] = row.total
+    paragraph(
+        document,
+        t(
+            "Up to {limit} quotes per theme, those marked “use in report” first; the workbook "
+            "holds every quote.",
+            limit=QUOTES_PER_THEME,
+        ),
+    )
+    if not options.quotes_without_consent and left_out:
         paragraph(
-            document, context.label(CodeKind.CHALLENGE_THEME, theme) or t("No theme"), "Heading 2"
+            document,
+            t(
+                "Left out: {count} quotes from interviews without recorded consent.",
+                count=cells.count(left_out, left_out_interviews),
+            ),
         )
-        for quote in grouped[theme]:
+    if not grouped:
+        paragraph(document, t("No quotes in these interviews."))
+    order = sorted(
+        grouped,
+        key=lambda code: (
+            code == "",
+            -total[code],
+            (context.label(CodeKind.CHALLENGE_THEME, code) or "").casefold(),
+            code,
+        ),
+    )
+    for code in order:
+        paragraph(
+            document, context.label(CodeKind.CHALLENGE_THEME, code) or t("No theme"), "Heading 2"
+        )
+        for quote in grouped[code]:
             paragraph(document, f"“{quote.text}”", "Quote")
+            said_by = ethics.attribution(
+                role=quote.speaker_role,
+                area_label=context.label(CodeKind.SERVICE_AREA, quote.service_area),
+                municipality=quote.municipality,
+                options=options,
+            )
+            paragraph(document, f"— {said_by}", "Caption")
+        more = total[code] - len(grouped[code])
+        if more:
             paragraph(
                 document,
-                "— "
-                + ", ".join(
-                    (
-                        quote.speaker_role,
-                        context.label(CodeKind.SERVICE_AREA, quote.service_area),
-                        quote.municipality,
-                    )
+                tr_n(
+                    "{number} more quote on this theme is in the workbook.",
+                    "{number} more quotes on this theme are in the workbook.",
+                    more,
+                    lang=lang,
+                    number=format_count(more, lang),
                 ),
-                "Caption",
             )
-    paragraph(
-        document, t("Quotes are attributed by role, service area and municipality only."), "Caption"
-    )
-    return document, covered
 
 
 TEXT_WIDTH_CM = 16.4
