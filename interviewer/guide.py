@@ -54,6 +54,60 @@ class Question(Strict):
         return self
 
 
+# The columns of an interview in the study workbook that do not come from the guide's keys;
+# AnswerColumns names those that do. A guide whose keys would give two columns alike, ignoring
+# case, is refused when it is loaded (Excel drops a table whose column names repeat).
+INTERVIEW_COLUMNS = (
+    "interview_id", "interviewer", "respondent_role", "service_area", "service_area_label",
+    "municipality", "respondent_name", "consent_given", "consent_date", "consent_month",
+    "interview_date", "interview_month", "start_time", "end_time", "location", "mode",
+    "status", "created_device", "created_at", "updated_at",
+)  # fmt: skip
+
+
+class AnswerColumns:
+    """The names of the workbook columns an interview's answers fill, made from the keys."""
+
+    @staticmethod
+    def rating(question: Question, scale: Scale) -> str:
+        return f"{question.key}_{scale.key}"
+
+    @staticmethod
+    def dont_know(question: Question, scale: Scale) -> str:
+        return f"{question.key}_{scale.key}_dont_know"
+
+    @staticmethod
+    def notes(question: Question) -> str:
+        return f"notes_{question.key}"
+
+    @staticmethod
+    def minutes(question: Question) -> str:
+        return f"minutes_{question.key}"
+
+
+def _column_collision(questions: list[Question]) -> str | None:
+    """The sentence refusing the first key whose workbook column another column already has
+    (ignoring case), naming the field; None when every column is its own."""
+    made = {name: None for name in INTERVIEW_COLUMNS}  # name: the key's field, or None
+    for number, question in enumerate(questions):
+        field = f"questions.{number}.key"
+        names = [(AnswerColumns.notes(question), field), (AnswerColumns.minutes(question), field)]
+        for place, scale in enumerate(question.scales):
+            at = f"questions.{number}.scales.{place}.key"
+            names += [(AnswerColumns.rating(question, scale), at)]
+            names += [(AnswerColumns.dont_know(question, scale), at)]
+        for name, at in names:
+            if name.casefold() in made:
+                other = made[name.casefold()]
+                return (
+                    f"field '{at}' gives the workbook column '{name}', which "
+                    + (f"field '{other}' gives too" if other else "the workbook already has")
+                    + "; choose another key"
+                )
+            made[name.casefold()] = at
+    return None
+
+
 class Guide(Strict):
     format: Literal["interviewer-guide"]
     format_version: int
@@ -70,6 +124,9 @@ class Guide(Strict):
         for answer in (AnswerType.RANKED_CHALLENGES, AnswerType.INITIATIVES, AnswerType.EFFECTS):
             if sum(question.answer is answer for question in self.questions) > 1:
                 raise ValueError(f"only one question may have answer = '{answer}'")
+        collision = _column_collision(self.questions)
+        if collision:
+            raise ValueError(collision)
         return self
 
     def question(self, key: str) -> Question:

@@ -1,21 +1,33 @@
 """The study workbook: one sheet per record type, one row per record, UUID keys and parent
 keys for joins and pivot tables, typed cells, each sheet an Excel table.
 
-Written in openpyxl's write-only mode, streaming rows from the database, so 10,000 interviews
+Written in openpyxl's write-only mode, streaming rows from the database (plain SQL through the
+driver: the ORM's per-value conversions cost more than writing the cell), so 10,000 interviews
 fit in a small amount of memory. Text is never turned into a formula and never cut: a value
 longer than a cell holds continues in the next column ("text (2)", …).
+
+The file reads back exactly: the cell limit is counted in Excel's unit (UTF-16 code units) on
+the very text written; a literal ``_xHHHH_`` is escaped so Excel does not decode it; every
+table's column names are unique ignoring case; a link to a removed record is left empty; and
+every ordering ends with the record's id, so the same data gives the same file (only the
+creation time in docProps/core.xml differs).
+
+Sheet names and column headers are the same in every language (scripts read them by name);
+the README sheet describes them in the workbook's language.
 """
 
 import contextlib
 import math
-import uuid
+import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -25,6 +37,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from sqlalchemy import Connection, func, select
 from sqlmodel import Session, col
 
+from interviewer.export import ethics
 from interviewer.export.docx_common import check_target
 from interviewer.export.options import ExportOptions, no_progress
 from interviewer.export.reading import (
@@ -33,26 +46,41 @@ from interviewer.export.reading import (
     read_only_engine,
     study_context,
 )
-from interviewer.export.text import looks_like_formula, writable
+from interviewer.export.text import MARKER, looks_like_formula, writable
+from interviewer.figures import PRECISION
 from interviewer.files import write_whole
+from interviewer.guide import AnswerColumns
 from interviewer.i18n import tr
 from interviewer.storage.health import naming_bad_records
 from interviewer.storage.models import (
-    Answer,
     Challenge,
-    CodebookEntry,
     CodeKind,
     Effect,
+    EffectKind,
     Initiative,
+    InitiativeStatus,
     Interview,
-    Interviewer,
+    InterviewMode,
+    InterviewStatus,
     Quote,
-    Rating,
 )
 
-CELL_LIMIT = 32_767  # characters an Excel cell holds
+CELL_LIMIT = 32_767  # UTF-16 code units an Excel cell holds
+# Text of at most this many characters always fits one cell: a character is at most two
+# UTF-16 units, and an escaped "_xHHHH_" adds at most one unit per character it spans.
+ONE_CELL_CHARACTERS = CELL_LIMIT // 2
 SHEET_NAME_LIMIT = 31
+WIDTH_LIMIT = 60  # characters: a wider column is harder to read than a wrapped one
 PROGRESS_EVERY = 2_000
+
+# The two things that make a text more than itself in a cell: a character XML cannot hold
+# (shown as the marker) and a literal "_xHHHH_", which Excel and LibreOffice decode as an
+# escaped character unless its "_" is escaped in turn as "_x005F_".
+_ESCAPE = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
+_NEEDS_WORK = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_[xX][0-9A-Fa-f]{4}_"
+)
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def sheet_title(name: str) -> str:
@@ -61,10 +89,138 @@ def sheet_title(name: str) -> str:
     return cleaned[:SHEET_NAME_LIMIT] or "Sheet"
 
 
+# ---------------------------------------------------------------------- text in cells
+
+
+def utf16_units(text: str) -> int:
+    """The length of ``text`` as Excel counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def escaped(text: str) -> str:
+    """``text`` with every literal ``_xHHHH_`` written as ``_x005F_xHHHH_``, so a reader that
+    decodes the OOXML escapes (Excel, LibreOffice) shows it as typed. Overlapping ones
+    (``_x0041_x0042_``) are each escaped. openpyxl neither escapes nor decodes inline text."""
+    return _ESCAPE.sub("_x005F_", text) if "_" in text else text
+
+
+def cell_texts(value: str) -> list[str]:
+    """``value`` as the texts written into one cell and its continuation cells: characters
+    XML cannot hold replaced by the marker, ``_xHHHH_`` escaped, each part at most CELL_LIMIT
+    UTF-16 units as written. A part ends between characters (Python's str never splits a
+    surrogate pair) and the escape of each part is its own, so a part boundary never falls
+    inside an escape: joining the decoded parts gives the text back."""
+    text = writable(value)
+    if len(text) <= ONE_CELL_CHARACTERS:
+        return [escaped(text)]
+    parts = []
+    while text:
+        end = min(len(text), CELL_LIMIT)
+        while True:
+            part = escaped(text[:end])
+            over = utf16_units(part) - CELL_LIMIT
+            if over <= 0:
+                break
+            # every character takes at most two units (with its escape, seven for one "_"
+            # that no longer ends an escape): the loop ends a few units short at worst
+            end -= max(1, (over + 1) // 2)
+        parts.append(part)
+        text = text[end:]
+    return parts
+
+
+def _text_cell(sheet, text: str):
+    """One written text: a plain str, or a cell forced to text when it would be a formula."""
+    if looks_like_formula(text):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # openpyxl would otherwise write "=…" as a formula
+        cell.quotePrefix = True  # and Excel keeps it text when it is edited
+        return cell
+    return text
+
+
+# --------------------------------------------------------------------- stored values
+
+
+def _id(value: str | None) -> str | None:
+    """A stored UUID (32 hex digits) as text with dashes; anything else is a broken record."""
+    if value is None:
+        return None
+    if type(value) is not str or not _HEX_ID.fullmatch(value):
+        raise ValueError("not a stored id")
+    return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _datetime(value: str | None) -> datetime | None:
+    """A stored UTC timestamp, naive (Excel has no time zones)."""
+    if value is None:
+        return None
+    stamp = datetime.fromisoformat(value)
+    return stamp if stamp.tzinfo is None else stamp.astimezone(UTC).replace(tzinfo=None)
+
+
+def _time(value: str | None) -> time | None:
+    return None if value is None else time.fromisoformat(value)
+
+
+def _number(value):
+    if value is None or type(value) in (int, float):
+        return value
+    raise TypeError("not a stored number")
+
+
+def _integer(value):
+    if value is None or type(value) is int:
+        return value
+    raise TypeError("not a stored whole number")
+
+
+def _bool(value) -> bool:
+    if value in (0, 1) and type(value) in (int, bool):
+        return bool(value)
+    raise TypeError("not a stored yes or no")
+
+
+def _enum(kind) -> Callable[[str], str]:
+    values = {member.value for member in kind}
+
+    def checked(value):
+        if value not in values:
+            raise ValueError("not one of the stored choices")
+        return value
+
+    return checked
+
+
+def figure_change(baseline, current) -> float | None:
+    """current − baseline to the decimals of the two figures (12.5 → 3 is −9.5, 0.1 → 0.7 is
+    0.6, never 0.6000000000000001): the difference of their shortest decimal forms, done in
+    Decimal. None when either is missing, or when the difference is beyond a float."""
+    if baseline is None or current is None:
+        return None
+    with localcontext() as context:
+        context.prec = PRECISION
+        change = float(Decimal(repr(float(current))) - Decimal(repr(float(baseline))))
+    return change if math.isfinite(change) else None
+
+
+def _minutes(seconds) -> float:
+    """Seconds as minutes to one decimal, halves away from zero (as Excel's ROUND)."""
+    seconds = _integer(seconds) or 0
+    return ((seconds * 10 + 30) // 60) / 10
+
+
+# --------------------------------------------------------------------------- sheets
+
+
 @dataclass
 class Column:
     header: str
-    kind: str  # id, text, date, datetime, time, number, int, bool
+    kind: str  # id, text, date, datetime, time, number, int, bool, month
     width: float
     description: str
     parts: int = 1  # how many cells long text spreads over
@@ -80,36 +236,20 @@ class Sheet:
     count: Callable[[], int]
 
 
-def _converter(sheet, kind: str) -> Callable[[Any], Any] | None:
-    """How a value of ``kind`` becomes the cell a user expects: dates as dates, numbers as
-    numbers, text as text even when it starts with "=" (a string with a quote prefix).
-    None means the value is written as it is; None values are never converted."""
-    if kind == "id":
-        return str
-    if kind == "datetime":
-        return lambda value: value.astimezone(UTC).replace(tzinfo=None)  # Excel: no zones
-    if kind == "text":
-
-        def text_cell(value):
-            if value == "":
-                return None  # an empty cell, not a cell holding ""
-            text = writable(str(value))
-            if looks_like_formula(text):
-                cell = WriteOnlyCell(sheet, value=text)
-                cell.data_type = "s"  # openpyxl would otherwise write "=…" as a formula
-                cell.quotePrefix = True  # and Excel keeps it text when it is edited
-                return cell
-            return text
-
-        return text_cell
-    return None
-
-
-def _split(value, parts: int) -> list:
-    if parts == 1:
-        return [value]
-    text = "" if value is None else str(value)
-    return [text[i * CELL_LIMIT : (i + 1) * CELL_LIMIT] or None for i in range(parts)]
+def unique_headers(names: list[str]) -> list[str]:
+    """``names`` with each name that equals an earlier one ignoring case given a suffix
+    ("_2", "_3", …) until no two are alike: Excel drops a table whose column names repeat.
+    The guide refuses keys that would collide; this keeps the file valid whatever it holds."""
+    taken: set[str] = set()
+    result = []
+    for name in names:
+        candidate, number = name, 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = f"{name}_{number}"
+        taken.add(candidate.casefold())
+        result.append(candidate)
+    return result
 
 
 def write_workbook(
@@ -131,10 +271,16 @@ def write_workbook(
         with naming_bad_records(db_path), engine.connect() as connection:
             session = Session(bind=connection)
             context = study_context(session, options.language)
-            sheets = _sheets(connection, session, context, options)
-            total = sum(sheet.count() for sheet in sheets) or 1
+            workbook.properties.title = tr(
+                "Study workbook: {study}", lang=options.language, study=context.name
+            )
+            workbook.properties.language = options.language
+            workbook.properties.creator = "Interviewer"
+            sheets = _sheets(connection, context, options)
+            counts = [sheet.count() for sheet in sheets]
+            total = sum(counts) or 1
             written, done = {}, 0
-            _readme(workbook, sheets, options, context)
+            _readme(workbook, sheets, counts, options, context)
             for sheet in sheets:
                 count = 0
                 for _ in _write_sheet(workbook, sheet):
@@ -172,43 +318,62 @@ def _discard(workbook: Workbook) -> None:
             sheet.close()
 
 
+def column_width(header: str, declared: float) -> float:
+    """A column as wide as its content is expected to be (``declared``) and never narrower
+    than its header with the filter button beside it; at most WIDTH_LIMIT."""
+    return min(WIDTH_LIMIT, max(declared, len(header) * 1.15 + 4))
+
+
 def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:
     sheet = workbook.create_sheet(sheet_title(spec.title))
-    headers = []
+    headers, widths = [], []
     for column in spec.columns:
         for part in range(column.parts):
             headers.append(column.header if part == 0 else f"{column.header} ({part + 1})")
-    widths = [column.width for column in spec.columns for _ in range(column.parts)]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+            widths.append(column.width)
+    headers = unique_headers(headers)
+    for index, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column_width(header, width)
     sheet.freeze_panes = "A2"
     _print_fitted(sheet)
+    bold = Font(bold=True)
     header_cells = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
+        cell = WriteOnlyCell(sheet, value=escaped(text))
+        cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    # one converter per cell position: a long text column covers several positions
-    plan = [(column.parts, _converter(sheet, column.kind)) for column in spec.columns]
     rows = 0
-    for record in spec.rows():
-        values = []
-        for (parts, convert), value in zip(plan, record, strict=True):
-            pieces = [value] if parts == 1 else _split(value, parts)
-            for piece in pieces:
-                values.append(piece if piece is None or convert is None else convert(piece))
-        sheet.append(values)
-        rows += 1
-        yield
+    append = sheet.append
+    if all(column.parts == 1 for column in spec.columns):
+        plan = [_converter(sheet, column.kind) for column in spec.columns]
+        for record in spec.rows():
+            append([convert(value) for convert, value in zip(plan, record, strict=True)])
+            rows += 1
+            yield
+    else:
+        long_plan = [(column.parts, _converter(sheet, column.kind)) for column in spec.columns]
+        for record in spec.rows():
+            values = []
+            for (parts, convert), value in zip(long_plan, record, strict=True):
+                if parts == 1:
+                    values.append(convert(value))
+                    continue
+                texts = cell_texts(value) if value else []
+                values += [_text_cell(sheet, text) for text in texts]
+                values += [None] * (parts - len(texts))
+            append(values)
+            rows += 1
+            yield
     last = f"{get_column_letter(len(headers))}{rows + 1}"
     if rows:
-        table = Table(displayName=f"{spec.key.capitalize()}Table", ref=f"A1:{last}")
+        name = f"{spec.key.capitalize()}Table"
+        table = Table(displayName=name, ref=f"A1:{last}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         # write-only mode: the table's column names must be given, equal to the headers
         table._initialise_columns()
         for table_column, header in zip(table.tableColumns, headers, strict=True):
-            table_column.name = header
+            table_column.name = escaped(header)
         with warnings.catch_warnings():
             # openpyxl warns in write-only mode to name the columns by hand: done above
             warnings.simplefilter("ignore", UserWarning)
@@ -217,158 +382,271 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:
         sheet.auto_filter.ref = f"A1:{last}"
 
 
+def _converter(sheet, kind: str) -> Callable[[Any], Any]:
+    """How a value of ``kind`` becomes the cell a user expects: dates as dates, numbers as
+    numbers, yes/no as TRUE/FALSE, text as text even when it starts with "=". A text column
+    of one part holds texts that fit one cell (see _parts)."""
+    if kind == "text":
+
+        def text_cell(value):
+            if not value:
+                return None  # an empty cell, not a cell holding ""
+            if type(value) is not str:
+                raise TypeError("not stored text")
+            if len(value) > ONE_CELL_CHARACTERS or _NEEDS_WORK.search(value):
+                (value,) = cell_texts(value)
+            if value[0] in "=+-@\t\r":
+                return _text_cell(sheet, value)
+            return value
+
+        return text_cell
+    return _CONVERTERS[kind]
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "id": _id,
+    "date": _date,
+    "datetime": _datetime,
+    "time": _time,
+    "number": _number,
+    "int": _integer,
+    "bool": _bool,
+    "plain": lambda value: value,  # computed here: already what the cell holds
+}
+
+
 def _readme(
-    workbook: Workbook, sheets: list[Sheet], options: ExportOptions, context: StudyContext
+    workbook: Workbook,
+    sheets: list[Sheet],
+    counts: list[int],
+    options: ExportOptions,
+    context: StudyContext,
 ) -> None:
     lang = options.language
-    sheet = workbook.create_sheet(sheet_title(tr("README", lang=lang)))
+    sheet = workbook.create_sheet("README")
     _print_fitted(sheet, repeat_header=False)
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["B"].width = 34
     sheet.column_dimensions["C"].width = 90
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    bold = Font(bold=True)
+
+    def number(value: int) -> str:
+        return format_decimal(value, locale=lang if lang in ("da", "en") else "en")
 
     written = 0
 
-    def line(*values, bold=False):
+    def line(*values, strong=False):
         nonlocal written
         written += 1
+        texts = [escaped(writable(str(value))) for value in values]
         # wrapped text needs a row tall enough for it: readers do not all grow rows
-        longest = max((len(str(value)) for value in values), default=0)
+        longest = max((len(text) for text in texts), default=0)
         if longest > 95:
             sheet.row_dimensions[written].height = 15 * math.ceil(longest / 95)
         cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
+        for text in texts:
+            cell = WriteOnlyCell(sheet, value=text or None)
+            if text:
+                cell.data_type = "s"  # never a formula, whatever the study is called
             # long text wraps; short text runs on into the empty cell beside it
-            cell.alignment = wrap if len(str(value)) > 95 else top
-            if bold:
-                cell.font = Font(bold=True)
+            cell.alignment = wrap if len(text) > 95 else top
+            if strong:
+                cell.font = bold
             cells.append(cell)
         sheet.append(cells)
 
-    line(tr("Interviewer study workbook", lang=lang), bold=True)
-    line(tr("Written", lang=lang), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    def t(text, **values):
+        return tr(text, lang=lang, **values)
+
+    line(t("Interviewer study workbook"), context.name, strong=True)
+    line(t("Interviews covered"), describe_filter(options.filter, context) or t("all"))
     line(
-        tr("Interviews covered", lang=lang),
-        describe_filter(options.filter, context) or tr("all", lang=lang),
-    )
-    line(
-        tr("Personal data", lang=lang),
-        tr("included", lang=lang)
+        t("Personal data"),
+        t("included") if options.personal_data else t("left out"),
+        ""
         if options.personal_data
-        else tr("left out (respondent names)", lang=lang),
+        else t(
+            "Left out: {removed}. Kept, and possibly identifying: {kept}.",
+            removed="; ".join(ethics.in_words(ethics.PERSONAL_DATA_REMOVED, lang)),
+            kept="; ".join(ethics.in_words(ethics.POSSIBLY_IDENTIFYING, lang)),
+        ),
     )
     line(
-        tr("Record keys", lang=lang),
+        t("Consent"),
         "",
-        tr(
+        t(
+            "Every interview's recorded consent is in the Interviews sheet (consent_given, "
+            "consent_date). The workbook lists every quote; the reports leave out quotes of "
+            "interviews without recorded consent unless asked to include them."
+        ),
+    )
+    line(t("Quotes"), "", t("speaker_role holds the role only, never a name."))
+    line(
+        t("Record keys"),
+        "",
+        t(
             "Every record has its own UUID; child records carry their parents' UUIDs "
             "(interview_id, initiative_id, …), so sheets join on them and pivot tables just work.",
-            lang=lang,
         ),
     )
     line(
-        tr("Long text", lang=lang),
+        t("Removed records"),
         "",
-        tr(
-            "A cell holds at most 32,767 characters. Longer text continues in the next column, "
-            "named like the first with (2), (3), …; join them to read the whole text.",
-            lang=lang,
+        t(
+            "Removed records are not listed. A link to a removed challenge or initiative is "
+            "left empty, so every key in a sheet is found in the sheet it points at."
         ),
     )
     line(
-        tr("Text", lang=lang),
+        t("Long text"),
         "",
-        tr(
+        t(
+            "A cell holds at most 32,767 characters as Excel counts them (an emoji counts "
+            "two). Longer text continues in the next column, named like the first with "
+            "(2), (3), …; join them to read the whole text.",
+        ),
+    )
+    line(
+        t("Text"),
+        "",
+        t(
             "Text is stored as text, also when it starts with =, +, - or @. Characters a "
-            "spreadsheet cannot hold are shown as �.",
-            lang=lang,
+            "spreadsheet cannot hold are shown as {marker}.",
+            marker=MARKER,
         ),
     )
-    line(tr("Times", lang=lang), "", tr("Timestamps are in UTC.", lang=lang))
+    line(t("Yes and no"), "", t("Yes/no columns hold TRUE or FALSE."))
+    line(t("Times"), "", t("Timestamps are in UTC."))
     line()
-    line(tr("Sheet", lang=lang), tr("Column", lang=lang), tr("What it holds", lang=lang), bold=True)
+    line(t("Sheet"), t("Rows"), t("What it holds"), strong=True)
+    for spec, count in zip(sheets, counts, strict=True):
+        line(spec.title, number(count), spec.description)
+    line()
+    line(t("Sheet"), t("Column"), t("What it holds"), strong=True)
     for spec in sheets:
-        line(spec.title, "", spec.description, bold=True)
+        line(spec.title, "", spec.description, strong=True)
         for column in spec.columns:
             extra = (
-                tr(" Continues in {count} more columns.", lang=lang, count=column.parts - 1)
+                t(" Continues in {count} more columns.", count=number(column.parts - 1))
                 if column.parts > 1
                 else ""
             )
             line("", column.header, column.description + extra)
 
 
-def _sheets(
-    connection: Connection, session: Session, context: StudyContext, options: ExportOptions
-) -> list[Sheet]:
+def _sheets(connection: Connection, context: StudyContext, options: ExportOptions) -> list[Sheet]:
     lang = options.language
-    ids = options.filter.interview_ids_query().subquery()
-    chosen = select(ids.c.id)
+    keep_personal = options.personal_data
+    ids_query = options.filter.interview_ids_query()
+    chosen = {key.hex for key in connection.execute(ids_query).scalars()}
+    chosen_subquery = select(ids_query.subquery().c.id)
+    raw = connection.connection.driver_connection  # the sqlite3 connection: plain values
 
     def t(text, **values):
         return tr(text, lang=lang, **values)
 
-    def run(query) -> Iterable[tuple]:
-        return connection.execute(query)
-
     def counter(model):
         key = model.id if model is Interview else model.interview_id
-        conditions = [col(key).in_(chosen)]
+        conditions = [col(key).in_(chosen_subquery)]
         if model is not Interview:
             conditions.append(col(model.deleted_at).is_(None))
         return lambda: connection.execute(
             select(func.count()).select_from(model).where(*conditions)
         ).scalar_one()
 
-    def parts(column) -> int:
-        key = column.table.c.id if column.table.name == "interview" else column.table.c.interview_id
-        length = (
-            connection.execute(
-                select(func.max(func.length(column))).where(key.in_(chosen))
-            ).scalar()
-            or 0
+    def parts(sql: str, params=()) -> int:
+        """How many cells the longest of the texts ``sql`` selects (interview id, text)
+        spreads over, counted on the texts as written (cell_texts). SQL only narrows: a text
+        of fewer bytes than ONE_CELL_CHARACTERS always fits one cell (length() of the blob:
+        length() of text stops at a NUL)."""
+        longest = 1
+        for interview_id, text in raw.execute(
+            f"SELECT * FROM ({sql}) WHERE length(CAST(text AS BLOB)) > ?",
+            (*params, ONE_CELL_CHARACTERS),
+        ):
+            if interview_id in chosen and type(text) is str:
+                longest = max(longest, len(cell_texts(text)))
+        return longest
+
+    def child_parts(table: str, column: str) -> int:
+        return parts(
+            f'SELECT interview_id, "{column}" AS text FROM "{table}" WHERE deleted_at IS NULL'
         )
-        return max(1, math.ceil(length / CELL_LIMIT))
+
+    def interview_parts(column: str) -> int:
+        return parts(f'SELECT id AS interview_id, "{column}" AS text FROM interview')
 
     label = context.label
     guide = context.guide
+    label_parts = max(
+        (len(cell_texts(text)) for text in context.labels.values() if text), default=1
+    )
+    month = ethics.shown_date
 
     # ---------------------------------------------------------------- interviews
     scales = [(q, s) for q in guide.questions for s in q.scales]
+    names = AnswerColumns
     interview_columns = [
         Column("interview_id", "id", 38, t("The interview's UUID.")),
-        Column("interviewer", "text", 22, t("Who held the interview.")),
-        Column("respondent_role", "text", 36, t("The respondent's role or title.")),
-        Column("service_area", "text", 18, t("Service area (code).")),
-        Column("service_area_label", "text", 30, t("Service area (label).")),
-        Column("municipality", "text", 18, t("Municipality.")),
+        Column(
+            "interviewer",
+            "text",
+            22,
+            t("Who held the interview; empty when nobody is recorded."),
+            parts(
+                "SELECT i.id AS interview_id, p.name AS text FROM interview i"
+                " JOIN interviewer p ON p.id = i.interviewer_id"
+            ),
+        ),
+        Column(
+            "respondent_role",
+            "text",
+            36,
+            t("The respondent's role or title."),
+            interview_parts("respondent_role"),
+        ),
+        Column(
+            "service_area", "text", 18, t("Service area (code)."), interview_parts("service_area")
+        ),
+        Column("service_area_label", "text", 30, t("Service area (label)."), label_parts),
     ]
-    if options.personal_data:
-        interview_columns.append(
+    if keep_personal:
+        interview_columns += [
+            Column("municipality", "text", 18, t("Municipality."), interview_parts("municipality")),
             Column(
                 "respondent_name",
                 "text",
                 24,
                 t("The respondent's name (personal data)."),
-                parts(Interview.respondent_name),
-            )
-        )
+                interview_parts("respondent_name"),
+            ),
+        ]
+    interview_columns.append(
+        Column("consent_given", "bool", 10, t("Consent recorded (TRUE/FALSE)."))
+    )
+    if keep_personal:
+        interview_columns += [
+            Column("consent_date", "date", 12, t("When consent was given.")),
+            Column("interview_date", "date", 12, t("Date of the interview.")),
+            Column("start_time", "time", 10, t("Start time.")),
+            Column("end_time", "time", 10, t("End time.")),
+            Column("location", "text", 26, t("Where it took place."), interview_parts("location")),
+        ]
+    else:
+        interview_columns += [
+            Column("consent_month", "plain", 12, t("The month consent was given (YYYY-MM).")),
+            Column("interview_month", "plain", 12, t("The month of the interview (YYYY-MM).")),
+        ]
     interview_columns += [
-        Column("consent_given", "bool", 10, t("Consent recorded (TRUE/FALSE).")),
-        Column("consent_date", "date", 12, t("When consent was given.")),
-        Column("interview_date", "date", 12, t("Date of the interview.")),
-        Column("start_time", "time", 10, t("Start time.")),
-        Column("end_time", "time", 10, t("End time.")),
-        Column("location", "text", 26, t("Where it took place."), parts(Interview.location)),
-        Column("mode", "text", 10, t("in_person, video or phone.")),
-        Column("status", "text", 10, t("draft or complete.")),
+        Column("mode", "plain", 10, t("in_person, video or phone.")),
+        Column("status", "plain", 10, t("draft or complete.")),
     ]
     for question, scale in scales:
+        rating, dont_know = names.rating(question, scale), names.dont_know(question, scale)
         interview_columns.append(
             Column(
-                f"{question.key}_{scale.key}",
+                rating,
                 "int",
                 12,
                 t(
@@ -379,199 +657,279 @@ def _sheets(
             )
         )
         interview_columns.append(
-            Column(
-                f"{question.key}_{scale.key}_dont_know",
-                "bool",
-                12,
-                t("TRUE when the answer was “don't know”."),
-            )
+            Column(dont_know, "bool", 12, t("TRUE when the answer was “don't know”."))
         )
-    notes_parts = parts(Answer.notes)
     for question in guide.questions:
         interview_columns.append(
             Column(
-                f"notes_{question.key}",
+                names.notes(question),
                 "text",
                 40,
                 t("Notes to question {number}.", number=question.number),
-                notes_parts,
+                parts(
+                    "SELECT interview_id, notes AS text FROM answer WHERE question_key = ?",
+                    (question.key,),
+                ),
             )
         )
         interview_columns.append(
             Column(
-                f"minutes_{question.key}",
-                "number",
+                names.minutes(question),
+                "plain",
                 10,
                 t("Minutes spent on question {number}.", number=question.number),
             )
         )
-    interview_columns += [
-        Column("created_device", "text", 20, t("The device that created the record.")),
-        Column("created_at", "datetime", 19, t("When the record was created (UTC).")),
-        Column("updated_at", "datetime", 19, t("When it was last changed (UTC).")),
-    ]
+    interview_columns.append(
+        Column(
+            "created_device",
+            "text",
+            20,
+            t("The device that created the record."),
+            interview_parts("created_device"),
+        )
+    )
+    if keep_personal:
+        interview_columns += [
+            Column("created_at", "datetime", 19, t("When the record was created (UTC).")),
+            Column("updated_at", "datetime", 19, t("When it was last changed (UTC).")),
+        ]
+
+    modes, statuses = _enum(InterviewMode), _enum(InterviewStatus)
 
     def interview_rows():
-        ratings: dict[uuid.UUID, dict] = {}
-        for interview_id, question_key, scale_key, value, dont_know in run(
-            select(
-                Rating.interview_id,
-                Rating.question_key,
-                Rating.scale_key,
-                Rating.value,
-                Rating.dont_know,
-            ).where(col(Rating.interview_id).in_(chosen))
+        ratings: dict[str, dict] = {}
+        for interview_id, question_key, scale_key, value, dont_know in raw.execute(
+            "SELECT interview_id, question_key, scale_key, value, dont_know FROM rating"
         ):
-            ratings.setdefault(interview_id, {})[(question_key, scale_key)] = (value, dont_know)
-        answers: dict[uuid.UUID, dict] = {}
-        for interview_id, question_key, notes, seconds in run(
-            select(
-                Answer.interview_id, Answer.question_key, Answer.notes, Answer.seconds_spent
-            ).where(col(Answer.interview_id).in_(chosen))
+            if interview_id in chosen:
+                ratings.setdefault(interview_id, {})[(question_key, scale_key)] = (
+                    value,
+                    dont_know,
+                )
+        answers: dict[str, dict] = {}
+        for interview_id, question_key, notes, seconds in raw.execute(
+            "SELECT interview_id, question_key, notes, seconds_spent FROM answer"
         ):
-            answers.setdefault(interview_id, {})[question_key] = (notes, seconds)
+            if interview_id in chosen:
+                answers.setdefault(interview_id, {})[question_key] = (notes, seconds)
         query = (
-            select(Interview, Interviewer.name)
-            .join(Interviewer, Interviewer.id == Interview.interviewer_id, isouter=True)
-            .where(col(Interview.id).in_(chosen))
-            .order_by(Interview.interview_date, Interview.created_at)
+            "SELECT i.id, p.name, i.respondent_role, i.service_area, i.municipality,"
+            " i.respondent_name, i.consent_given, i.consent_date, i.interview_date,"
+            " i.start_time, i.end_time, i.location, i.mode, i.status, i.created_device,"
+            " i.created_at, i.updated_at"
+            " FROM interview i LEFT JOIN interviewer p ON p.id = i.interviewer_id"
+            " WHERE i.deleted_at IS NULL"
+            " ORDER BY i.interview_date, i.created_at, i.id"
         )
-        for interview, interviewer_name in session.execute(query):
+        no_answer = (None, 0)
+        for (
+            interview_id,
+            interviewer_name,
+            role,
+            area,
+            municipality,
+            name,
+            consent,
+            consent_date,
+            interview_date,
+            start,
+            end,
+            location,
+            mode,
+            status,
+            device,
+            created,
+            updated,
+        ) in raw.execute(query):
+            if interview_id not in chosen:
+                continue
             row = [
-                interview.id,
+                interview_id,
                 interviewer_name,
-                interview.respondent_role,
-                interview.service_area,
-                label(CodeKind.SERVICE_AREA, interview.service_area),
-                interview.municipality,
+                role,
+                area,
+                label(CodeKind.SERVICE_AREA, area),
             ]
-            if options.personal_data:
-                row.append(interview.respondent_name)
-            row += [
-                interview.consent_given,
-                interview.consent_date,
-                interview.interview_date,
-                interview.start_time,
-                interview.end_time,
-                interview.location,
-                str(interview.mode),
-                str(interview.status),
-            ]
-            given = ratings.get(interview.id, {})
+            if keep_personal:
+                row += [
+                    municipality,
+                    name,
+                    consent,
+                    consent_date,
+                    interview_date,
+                    start,
+                    end,
+                    location,
+                ]
+            else:
+                row += [
+                    consent,
+                    month(_date(consent_date), options),
+                    month(_date(interview_date), options),
+                ]
+            row += [modes(mode), statuses(status)]
+            given = ratings.get(interview_id, {})
             for question, scale in scales:
-                value, dont_know = given.get((question.key, scale.key), (None, False))
-                row += [value, bool(dont_know)]
-            noted = answers.get(interview.id, {})
+                value, dont_know = given.get((question.key, scale.key), (None, 0))
+                row += [value, dont_know]
+            noted = answers.get(interview_id, {})
             for question in guide.questions:
-                notes, seconds = noted.get(question.key, ("", 0))
-                row += [notes or None, round((seconds or 0) / 60, 1)]
-            row += [interview.created_device, interview.created_at, interview.updated_at]
-            yield tuple(row)
+                notes, seconds = noted.get(question.key, no_answer)
+                row += [notes, _minutes(seconds)]
+            row.append(device)
+            if keep_personal:
+                row += [created, updated]
+            yield row
 
     # ---------------------------------------------------------------- children
-    def child_rows(model, fields, order, convert=lambda row: row):
-        query = (
-            select(*fields)
-            .where(col(model.interview_id).in_(chosen), col(model.deleted_at).is_(None))
-            .order_by(*order)
-        )
-        return lambda: (convert(tuple(row)) for row in run(query))
+    def child_rows(sql: str, convert=None):
+        """Rows of ``sql`` (its first column the interview id, left out of the row) of the
+        chosen interviews."""
+
+        def rows():
+            for row in raw.execute(sql):
+                if row[0] in chosen:
+                    yield row[1:] if convert is None else convert(row[1:])
+
+        return rows
 
     challenge_columns = [
         Column("challenge_id", "id", 38, t("The challenge's UUID.")),
         Column("interview_id", "id", 38, t("The interview it belongs to (Interviews sheet).")),
         Column("rank", "int", 6, t("1 = the most significant.")),
-        Column("title", "text", 36, t("Short title."), parts(Challenge.title)),
-        Column("description", "text", 60, t("Description."), parts(Challenge.description)),
-        Column("theme", "text", 24, t("Theme (code from the codebook).")),
-        Column("theme_label", "text", 36, t("Theme (label).")),
+        Column("title", "text", 36, t("Short title."), child_parts("challenge", "title")),
+        Column(
+            "description", "text", 60, t("Description."), child_parts("challenge", "description")
+        ),
+        Column(
+            "theme",
+            "text",
+            24,
+            t("Theme (code from the codebook)."),
+            child_parts("challenge", "theme_code"),
+        ),
+        Column("theme_label", "text", 36, t("Theme (label)."), label_parts),
     ]
     challenge_rows = child_rows(
-        Challenge,
-        (
-            Challenge.id,
-            Challenge.interview_id,
-            Challenge.rank,
-            Challenge.title,
-            Challenge.description,
-            Challenge.theme_code,
-            Challenge.theme_code,
-        ),
-        (Challenge.interview_id, Challenge.rank),
-        lambda r: r[:6] + (label(CodeKind.CHALLENGE_THEME, r[6]),) + r[7:],
+        "SELECT interview_id, id, interview_id, rank, title, description, theme_code, theme_code"
+        " FROM challenge WHERE deleted_at IS NULL ORDER BY interview_id, rank, id",
+        lambda r: (*r[:6], label(CodeKind.CHALLENGE_THEME, r[6])),
     )
     initiative_columns = [
         Column("initiative_id", "id", 38, t("The initiative's UUID.")),
         Column("interview_id", "id", 38, t("The interview it belongs to (Interviews sheet).")),
         Column("position", "int", 8, t("Order within the interview, from 0.")),
-        Column("title", "text", 36, t("Short title."), parts(Initiative.title)),
-        Column("description", "text", 60, t("Description."), parts(Initiative.description)),
-        Column("category", "text", 24, t("Category (code from the codebook).")),
-        Column("category_label", "text", 34, t("Category (label).")),
-        Column("status", "text", 11, t("planned, underway, completed or stopped.")),
+        Column("title", "text", 36, t("Short title."), child_parts("initiative", "title")),
+        Column(
+            "description", "text", 60, t("Description."), child_parts("initiative", "description")
+        ),
+        Column(
+            "category",
+            "text",
+            24,
+            t("Category (code from the codebook)."),
+            child_parts("initiative", "category_code"),
+        ),
+        Column("category_label", "text", 34, t("Category (label)."), label_parts),
+        Column("status", "plain", 11, t("planned, underway, completed or stopped.")),
         Column("start_date", "date", 12, t("When it started.")),
     ]
+    initiative_statuses = _enum(InitiativeStatus)
     initiative_rows = child_rows(
-        Initiative,
-        (
-            Initiative.id,
-            Initiative.interview_id,
-            Initiative.position,
-            Initiative.title,
-            Initiative.description,
-            Initiative.category_code,
-            Initiative.category_code,
-            Initiative.status,
-            Initiative.start_date,
+        "SELECT interview_id, id, interview_id, position, title, description, category_code,"
+        " category_code, status, start_date"
+        " FROM initiative WHERE deleted_at IS NULL ORDER BY interview_id, position, id",
+        lambda r: (
+            *r[:6],
+            label(CodeKind.INITIATIVE_CATEGORY, r[6]),
+            initiative_statuses(r[7]),
+            r[8],
         ),
-        (Initiative.interview_id, Initiative.position),
-        lambda r: r[:6] + (label(CodeKind.INITIATIVE_CATEGORY, r[6]), str(r[7])) + r[8:],
     )
     effect_columns = [
         Column("effect_id", "id", 38, t("The effect's UUID.")),
-        Column("initiative_id", "id", 38, t("The initiative it belongs to (Initiatives sheet).")),
+        Column(
+            "initiative_id",
+            "id",
+            38,
+            t("The initiative it belongs to (Initiatives sheet); empty when it was removed."),
+        ),
         Column("interview_id", "id", 38, t("The interview it belongs to (Interviews sheet).")),
-        Column("kind", "text", 10, t("measured, observed, expected or none_yet.")),
-        Column("description", "text", 60, t("Description."), parts(Effect.description)),
-        Column("metric", "text", 34, t("What the figure measures.")),
+        Column("kind", "plain", 10, t("measured, observed, expected or none_yet.")),
+        Column("description", "text", 60, t("Description."), child_parts("effect", "description")),
+        Column(
+            "metric", "text", 34, t("What the figure measures."), child_parts("effect", "metric")
+        ),
         Column("baseline", "number", 10, t("The figure before.")),
         Column("current", "number", 10, t("The figure now.")),
-        Column("change", "number", 10, t("current − baseline, when both are given.")),
-        Column("unit", "text", 12, t("Unit of the figure.")),
-        Column("period", "text", 14, t("Period the figure covers.")),
+        Column(
+            "change",
+            "plain",
+            10,
+            t("current − baseline, when both are given, to the decimals of the two figures."),
+        ),
+        Column("unit", "text", 12, t("Unit of the figure."), child_parts("effect", "unit")),
+        Column(
+            "period", "text", 14, t("Period the figure covers."), child_parts("effect", "period")
+        ),
     ]
+    effect_kinds = _enum(EffectKind)
 
     def with_change(r):
-        change = r[7] - r[6] if r[6] is not None and r[7] is not None else None
-        return r[:3] + (str(r[3]),) + r[4:8] + (change,) + r[8:]
+        baseline, current = _number(r[6]), _number(r[7])
+        return (*r[:3], effect_kinds(r[3]), *r[4:8], figure_change(baseline, current), *r[8:])
 
+    # A link to a removed record (or one outside the chosen interviews) is left empty rather
+    # than listing the removed record: the sheets hold live records only, counted as the
+    # reports and `interviewer check` count them, and every key found joins.
+    live_initiatives = "SELECT id FROM initiative WHERE deleted_at IS NULL"
     effect_rows = child_rows(
-        Effect,
-        (
-            Effect.id,
-            Effect.initiative_id,
-            Effect.interview_id,
-            Effect.kind,
-            Effect.description,
-            Effect.metric,
-            Effect.baseline,
-            Effect.current,
-            Effect.unit,
-            Effect.period,
-        ),
-        (Effect.interview_id, Effect.initiative_id, Effect.position),
+        "SELECT e.interview_id, e.id, n.id, e.interview_id, e.kind, e.description, e.metric,"
+        " e.baseline, e.current, e.unit, e.period"
+        f" FROM effect e LEFT JOIN ({live_initiatives}) n ON n.id = e.initiative_id"
+        " WHERE e.deleted_at IS NULL"
+        " ORDER BY e.interview_id, e.initiative_id, e.position, e.id",
         with_change,
     )
     quote_columns = [
         Column("quote_id", "id", 38, t("The quote's UUID.")),
         Column("interview_id", "id", 38, t("The interview it belongs to (Interviews sheet).")),
-        Column("text", "text", 70, t("The quote, word for word."), parts(Quote.text)),
-        Column("speaker_role", "text", 30, t("Who said it, by role.")),
-        Column("question", "text", 12, t("The question it answers (key).")),
-        Column("theme", "text", 24, t("Theme (code from the codebook).")),
-        Column("theme_label", "text", 34, t("Theme (label).")),
-        Column("challenge_id", "id", 38, t("A challenge it is about (Challenges sheet).")),
-        Column("initiative_id", "id", 38, t("An initiative it is about (Initiatives sheet).")),
+        Column("text", "text", 70, t("The quote, word for word."), child_parts("quote", "text")),
+        Column(
+            "speaker_role",
+            "text",
+            30,
+            t("Who said it, by role."),
+            child_parts("quote", "speaker_role"),
+        ),
+        Column(
+            "question",
+            "text",
+            12,
+            t("The question it answers (key)."),
+            child_parts("quote", "question_key"),
+        ),
+        Column(
+            "theme",
+            "text",
+            24,
+            t("Theme (code from the codebook)."),
+            child_parts("quote", "theme_code"),
+        ),
+        Column("theme_label", "text", 34, t("Theme (label)."), label_parts),
+        Column(
+            "challenge_id",
+            "id",
+            38,
+            t("A challenge it is about (Challenges sheet); empty when it was removed."),
+        ),
+        Column(
+            "initiative_id",
+            "id",
+            38,
+            t("An initiative it is about (Initiatives sheet); empty when it was removed."),
+        ),
         Column("use_in_report", "bool", 12, t("TRUE when marked for the report.")),
         Column(
             "seconds_into_interview",
@@ -579,52 +937,49 @@ def _sheets(
             12,
             t("Time into the interview at the first keystroke, in seconds."),
         ),
-        Column("captured_at", "datetime", 19, t("Clock time of the first keystroke (UTC).")),
     ]
-    quote_rows = child_rows(
-        Quote,
-        (
-            Quote.id,
-            Quote.interview_id,
-            Quote.text,
-            Quote.speaker_role,
-            Quote.question_key,
-            Quote.theme_code,
-            Quote.theme_code,
-            Quote.challenge_id,
-            Quote.initiative_id,
-            Quote.use_in_report,
-            Quote.offset_seconds,
-            Quote.captured_at,
-        ),
-        (Quote.interview_id, Quote.created_at),
-        lambda r: r[:6] + (label(CodeKind.CHALLENGE_THEME, r[6]),) + r[7:],
-    )
-    codebook_columns = [
-        Column("kind", "text", 20, t("challenge_theme, initiative_category or service_area.")),
-        Column("code", "text", 34, t("The code used in the other sheets.")),
-        Column("label_en", "text", 40, t("Label in English.")),
-        Column("label_da", "text", 40, t("Label in Danish.")),
-        Column("description_en", "text", 60, t("Description in English.")),
-        Column("description_da", "text", 60, t("Description in Danish.")),
-    ]
-    codebook_query = (
-        select(
-            CodebookEntry.kind,
-            CodebookEntry.code,
-            CodebookEntry.label_en,
-            CodebookEntry.label_da,
-            CodebookEntry.description_en,
-            CodebookEntry.description_da,
+    if keep_personal:
+        quote_columns.append(
+            Column("captured_at", "datetime", 19, t("Clock time of the first keystroke (UTC)."))
         )
-        .where(CodebookEntry.study_id == context.study_id)
-        .order_by(CodebookEntry.kind, CodebookEntry.position)
+    quote_rows = child_rows(
+        "SELECT q.interview_id, q.id, q.interview_id, q.text, q.speaker_role, q.question_key,"
+        " q.theme_code, q.theme_code, c.id, n.id, q.use_in_report, q.offset_seconds"
+        + (", q.captured_at" if keep_personal else "")
+        + " FROM quote q"
+        " LEFT JOIN (SELECT id, interview_id FROM challenge WHERE deleted_at IS NULL) c"
+        " ON c.id = q.challenge_id"
+        f" LEFT JOIN ({live_initiatives}) n ON n.id = q.initiative_id"
+        " WHERE q.deleted_at IS NULL"
+        " ORDER BY q.interview_id, q.created_at, q.id",
+        lambda r: (*r[:6], label(CodeKind.CHALLENGE_THEME, r[6]), *r[7:]),
     )
+    code_kinds = _enum(CodeKind)
+    codebook = [
+        (code_kinds(row[0]), *row[1:])
+        for row in raw.execute(
+            "SELECT kind, code, label_en, label_da, description_en, description_da"
+            " FROM codebook_entry WHERE study_id = ? ORDER BY kind, position, code, id",
+            (context.study_id.hex,),
+        )
+    ]
 
+    def codebook_parts(index: int) -> int:
+        texts = [row[index] for row in codebook if type(row[index]) is str and row[index]]
+        return max((len(cell_texts(text)) for text in texts), default=1)
+
+    codebook_columns = [
+        Column("kind", "plain", 20, t("challenge_theme, initiative_category or service_area.")),
+        Column("code", "text", 34, t("The code used in the other sheets."), codebook_parts(1)),
+        Column("label_en", "text", 40, t("Label in English."), codebook_parts(2)),
+        Column("label_da", "text", 40, t("Label in Danish."), codebook_parts(3)),
+        Column("description_en", "text", 60, t("Description in English."), codebook_parts(4)),
+        Column("description_da", "text", 60, t("Description in Danish."), codebook_parts(5)),
+    ]
     return [
         Sheet(
             "interviews",
-            t("Interviews"),
+            "Interviews",
             t("One row per interview, with its ratings, notes and time per question."),
             interview_columns,
             interview_rows,
@@ -632,7 +987,7 @@ def _sheets(
         ),
         Sheet(
             "challenges",
-            t("Challenges"),
+            "Challenges",
             t("One row per ranked challenge."),
             challenge_columns,
             challenge_rows,
@@ -640,7 +995,7 @@ def _sheets(
         ),
         Sheet(
             "initiatives",
-            t("Initiatives"),
+            "Initiatives",
             t("One row per initiative."),
             initiative_columns,
             initiative_rows,
@@ -648,7 +1003,7 @@ def _sheets(
         ),
         Sheet(
             "effects",
-            t("Effects"),
+            "Effects",
             t("One row per effect of an initiative, with its figure."),
             effect_columns,
             effect_rows,
@@ -656,7 +1011,7 @@ def _sheets(
         ),
         Sheet(
             "quotes",
-            t("Quotes"),
+            "Quotes",
             t("One row per quote."),
             quote_columns,
             quote_rows,
@@ -664,12 +1019,10 @@ def _sheets(
         ),
         Sheet(
             "codebook",
-            t("Codebook"),
+            "Codebook",
             t("The study's codes and their labels."),
             codebook_columns,
-            lambda: ((str(r[0]),) + tuple(r[1:]) for r in run(codebook_query)),
-            lambda: connection.execute(
-                select(func.count()).select_from(codebook_query.subquery())
-            ).scalar_one(),
+            lambda: iter(codebook),
+            lambda: len(codebook),
         ),
     ]
