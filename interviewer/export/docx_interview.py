@@ -21,6 +21,7 @@ from interviewer.export.docx_common import (
     new_document,
     paragraph,
     save_whole,
+    set_metadata,
     table,
     text,
 )
@@ -70,9 +71,9 @@ def _build(session: Session, interview, options: ExportOptions):
     if marks:
         _mark_every_page(document, marks)
         paragraph(document, marks, "Intense Quote")
-    paragraph(
-        document, t("Interview summary (draft)") if draft else t("Interview summary"), "Title"
-    )
+    title = t("Interview summary (draft)") if draft else t("Interview summary")
+    set_metadata(document, title=title, study=context.name, language=lang)
+    paragraph(document, title, "Title")
     paragraph(document, context.name, "Subtitle")
     interviewer = (
         session.get(Interviewer, interview.interviewer_id) if interview.interviewer_id else None
