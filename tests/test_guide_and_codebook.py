@@ -85,3 +85,34 @@ def test_a_missing_or_non_text_file_is_reported(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(ResourceFileError, match="not UTF-8"):
         load_codebook(str(binary))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        # a ratings question "service" with a scale "area": the workbook has service_area
+        (
+            [('key = "priority"', 'key = "service"'), ('key = "department"', 'key = "area"')],
+            "field 'questions.0.scales.0.key' gives the workbook column 'service_area'",
+        ),
+        # "notes" + "effects" is the notes column of the question "effects"
+        (
+            [('key = "priority"', 'key = "notes"'), ('key = "department"', 'key = "effects"')],
+            "field 'questions.3.key' gives the workbook column 'notes_effects', which field "
+            "'questions.0.scales.0.key' gives too",
+        ),
+    ],
+)
+def test_guide_keys_that_would_name_two_workbook_columns_alike_are_refused(
+    tmp_path, changes, message
+):
+    text = default_guide().read_text("utf-8")
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "colliding.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(ResourceFileError) as error:
+        load_guide(str(path))
+    assert str(path) in str(error.value) and message in str(error.value)
+    assert "\n" not in str(error.value)
