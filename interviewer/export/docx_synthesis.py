@@ -24,11 +24,14 @@ from sqlmodel import Session, col, select
 from interviewer.export import ethics
 from interviewer.export.charts import priority_chart, theme_chart
 from interviewer.export.docx_common import (
+    caption,
     check_target,
+    contents,
     new_document,
     paragraph,
     picture,
     save_whole,
+    set_metadata,
     table,
 )
 from interviewer.export.options import ExportOptions, no_progress
@@ -128,15 +131,28 @@ class _Cells:
             return self.mark
         return format_share(part, whole, self.lang)
 
-    def median(self, values: list[float], interviews: int, missing: str) -> str:
-        """The median of ``values`` (figures of ``interviews`` interviews) with its n, or
-        ``missing`` when there are none."""
-        if not values:
-            return missing
-        if self.too_few(interviews):
-            return self.mark
-        middle = format_figure(median(values), self.lang)
-        return f"{middle} ({format_count(len(values), self.lang)})"
+    def medians(self, figures: list["_Figure"]) -> str:
+        """The median figure before and the median now of ``figures``: "48 → 11". A side
+        is the median of the figures that give it; when not all do, each side says its n
+        ("48 (12) → 11 (10)"); a side no figure gives says so ("no current value"), and a side
+        from fewer than k interviews shows the mark."""
+        before = [f for f in figures if f.baseline is not None]
+        now = [f for f in figures if f.current is not None]
+        every = len(before) == len(now) == len(figures)
+
+        def side(given: list[_Figure], value, missing: str) -> str:
+            if not given:
+                return tr(missing, lang=self.lang)
+            if self.too_few(len({f.interview_id for f in given})):
+                return self.mark
+            middle = format_figure(median(value(f) for f in given), self.lang)
+            return middle if every else f"{middle} ({format_count(len(given), self.lang)})"
+
+        return (
+            side(before, lambda f: f.baseline, "no baseline")
+            + " → "
+            + side(now, lambda f: f.current, "no current value")
+        )
 
 
 def _build(session: Session, options: ExportOptions, progress):
@@ -195,10 +211,13 @@ def _build(session: Session, options: ExportOptions, progress):
             date=datetime.now(UTC).date().isoformat(),
         ),
     )
+    set_metadata(document, title=t("Study synthesis"), study=context.name, language=lang)
+    contents(document)
 
     paragraph(document, t("The interviews"), "Heading 1")
     for sentence in _methods(options, context, covered, drafts, first_day, last_day, cells.mark):
         paragraph(document, sentence)
+    caption(document, "table", t("Interviews by service area"), covered)
     table(
         document,
         [t("Service area"), t("Interviews"), t("Share")],
@@ -263,7 +282,7 @@ def _build(session: Session, options: ExportOptions, progress):
         for scale in question.scales:
             name = scale.label.in_language(lang)
             headers += [t("{scale}: mean (n)", scale=name), t("{scale}: 4–5", scale=name)]
-        rows, means = [], defaultdict(dict)
+        rows, means, counts = [], defaultdict(dict), defaultdict(dict)
         for area in [*areas, None]:  # None: all service areas together
             row = [context.label(CodeKind.SERVICE_AREA, area) if area else t("All")]
             for scale in question.scales:
@@ -272,11 +291,17 @@ def _build(session: Session, options: ExportOptions, progress):
                     answers, total, high, _ = (sum(column) for column in zip(*parts, strict=True))
                 else:
                     answers, total, high, _ = ratings.get((question.key, scale.key, area), nothing)
-                    shown = answers and not cells.too_few(answers)
-                    # a chart bar only where the table shows a number
-                    means[scale.key][area] = float(ratio(total, answers)) if shown else None
+                    # the chart draws no bar from fewer than k interviews (charts.py)
+                    means[scale.key][area] = ratio(total, answers)
+                    counts[scale.key][area] = answers
                 row += [cells.mean(total, answers), cells.share(high, answers)]
             rows.append(row)
+        caption(
+            document,
+            "table",
+            t("Ratings by service area: question {number}", number=question.number),
+            covered,
+        )
         table(document, headers, rows, widths_cm=_widths(4.0, len(headers)))
         dont_know = sum(value[3] for key, value in ratings.items() if key[0] == question.key)
         paragraph(
@@ -287,14 +312,11 @@ def _build(session: Session, options: ExportOptions, progress):
                 "are left out of the means.",
                 count=cells.count(dont_know),
             ),
-            "Caption",
         )
-        if any(m is not None for scale_means in means.values() for m in scale_means.values()):
-            picture(
-                document,
-                priority_chart(question, areas, means, context, lang),
-                t("Mean priority by service area"),
-            )
+        if any(not cells.too_few(n) for by_area in counts.values() for n in by_area.values()):
+            chart = priority_chart(question, areas, means, counts, context, options)
+            title = t("Mean priority by service area")
+            picture(document, chart.png, title, chart.alt_text, covered)
 
     # ---------------------------------------------------------------- challenge themes
     progress(3, STEPS)
@@ -319,6 +341,7 @@ def _build(session: Session, options: ExportOptions, progress):
     limit = max(
         [guide.max_challenges] + [rank for by_rank in ranks.values() for rank in by_rank if rank]
     )
+    caption(document, "table", t("Challenge themes by how many interviews name them"), covered)
     table(
         document,
         [t("Theme"), t("Interviews"), t("Share")]
@@ -341,19 +364,17 @@ def _build(session: Session, options: ExportOptions, progress):
             "significant challenges, and how often at each rank.",
             limit=limit,
         ),
-        "Caption",
     )
-    charted = [code for code in themes if not cells.too_few(naming[code])]
-    if charted:
-        shown_ranks = {  # a bar segment only where the table shows a number
+    if any(not cells.too_few(n) for n in naming.values()):
+        # a bar segment only where the table shows a number; charts.py leaves out the themes
+        # named in fewer than k interviews
+        shown_ranks = {
             code: Counter({rank: n for rank, n in ranks[code].items() if not cells.too_few(n)})
-            for code in charted
+            for code in themes
         }
-        picture(
-            document,
-            theme_chart(charted, shown_ranks, limit, context, lang),
-            t("How often each theme is named, by rank"),
-        )
+        chart = theme_chart(themes, shown_ranks, limit, context, options, naming)
+        title = t("How often each theme is named, by rank")
+        picture(document, chart.png, title, chart.alt_text, covered)
 
     # ---------------------------------------------------------------- initiatives and effects
     progress(4, STEPS)
@@ -386,6 +407,17 @@ def _build(session: Session, options: ExportOptions, progress):
         t("No category"),
     )
     kinds = effect_kind_labels(lang)
+    with_initiatives = session.execute(
+        select(func.count(func.distinct(Initiative.interview_id))).where(
+            col(Initiative.interview_id).in_(chosen), col(Initiative.deleted_at).is_(None)
+        )
+    ).scalar_one()
+    caption(
+        document,
+        "table",
+        t("Initiatives and the kinds of their effects, by category"),
+        with_initiatives,
+    )
     table(
         document,
         [t("Category"), t("Initiatives"), t("Interviews")] + [kinds[kind] for kind in EffectKind],
@@ -403,7 +435,6 @@ def _build(session: Session, options: ExportOptions, progress):
     paragraph(
         document,
         t("Initiatives by category, with the number of effects of each kind reported for them."),
-        "Caption",
     )
     _figures(document, session, chosen, live_effect, categories, context, cells)
 
@@ -510,16 +541,16 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
         document,
         t(
             "Effects with a figure, by measure: how many, from how many interviews, and the "
-            "median figure before and now, each with its n; first for all categories, then "
-            "for each. The workbook lists every figure."
+            "median figure before and now; first for all categories, then for each. A median "
+            "is taken over the figures that give it, with its n when not all do. The workbook "
+            "lists every figure."
         ),
     )
     headers = [
         t("Measure"),
         t("Figures"),
         t("Interviews"),
-        t("Median before (n)"),
-        t("Median now (n)"),
+        t("Median before → now"),
     ]
     everything = defaultdict(list)
     for measures in by_category.values():
@@ -537,12 +568,17 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
         ):
             all_too_few.append(heading)
             continue
-        paragraph(document, heading, "Heading 3")
+        caption(
+            document,
+            "table",
+            t("Figures by measure: {category}", category=heading),
+            len({f.interview_id for figures in measures.values() for f in figures}),
+        )
         table(
             document,
             headers,
             _figure_rows(measures, label, cells),
-            widths_cm=(6.4, 2.0, 2.2, 2.9, 2.9),
+            widths_cm=(7.0, 2.2, 2.4, 4.8),
         )
     if all_too_few:
         paragraph(
@@ -575,23 +611,12 @@ def _figure_rows(measures: dict, label, cells: "_Cells") -> list[tuple[str, ...]
     rows = []
     for measure in shown:
         figures = measures[measure]
-        before = [f for f in figures if f.baseline is not None]
-        now = [f for f in figures if f.current is not None]
         rows.append(
             (
                 label(measure),
                 cells.count(len(figures), interviews[measure]),
                 cells.count(interviews[measure]),
-                cells.median(
-                    [f.baseline for f in before],
-                    len({f.interview_id for f in before}),
-                    tr("no baseline", lang=lang),
-                ),
-                cells.median(
-                    [f.current for f in now],
-                    len({f.interview_id for f in now}),
-                    tr("no current value", lang=lang),
-                ),
+                cells.medians(figures),
             )
         )
     rare = [f for m in measures if cells.too_few(interviews[m]) for f in measures[m]]
@@ -607,7 +632,6 @@ def _figure_rows(measures: dict, label, cells: "_Cells") -> list[tuple[str, ...]
                 cells.count(len(rare), rare_interviews),
                 cells.count(rare_interviews),
                 "—",  # a median across different measures would mean nothing
-                "—",
             )
         )
     return rows
