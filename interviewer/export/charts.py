@@ -68,6 +68,24 @@ def priority_chart(
     context,
     options: ExportOptions,
 ) -> Chart:
+    """The chart of priority_figure, drawn, with its alternative text."""
+    figure, alt_text = _priority(question, areas, means, counts, context, options)
+    return Chart(_png(figure), alt_text)
+
+
+def priority_figure(question, areas, means, counts, context, options: ExportOptions):
+    """The matplotlib Figure of priority_chart (to look at its axes)."""
+    return _priority(question, areas, means, counts, context, options)[0]
+
+
+def _priority(
+    question,
+    areas: Sequence[str],
+    means: Mapping[str, Mapping[str, object]],
+    counts: Mapping[str, Mapping[str, int]],
+    context,
+    options: ExportOptions,
+):
     """The mean rating of each scale of ``question`` per service area, as bars on the 1–5
     scale (ticks 1 to 5, under each the scale's point label when all are short).
     ``means[scale_key][area]`` is the mean (a number, or None) and ``counts[scale_key][area]``
@@ -135,7 +153,7 @@ def priority_chart(
     words += [
         f"{label}: {'; '.join(said[area])}." for area, label in zip(areas, labels, strict=True)
     ]
-    return Chart(_png(figure), " ".join(words))
+    return figure, " ".join(words)
 
 
 def theme_chart(

@@ -1,0 +1,526 @@
+"""The layout of the Word reports, as a reader meets it: read back from the .docx XML (python-docx
+and lxml) and from the PDF LibreOffice makes of it (pdftotext).
+
+Tables repeat their header row and keep rows whole; headings and what introduces a table or a
+chart never end a page; no word breaks inside a word in a table, in Danish and English, with
+the study's longest codebook labels; tables and figures are numbered, each caption with its n;
+every chart has alternative text; the contents list the headings with their real pages; the
+file's metadata names the report, the study, the language and now.
+"""
+
+import re
+import shutil
+import sqlite3
+import subprocess
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from PIL import ImageFont
+
+from interviewer import interviews as svc
+from interviewer.demo import add_sample_interview, generate_demo
+from interviewer.export import charts, docx_common
+from interviewer.export.docx_interview import write_interview_docx
+from interviewer.export.docx_synthesis import write_synthesis_docx
+from interviewer.export.options import ExportOptions
+from interviewer.storage.database import open_database
+from interviewer.storage.models import EffectKind
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice or pdftotext is not installed here (apt-get install "
+    "libreoffice-writer poppler-utils to run this test)",
+)
+
+# a codebook label longer than any of the default codebook, one long Danish compound in it
+LONG_LABEL = "Tværfagligt kompetenceudviklingsforløb for sagsbehandlere"
+LONG_WORDS = ("Kommunaldirektør", "kompetenceudviklingsforløb", "Observeret", "Interviews")
+FONTS = Path(__import__("matplotlib").__file__).parent / "mpl-data" / "fonts" / "ttf"
+TWIPS_PER_PT = 20
+
+
+# ------------------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    """A 60-interview study with the sample interview, one interview of long Danish words
+    (a Kommunaldirektør in Ringkøbing-Skjern), and a codebook label longer than any shipped."""
+    path = tmp_path_factory.mktemp("layout") / "study.sqlite"
+    database = open_database(path)
+    with database.session() as session:
+        add_sample_interview(session)
+    generate_demo(database, interviews=60, seed=12)
+    with database.session() as session:
+        interview = svc.create_interview(
+            session=session,
+            study=svc.current_study(session=session),
+            respondent_role="Kommunaldirektør",
+            service_area="employment",
+            municipality="Ringkøbing-Skjern",
+            interview_date=date(2017, 6, 12),
+            consent_given=True,
+            consent_date=date(2017, 6, 12),
+        )
+        svc.add_challenge(
+            session=session,
+            interview_id=interview.id,
+            title="Beskæftigelsesforvaltningens sagsbehandlingstider",
+            theme_code="resource_pressure",
+        )
+        initiative = svc.add_initiative(
+            session=session,
+            interview_id=interview.id,
+            title="Tværfaglighedsuddannelse",
+            category_code="joint_training",
+        )
+        svc.add_effect(
+            session=session,
+            initiative_id=initiative.id,
+            kind=EffectKind.OBSERVED,
+            description="Sagsbehandlerne kender hinanden",
+        )
+        long_id = interview.id
+    database.close()
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "UPDATE codebook_entry SET label_da = ?, label_en = ? WHERE code = 'joint_training'",
+            (LONG_LABEL, "Joint interdisciplinary training programme for caseworkers"),
+        )
+    connection.close()
+    return path, long_id
+
+
+@pytest.fixture(scope="module")
+def reports(study, tmp_path_factory):
+    """The Danish and English synthesis and the Danish summary of the long-word interview."""
+    path, long_id = study
+    folder = tmp_path_factory.mktemp("reports")
+    files = {
+        "synthesis-da": folder / "synthesis-da.docx",
+        "synthesis-en": folder / "synthesis-en.docx",
+        "summary-da": folder / "summary-da.docx",
+    }
+    write_synthesis_docx(path, files["synthesis-da"], ExportOptions(language="da"))
+    write_synthesis_docx(path, files["synthesis-en"], ExportOptions(language="en"))
+    write_interview_docx(path, files["summary-da"], long_id, ExportOptions(language="da"))
+    return files
+
+
+@pytest.fixture(scope="module")
+def documents(reports):
+    return {name: Document(file) for name, file in reports.items()}
+
+
+@pytest.fixture(scope="module")
+def rendered(reports, tmp_path_factory):
+    """Each report as LibreOffice prints it: the text of each page (pdftotext -raw)."""
+    if SOFFICE is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice or pdftotext is not installed here")
+    folder = tmp_path_factory.mktemp("pdf")
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, reports.values()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    pages = {}
+    for name in reports:
+        pdf = folder / f"{name}.pdf"
+        assert pdf.exists(), f"LibreOffice made no PDF of {name}: {result.stderr}"
+        raw = subprocess.run(
+            ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        pages[name] = [page for page in raw.split("\f") if page.strip()]
+    return pages
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def body_tables(document):
+    return [element for element in document.element.body if element.tag == qn("w:tbl")]
+
+
+def rows_of(tbl):
+    return tbl.findall(qn("w:tr"))
+
+
+def has(row, tag: str) -> bool:
+    properties = row.find(qn("w:trPr"))
+    return properties is not None and properties.find(qn(tag)) is not None
+
+
+def cell_text(tc) -> str:
+    """A cell's text as it reads, a line break or tab as a space."""
+    parts = []
+    for para in tc.findall(qn("w:p")):
+        for node in para.iter(qn("w:t"), qn("w:br"), qn("w:tab")):
+            parts.append(node.text or "" if node.tag == qn("w:t") else " ")
+        parts.append("\n")
+    return "".join(parts)
+
+
+def styled(document, *names: str) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name in names]
+
+
+def pieces(word: str) -> list[str]:
+    """A word as the places a line may break split it: after a hyphen, a dash or a slash."""
+    return [piece for piece in re.split(r"(?<=[-–—/])", word) if piece]
+
+
+def measured(word: str, size_pt: float, *, bold: bool) -> float:
+    """The width of ``word`` in points as FreeType (Pillow) sets it in DejaVu Sans, the font
+    LibreOffice prints Calibri in here: a measure apart from the one the export uses."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(FONTS / name), 1000).getlength(word) * size_pt / 1000
+
+
+def table_font_size(document, run) -> float:
+    size = run.find(qn("w:rPr") + "/" + qn("w:sz"))
+    if size is not None:
+        return int(size.get(qn("w:val"))) / 2
+    return document.styles[docx_common.TABLE_TEXT].font.size.pt
+
+
+def cell_margins_pt(tbl) -> float:
+    margins = tbl.find(qn("w:tblPr") + "/" + qn("w:tblCellMar"))
+    if margins is None:
+        return 2 * 108 / TWIPS_PER_PT  # the table style's margins (Light Grid), 0.19 cm each
+    return sum(int(m.get(qn("w:w"))) for m in margins) / TWIPS_PER_PT
+
+
+def text_width_pt(document) -> float:
+    section = document.sections[-1]
+    return (section.page_width - section.left_margin - section.right_margin) / 12700
+
+
+def content_lines(page: str) -> list[str]:
+    """A page's lines without the page number line at the foot."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    while lines and re.fullmatch(r"(Side|Page) \d+ (af|of) \d+", lines[-1]):
+        lines.pop()
+    return lines
+
+
+# ------------------------------------------------------------------------------ the XML
+
+
+def test_header_rows_repeat_and_rows_are_never_split(documents):
+    for name, document in documents.items():
+        tables = body_tables(document)
+        assert tables, name
+        for tbl in tables:
+            rows = rows_of(tbl)
+            assert all(has(row, "w:cantSplit") for row in rows), name
+            first = rows[0]
+            header = tbl.find(qn("w:tblPr") + "/" + qn("w:tblLook")).get(qn("w:firstRow"))
+            if header != "0":
+                assert has(first, "w:tblHeader"), name
+                assert all(p.pPr is not None and p.pPr.keepNext_val for p in first.iter(qn("w:p")))
+            assert not any(has(row, "w:tblHeader") for row in rows[1:]), name
+
+
+def test_a_row_taller_than_a_third_of_a_page_may_split_the_others_not(tmp_path):
+    document = docx_common.new_document("en")
+    long = " ".join(["A long description of a challenge, as typed in the meeting."] * 120)
+    docx_common.table(document, ["Rank", "Challenge"], [("1", "Short"), ("2", long), ("3", "")])
+    rows = rows_of(body_tables(document)[0])
+    assert [has(row, "w:cantSplit") for row in rows] == [True, True, False, True]
+
+
+def test_headings_and_what_introduces_a_table_or_chart_keep_with_next(documents):
+    for name, document in documents.items():
+        for style in ("Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle", "TOC Heading"):
+            assert document.styles[style].paragraph_format.keep_with_next, (name, style)
+        body = list(document.element.body)
+        for index, element in enumerate(body):
+            if element.tag == qn("w:tbl") and index:
+                before = body[index - 1]
+                assert before.tag == qn("w:p") and before.pPr.keepNext_val, name
+            if element.tag == qn("w:p") and element.findall(".//" + qn("w:drawing")):
+                assert element.pPr.keepNext_val, name  # the chart keeps with its caption
+                after = body[index + 1]
+                assert "".join(t.text for t in after.iter(qn("w:t"))).startswith(
+                    ("Figure ", "Figur ")
+                ), name
+
+
+def test_tables_and_figures_are_numbered_in_order_each_with_its_n(documents):
+    for name, document in documents.items():
+        danish = name.endswith("-da")
+        label = {"table": "Tabel" if danish else "Table", "figure": "Figur" if danish else "Figure"}
+        captions = [p for p in document.paragraphs if p.style.name == "Caption"]
+        for kind in ("table", "figure"):
+            own = [p for p in captions if p.text.startswith(label[kind] + " ")]
+            numbers = [int(re.match(rf"{label[kind]} (\d+): ", p.text).group(1)) for p in own]
+            assert numbers == list(range(1, len(own) + 1)), (name, kind)
+            for para, number in zip(own, numbers, strict=True):
+                fields = para._p.xpath(".//w:instrText")
+                assert fields[0].text.split()[:2] == ["SEQ", label[kind]]
+                assert re.search(r"\(n = [\d.,]+ interviews?\)$", para.text), para.text
+                assert str(number) in para.text
+        if name.startswith("synthesis"):
+            tables = [p for p in captions if p.text.startswith(label["table"] + " ")]
+            assert len(tables) == len(body_tables(document))  # every table has its caption
+            assert any(p.text.startswith(label["figure"] + " ") for p in captions)
+
+
+def test_every_chart_has_alternative_text_with_its_n(documents):
+    for name in ("synthesis-da", "synthesis-en"):
+        document = documents[name]
+        pictures = document.element.body.xpath(".//wp:docPr")
+        assert len(pictures) >= 2, name
+        for properties in pictures:
+            description = properties.get("descr") or ""
+            assert len(description) > 40, description
+            assert re.search(r"n = [\d.,]+ interviews?", description), description
+            assert properties.get("title")
+
+
+def test_the_files_metadata_names_the_report_the_study_and_the_language(documents):
+    for name, document in documents.items():
+        properties = document.core_properties
+        danish = name.endswith("-da")
+        titles = {
+            "synthesis": "Syntese af undersøgelsen" if danish else "Study synthesis",
+            "summary": "Interviewresumé" if danish else "Interview summary",
+        }
+        assert properties.title.startswith(titles[name.split("-")[0]])  # "(draft)" too
+        assert properties.subject == "Municipal managers and cross-organisational efforts"
+        assert properties.language == ("da-DK" if danish else "en-GB")
+        assert properties.author == "Interviewer"
+        assert properties.last_modified_by == "Interviewer"
+        assert properties.revision == 1
+        now = datetime.now(UTC)
+        for moment in (properties.created, properties.modified):
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            assert now - timedelta(minutes=10) < moment <= now + timedelta(seconds=5)
+        assert "python-docx" not in (properties.comments + properties.author)
+        extended = next(
+            part
+            for part in document.part.package.iter_parts()
+            if part.partname == "/docProps/app.xml"
+        )
+        assert b"<Application>Interviewer</Application>" in extended.blob
+
+
+def test_columns_are_as_wide_as_their_longest_word_and_fill_the_line(documents):
+    """Measured apart from the export (FreeType through Pillow), in bold where it is bold, at
+    the size it is set in, less the cell margins."""
+    seen = set()
+    for name, document in documents.items():
+        line = text_width_pt(document)
+        for tbl in body_tables(document):
+            grid = [int(c.get(qn("w:w"))) / TWIPS_PER_PT for c in tbl.iter(qn("w:gridCol"))]
+            assert sum(grid) == pytest.approx(line, abs=len(grid) * 0.1), name
+            margins = cell_margins_pt(tbl)
+            for row in rows_of(tbl):
+                cells = row.findall(qn("w:tc"))
+                for tc, width in zip(cells, grid, strict=True):
+                    assert int(tc.find(".//" + qn("w:tcW")).get(qn("w:w"))) == round(
+                        width * TWIPS_PER_PT
+                    )
+                    for run in tc.iter(qn("w:r")):
+                        bold = run.find(qn("w:rPr") + "/" + qn("w:b")) is not None
+                        size = table_font_size(document, run)
+                        words = " ".join(t.text or "" for t in run.iter(qn("w:t"))).split()
+                        for word in words:
+                            for piece in pieces(word):
+                                need = measured(piece, size, bold=bold)
+                                assert need <= width - margins, (name, piece, need, width)
+                                seen.add(piece)
+    assert {"Kommunaldirektør", "Observeret", "kompetenceudviklingsforløb"} <= seen
+
+
+def test_a_crowded_table_narrows_its_margins_then_its_type_and_still_breaks_no_word():
+    document = docx_common.new_document("da")
+    headers = [*LONG_WORDS, "Socialpsykiatri", "Sagsbehandling"]  # fit at 7 pt, not at 9.5
+    docx_common.table(document, headers, [[str(n) for n in range(len(headers))]])
+    tbl = body_tables(document)[0]
+    assert tbl.find(qn("w:tblPr") + "/" + qn("w:tblCellMar")) is not None
+    sizes = {table_font_size(document, run) for run in tbl.iter(qn("w:r"))}
+    assert len(sizes) == 1 and 7 <= sizes.pop() < 9.5
+    grid = [int(c.get(qn("w:w"))) / TWIPS_PER_PT for c in tbl.iter(qn("w:gridCol"))]
+    margins = cell_margins_pt(tbl)
+    size = table_font_size(document, next(tbl.iter(qn("w:r"))))
+    for word, width in zip(headers, grid, strict=True):
+        assert measured(word, size, bold=True) <= width - margins, word
+
+
+def test_fit_widths_gives_each_column_its_longest_word_then_shares_the_rest():
+    assert docx_common.fit_widths([10, 20], [10, 20], 60) == [20, 40]  # all fit: by need
+    widths = docx_common.fit_widths([10, 20], [50, 20], 60)  # the first wants more
+    assert widths == [40, 20]
+    crowded = docx_common.fit_widths([5, 50, 50], [5, 50, 50], 60)
+    assert crowded[0] == 5 and crowded[1] == crowded[2] == pytest.approx(27.5)
+
+
+def test_the_contents_list_every_heading_linked_to_its_page(documents):
+    for name in ("synthesis-da", "synthesis-en"):
+        document = documents[name]
+        entries = [p for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+        headings = styled(document, "Heading 1", "Heading 2")
+        assert [p.text.split("\t")[0] for p in entries] == headings
+        bookmarks = {
+            start.get(qn("w:name")) for start in document.element.body.iter(qn("w:bookmarkStart"))
+        }
+        for entry in entries:
+            [instruction] = entry._p.xpath(".//w:instrText")
+            _, target, _ = instruction.text.split()
+            assert target in bookmarks
+        settings = document.settings.element
+        assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+
+
+def test_an_interview_summary_has_no_contents(documents):
+    assert not styled(documents["summary-da"], "toc 1", "TOC Heading")
+
+
+class _Label:
+    def __init__(self, text):
+        self.text = text
+
+    def in_language(self, lang):
+        return self.text
+
+
+class _Scale:
+    def __init__(self, key, label):
+        self.key, self.label = key, _Label(label)
+
+
+class _Question:
+    scales = [_Scale("department", "Your department"), _Scale("municipality", "Municipality")]
+    scale_points = type(
+        "Points", (), {"in_language": lambda self, lang: ["Very low", "Low", "Mid", "High", "Top"]}
+    )()
+
+
+class _Context:
+    def label(self, kind, code):
+        return {"a": "Child and family", "b": "Employment", "c": "Elderly"}.get(code, code)
+
+
+def test_the_priority_chart_is_on_the_1_to_5_scale_and_says_what_it_cannot_show():
+    means = {"department": {"a": 3.25, "b": 4.5, "c": None}, "municipality": {"a": 1, "b": 2}}
+    counts = {"department": {"a": 12, "b": 2, "c": 0}, "municipality": {"a": 5, "b": 9}}
+    chart = charts.priority_chart(
+        _Question(), ["a", "b", "c"], means, counts, _Context(), ExportOptions(language="da")
+    )
+    assert chart.png.startswith(b"\x89PNG")
+    alt = chart.alt_text
+    assert "Child and family: Your department 3,3 (n = 12); Municipality 1,0 (n = 5)." in alt
+    assert "Your department: for få interviews til at vise (færre end 3)" in alt
+    assert "Municipality: ingen svar" in alt  # Elderly has no municipality answers at all
+    figure = charts.priority_figure(
+        _Question(), ["a", "b", "c"], means, counts, _Context(), ExportOptions(language="da")
+    )
+    axes = figure.axes[0]
+    assert axes.get_xlim() == (1, 5)
+    assert [tick for tick in axes.get_xticks()] == [1, 2, 3, 4, 5]
+    assert axes.get_xticklabels()[0].get_text() == "1\nVery low"
+    words = [text.get_text() for text in axes.texts]
+    assert "3,3" in words and "1,0" in words  # means in the reader's language, even 1.0
+    assert words.count("ingen svar") == 2 and "for få interviews til at vise (færre end 3)" in words
+    bars = [patch for patch in axes.patches]
+    assert len(bars) == 3  # both of a, b's municipality; none for too few or none
+    assert all(bar.get_x() == 1 for bar in bars)
+
+
+# ------------------------------------------------------------------------------ LibreOffice
+
+
+@needs_libreoffice
+def test_in_libreoffice_no_heading_or_header_row_ends_a_page(documents, rendered):
+    for name, pages in rendered.items():
+        document = documents[name]
+        introductions = styled(
+            document, "Heading 1", "Heading 2", "Heading 3", "Subtitle", "TOC Heading"
+        )
+        # of the captions, those of tables come before what they name; a figure's caption is
+        # below it and a quote's attribution after the quote
+        introductions += [
+            text for text in styled(document, "Caption") if text.startswith(("Table ", "Tabel "))
+        ]
+        header_cells = set()
+        for tbl in body_tables(document):
+            first = rows_of(tbl)[0]
+            if has(first, "w:tblHeader"):
+                for tc in first.findall(qn("w:tc")):
+                    header_cells.add(cell_text(tc))
+                    header_cells.update(cell_text(tc).split())
+        for number, page in enumerate(pages[:-1], start=1):
+            last = content_lines(page)[-1]
+            assert not any(len(last) >= 4 and text.endswith(last) for text in introductions), (
+                name,
+                number,
+                last,
+            )
+            assert last not in header_cells, (name, number, last)
+
+
+@needs_libreoffice
+def test_in_libreoffice_no_word_in_a_table_is_broken(documents, rendered):
+    for name, pages in rendered.items():
+        words = set()
+        for tbl in body_tables(documents[name]):
+            for tc in tbl.iter(qn("w:tc")):
+                for word in cell_text(tc).split():
+                    words.update(pieces(word))
+        lines = [line for page in pages for line in content_lines(page)]
+        for above, below in zip(lines, lines[1:], strict=False):
+            joined = above.split()[-1] + below.split()[0]
+            assert joined not in words, (name, above, below)
+        tokens = {token for line in lines for token in line.split()}
+        for word in LONG_WORDS:
+            if any(word in w for w in words):
+                assert word in tokens or any(word in token for token in tokens), (name, word)
+
+
+@needs_libreoffice
+def test_in_libreoffice_the_contents_show_the_real_pages(documents, rendered):
+    for name in ("synthesis-da", "synthesis-en"):
+        pages = rendered[name]
+        headings = styled(documents[name], "Heading 1", "Heading 2")
+        listed = {}
+        for line in content_lines(pages[0]):
+            match = re.fullmatch(r"(.+?)\.{3,}\s*(\d+)", line)
+            if match:
+                listed[match.group(1).strip()] = int(match.group(2))
+        assert list(listed) == headings, name
+        for heading, page in listed.items():
+            found = [n for n, text in enumerate(pages, start=1) if heading in content_lines(text)]
+            assert page in found, (name, heading, page, found)
+
+
+@needs_libreoffice
+def test_in_libreoffice_captions_are_numbered_in_order(documents, rendered):
+    for name, pages in rendered.items():
+        label = "Tabel" if name.endswith("-da") else "Table"
+        text = "\n".join(pages)
+        numbers = [int(n) for n in re.findall(rf"^{label} (\d+): ", text, re.M)]
+        expected = len(body_tables(documents[name])) if name.startswith("synthesis") else 0
+        assert numbers == list(range(1, expected + 1)), name
+
+
+def test_unknown_caption_kinds_are_refused():
+    document = docx_common.new_document("en")
+    with pytest.raises(ValueError):
+        docx_common.caption(document, "chart", "Anything", 3)
