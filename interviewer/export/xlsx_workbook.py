@@ -27,6 +27,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -431,8 +432,10 @@ def _readme(
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     bold = Font(bold=True)
 
+    locale = lang if lang in ("da", "en") else "en"
+
     def number(value: int) -> str:
-        return format_decimal(value, locale=lang if lang in ("da", "en") else "en")
+        return format_decimal(value, locale=locale)  # 1,250 in English, 1.250 in Danish
 
     written = 0
 
@@ -461,6 +464,7 @@ def _readme(
 
     line(t("Interviewer study workbook"), context.name, strong=True)
     line(t("Interviews covered"), describe_filter(options.filter, context) or t("all"))
+    line(t("Language"), Locale.parse(locale).get_display_name(locale))
     line(
         t("Personal data"),
         t("included") if options.personal_data else t("left out"),

@@ -256,3 +256,34 @@ def test_a_file_of_an_older_schema_is_brought_up_to_date_and_exported(tmp_path):
     shutil.copy(FIXTURES / "schema_0001.sqlite", old)
     counts = write_workbook(old, tmp_path / "old.xlsx")
     assert counts["interviews"] == 12
+
+
+def test_interview_columns_are_the_ones_the_guide_check_knows(demo_workbook):
+    """The guide refuses keys that collide with the interview's own columns: the list it checks
+    against must be the workbook's, with or without personal data."""
+    from interviewer.guide import INTERVIEW_COLUMNS, AnswerColumns, load_guide
+
+    guide = load_guide()
+    from_keys = {AnswerColumns.notes(q) for q in guide.questions}
+    from_keys |= {AnswerColumns.minutes(q) for q in guide.questions}
+    for question in guide.questions:
+        for scale in question.scales:
+            from_keys.add(AnswerColumns.rating(question, scale))
+            from_keys.add(AnswerColumns.dont_know(question, scale))
+    out, _ = demo_workbook
+    workbook = load_workbook(out, read_only=True)
+    headers = next(workbook["Interviews"].iter_rows(max_row=1, values_only=True))
+    workbook.close()
+    own = {header for header in headers if header not in from_keys and " (" not in header}
+    assert own <= set(INTERVIEW_COLUMNS)
+
+
+def test_every_header_fits_its_column(demo_workbook):
+    out, _ = demo_workbook
+    workbook = load_workbook(out)
+    for title in SHEETS[1:]:
+        sheet = workbook[title]
+        for cell in sheet[1]:
+            # a character is about one unit of width; the filter button takes about three
+            assert sheet.column_dimensions[cell.column_letter].width >= len(cell.value) + 3
+    workbook.close()
