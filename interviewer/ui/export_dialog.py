@@ -15,14 +15,17 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QMessageBox,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from interviewer.errors import FileRefused
-from interviewer.export.options import ExportOptions, InterviewFilter
+from interviewer.export.ethics import PERSONAL_DATA_REMOVED, POSSIBLY_IDENTIFYING, in_words
+from interviewer.export.options import SMALLEST_GROUP, Attribution, ExportOptions, InterviewFilter
 from interviewer.file_safety import check_output_path, shown_path
 from interviewer.i18n import LANGUAGES, language, tr
 from interviewer.storage.models import CodebookEntry, InterviewStatus
@@ -79,9 +82,8 @@ class ExportDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(self.language.findData(language()))
-        self.no_personal_data = QCheckBox(tr("Leave out personal data (respondent names)"))
         form.addRow(tr("Language"), self.language)
-        form.addRow("", self.no_personal_data)
+        self._add_ethics_rows(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -92,6 +94,58 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         keep_visual_tab_order(self)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # a window's first size leaves out the wrapped explanation's height: make room for it
+        self.setMinimumHeight(self.heightForWidth(self.width()))
+
+    def _add_ethics_rows(self, form: QFormLayout) -> None:
+        """The research-ethics choices, as the command line offers them, each at its safe
+        default (export/ethics.py applies them)."""
+        self.no_personal_data = QCheckBox(tr("Leave out personal data"))
+        said = QLabel(
+            tr(
+                "Leaves out {removed}. Keeps but flags as possibly identifying: {flagged}.",
+                removed="; ".join(in_words(PERSONAL_DATA_REMOVED)),
+                flagged="; ".join(in_words(POSSIBLY_IDENTIFYING)),
+            )
+        )
+        said.setWordWrap(True)
+        self.no_personal_data.setAccessibleDescription(said.text())
+        personal = QVBoxLayout()  # the wrapped text in a box of its own gets its height
+        personal.addWidget(self.no_personal_data)
+        personal.addWidget(said)
+        form.addRow(tr("Personal data"), personal)
+        # one interview's summary takes only the notes choice; the study exports the rest
+        self.attribution = self.quotes_without_consent = self.smallest_group = None
+        self.internal_notes = None
+        if self.one_interview:
+            self.internal_notes = QCheckBox(
+                tr("Keep the interviewer's own notes (for internal use)")
+            )
+            form.addRow(tr("Notes"), self.internal_notes)
+            return
+        self.attribution = fit_combo(QComboBox())
+        for level, text in (
+            (Attribution.ROLE, tr("Role only")),
+            (Attribution.ROLE_AND_AREA, tr("Role and service area")),
+            (Attribution.ROLE_AREA_AND_MUNICIPALITY, tr("Role, service area and municipality")),
+        ):
+            self.attribution.addItem(text, level.value)
+        form.addRow(tr("Quotes attributed by"), self.attribution)
+        self.quotes_without_consent = QCheckBox(
+            tr("Include quotes of interviews without recorded consent (the report says so)")
+        )
+        form.addRow(tr("Consent"), self.quotes_without_consent)
+        self.smallest_group = QSpinBox()
+        self.smallest_group.setRange(1, 1000)
+        self.smallest_group.setValue(SMALLEST_GROUP)
+        self.smallest_group.setAccessibleName(tr("Hide figures from fewer than"))
+        form.addRow(
+            tr("Hide figures from fewer than"),
+            _row(self.smallest_group, QLabel(tr("interviews"))),
+        )
 
     def kind(self) -> str:
         if self.one_interview:
@@ -118,7 +172,19 @@ class ExportDialog(QDialog):
             language=self.language.currentData(),
             personal_data=not self.no_personal_data.isChecked(),
             filter=chosen,
+            **self._ethics(),
         )
+
+    def _ethics(self) -> dict:
+        """The ethics fields of ExportOptions the dialog offers; the others keep their
+        defaults."""
+        if self.one_interview:
+            return {"internal_notes": self.internal_notes.isChecked()}
+        return {
+            "attribution": Attribution(self.attribution.currentData()),
+            "quotes_without_consent": self.quotes_without_consent.isChecked(),
+            "smallest_group": self.smallest_group.value(),
+        }
 
 
 def _optional_date(label: str) -> tuple[tuple[QCheckBox, DateField], QWidget]:
