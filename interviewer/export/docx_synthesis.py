@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from babel.lists import format_list
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
@@ -288,7 +289,9 @@ def _build(session: Session, options: ExportOptions, progress):
             for scale in question.scales:
                 if area is None:
                     parts = [ratings.get((question.key, scale.key, a), nothing) for a in areas]
-                    answers, total, high, _ = (sum(column) for column in zip(*parts, strict=True))
+                    answers, total, high, _ = (
+                        sum(column) for column in zip(nothing, *parts, strict=True)
+                    )
                 else:
                     answers, total, high, _ = ratings.get((question.key, scale.key, area), nothing)
                     # the chart draws no bar from fewer than k interviews (charts.py)
@@ -341,30 +344,33 @@ def _build(session: Session, options: ExportOptions, progress):
     limit = max(
         [guide.max_challenges] + [rank for by_rank in ranks.values() for rank in by_rank if rank]
     )
-    caption(document, "table", t("Challenge themes by how many interviews name them"), covered)
-    table(
-        document,
-        [t("Theme"), t("Interviews"), t("Share")]
-        + [t("Ranked {rank}", rank=rank) for rank in range(1, limit + 1)],
-        [
-            (
-                context.label(CodeKind.CHALLENGE_THEME, code) or t("No theme"),
-                cells.count(naming[code]),
-                cells.share(naming[code], covered, naming[code]),
-            )
-            + tuple(cells.count(ranks[code][rank]) for rank in range(1, limit + 1))
-            for code in themes
-        ],
-        widths_cm=_widths(5.6, 3 + limit),
-    )
-    paragraph(
-        document,
-        t(
-            "Themes by the number of interviews naming them among their {limit} most "
-            "significant challenges, and how often at each rank.",
-            limit=limit,
-        ),
-    )
+    if not themes:
+        paragraph(document, t("No challenges are recorded in these interviews."))
+    else:
+        caption(document, "table", t("Challenge themes by how many interviews name them"), covered)
+        table(
+            document,
+            [t("Theme"), t("Interviews"), t("Share")]
+            + [t("Ranked {rank}", rank=rank) for rank in range(1, limit + 1)],
+            [
+                (
+                    context.label(CodeKind.CHALLENGE_THEME, code) or t("No theme"),
+                    cells.count(naming[code]),
+                    cells.share(naming[code], covered, naming[code]),
+                )
+                + tuple(cells.count(ranks[code][rank]) for rank in range(1, limit + 1))
+                for code in themes
+            ],
+            widths_cm=_widths(5.6, 3 + limit),
+        )
+        paragraph(
+            document,
+            t(
+                "Themes by the number of interviews naming them among their {limit} most "
+                "significant challenges, and how often at each rank.",
+                limit=limit,
+            ),
+        )
     if any(not cells.too_few(n) for n in naming.values()):
         # a bar segment only where the table shows a number; charts.py leaves out the themes
         # named in fewer than k interviews
@@ -412,30 +418,37 @@ def _build(session: Session, options: ExportOptions, progress):
             col(Initiative.interview_id).in_(chosen), col(Initiative.deleted_at).is_(None)
         )
     ).scalar_one()
-    caption(
-        document,
-        "table",
-        t("Initiatives and the kinds of their effects, by category"),
-        with_initiatives,
-    )
-    table(
-        document,
-        [t("Category"), t("Initiatives"), t("Interviews")] + [kinds[kind] for kind in EffectKind],
-        [
-            (
-                context.label(CodeKind.INITIATIVE_CATEGORY, code) or t("No category"),
-                cells.count(*initiatives[code]),
-                cells.count(initiatives[code][1]),
-            )
-            + tuple(cells.count(*effect_kinds[code].get(kind, (0, 0))) for kind in EffectKind)
-            for code in categories
-        ],
-        widths_cm=_widths(4.0, 3 + len(EffectKind)),
-    )
-    paragraph(
-        document,
-        t("Initiatives by category, with the number of effects of each kind reported for them."),
-    )
+    if not categories:
+        paragraph(document, t("No initiatives are recorded in these interviews."))
+    else:
+        caption(
+            document,
+            "table",
+            t("Initiatives and the kinds of their effects, by category"),
+            with_initiatives,
+        )
+        table(
+            document,
+            [t("Category"), t("Initiatives"), t("Interviews")]
+            + [kinds[kind] for kind in EffectKind],
+            [
+                (
+                    context.label(CodeKind.INITIATIVE_CATEGORY, code) or t("No category"),
+                    cells.count(*initiatives[code]),
+                    cells.count(initiatives[code][1]),
+                )
+                + tuple(cells.count(*effect_kinds[code].get(kind, (0, 0))) for kind in EffectKind)
+                for code in categories
+            ],
+            widths_cm=_widths(4.0, 3 + len(EffectKind)),
+        )
+        paragraph(
+            document,
+            t(
+                "Initiatives by category, with the number of effects of each kind reported "
+                "for them."
+            ),
+        )
     _figures(document, session, chosen, live_effect, categories, context, cells)
 
     # ---------------------------------------------------------------- quotes
@@ -468,7 +481,7 @@ def _methods(options, context, covered, drafts, first_day, last_day, mark) -> li
         sentences = [t("No interviews match the choice.")]
     scope = describe_filter(options.filter, context)
     sentences.append(
-        t("Chosen by {filter}.", filter=scope) if scope else t("Every interview of the study.")
+        t("Chosen: {filter}.", filter=scope) if scope else t("Every interview of the study.")
     )
     if drafts:
         sentences.append(
@@ -578,7 +591,7 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
             document,
             headers,
             _figure_rows(measures, label, cells),
-            widths_cm=(7.0, 2.2, 2.4, 4.8),
+            widths_cm=(8.4, 1.8, 2.2, 4.0),
         )
     if all_too_few:
         paragraph(
@@ -586,7 +599,7 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
             t(
                 "In {categories}, each measure comes from fewer than {k} interviews: their "
                 "figures count in “All categories” above.",
-                categories=", ".join(all_too_few),
+                categories=format_list(all_too_few, locale=lang),
                 k=cells.options.smallest_group,
             ),
         )

@@ -501,7 +501,7 @@ def test_the_methods_say_which_interviews_and_whether_drafts_count(demo_db, tmp_
         f"This synthesis covers {complete_in_employment} interviews, held {first[:7]} to "
         f"{last[:7]}." in chosen
     )  # months only, without personal data
-    assert "Chosen by service area Employment services; status complete." in chosen
+    assert "Chosen: service area Employment services; status complete." in chosen
     assert "Complete interviews only." in chosen
     assert not any("Including" in line for line in chosen)
 
