@@ -273,12 +273,18 @@ def format_share(part: int, whole: int, lang: str | None = None) -> str:
 
 
 def before_and_now(
-    baseline: float | Decimal | None, current: float | Decimal | None, lang: str | None = None
+    baseline: float | Decimal | None,
+    current: float | Decimal | None,
+    lang: str | None = None,
+    unit: str = "",
 ) -> str:
-    """An effect's figures as "before → now" in ``lang``: "50 → 7"; a side that is not given
-    says so ("50 → no current value", "no baseline → 7"); "" when neither is given."""
+    """An effect's figures as "before → now" in ``lang``: "50 → 7", with ``unit`` after the
+    last number given ("48 → 11 children"); a side that is not given says so ("50 children →
+    no current value", "no baseline → 7 children"); "" when neither is given."""
     if baseline is None and current is None:
         return ""
+    unit = f" {unit}" if unit else ""
+    if current is None:
+        return f"{format_figure(baseline, lang)}{unit} → {tr('no current value', lang=lang)}"
     before = format_figure(baseline, lang) if baseline is not None else tr("no baseline", lang=lang)
-    now = format_figure(current, lang) if current is not None else tr("no current value", lang=lang)
-    return f"{before} → {now}"
+    return f"{before} → {format_figure(current, lang)}{unit}"

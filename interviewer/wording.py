@@ -1,6 +1,6 @@
 """How record values read in words, in the app and in exports alike."""
 
-from interviewer.figures import format_figure
+from interviewer.figures import before_and_now
 from interviewer.i18n import tr
 from interviewer.storage.models import (
     Effect,
@@ -46,16 +46,14 @@ def interview_status_labels(lang: str | None = None) -> dict[InterviewStatus, st
 
 def figure_text(effect: Effect, lang: str | None = None) -> str:
     """An effect's figure in ``lang``, e.g. "children placed outside the home: 48 → 11
-    children (2015–2017)", "— → 7" with only the value now; "" when it has none."""
+    children (2015–2017)", "no baseline → 7" with only the value now; "" when it has none."""
     if effect.baseline is None and effect.current is None:
         return ""
     metric = f"{effect.metric}: " if effect.metric else ""
-    unit = f" {effect.unit}" if effect.unit else ""
     period = f" ({effect.period})" if effect.period else ""
-    # one side not given yet: a dash, so "50 → —" does not read as "50 → (nothing)"
-    before = format_figure(effect.baseline, lang) or "—"
-    now = format_figure(effect.current, lang) or "—"
-    return f"{metric}{before} → {now}{unit}{period}"
+    # a side not given says so ("50 → no current value"), never an empty "50 →"
+    figures = before_and_now(effect.baseline, effect.current, lang, effect.unit or "")
+    return f"{metric}{figures}{period}"
 
 
 def effect_summary(effect: Effect, lang: str | None = None) -> str:

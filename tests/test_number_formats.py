@@ -128,6 +128,12 @@ def test_a_figure_without_a_side_says_so(lang, baseline, current, shown):
     assert before_and_now(baseline, current, lang) == shown
 
 
+def test_the_unit_follows_the_last_number_given():
+    assert before_and_now(48, 11, "en", "children") == "48 → 11 children"
+    assert before_and_now(48, None, "en", "children") == "48 children → no current value"
+    assert before_and_now(None, 11, "da", "børn") == "ingen værdi før → 11 børn"
+
+
 def test_the_median_is_the_middle_or_the_exact_mean_of_the_two_middle_figures():
     assert median([48, 11, 20]) == 20
     assert median([0.1, 0.2]) == Decimal("0.15")  # not 0.15000000000000002
