@@ -92,8 +92,8 @@ def _language_tag(language: str) -> str:
 
 def report_language(document: DocumentType) -> str:
     """The language a document was made in by new_document: "da" or "en"."""
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    tag = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr") + "/" + qn("w:lang"))
+    path = "/".join(qn(tag) for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr", "w:lang"))
+    tag = document.styles.element.find(path)
     return "da" if tag is not None and (tag.get(qn("w:val")) or "").startswith("da") else "en"
 
 
@@ -109,12 +109,21 @@ def _field(paragraph, instruction: str) -> None:
 
 
 def _set_language(document: DocumentType, tag: str) -> None:
-    defaults = document.styles.element.find(qn("w:docDefaults"))
+    """The document's default language (spelling, hyphenation; report_language reads it),
+    making the defaults where a restyled reference document has none."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
-        return
-    run_properties = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    run_properties = run_defaults.find(qn("w:rPr"))
     if run_properties is None:
-        return
+        run_properties = OxmlElement("w:rPr")
+        run_defaults.append(run_properties)
     language = run_properties.find(qn("w:lang"))
     if language is None:
         language = OxmlElement("w:lang")

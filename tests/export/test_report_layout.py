@@ -524,3 +524,61 @@ def test_unknown_caption_kinds_are_refused():
     document = docx_common.new_document("en")
     with pytest.raises(ValueError):
         docx_common.caption(document, "chart", "Anything", 3)
+
+
+@needs_libreoffice
+def test_in_libreoffice_a_heading_caption_and_header_row_move_to_the_next_page_together(
+    tmp_path,
+):
+    """The same short report with more and more text before a heading, its table's caption
+    and the table: wherever the page ends, the heading, the caption and the header row are
+    never left at its foot."""
+    files = []
+    for lines in range(34, 50):
+        document = docx_common.new_document("en")
+        for number in range(lines):
+            docx_common.paragraph(document, f"Line {number} of the text before the table.")
+        docx_common.paragraph(document, "Themes named", "Heading 1")
+        docx_common.table(
+            document,
+            ["Theme", "Interviews", "Share"],
+            [(f"Theme {n}", str(n), f"{n} %") for n in range(1, 13)],
+            caption_title="Themes by interviews",
+            n=40,
+        )
+        files.append(tmp_path / f"lines-{lines}.docx")
+        docx_common.save_whole(document, files[-1])
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    moved = 0
+    for file in files:
+        raw = subprocess.run(
+            ["pdftotext", "-raw", str(file.with_suffix(".pdf")), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        pages = [content_lines(page) for page in raw.split("\f") if page.strip()]
+        for page in pages[:-1]:
+            assert page[-1].startswith(("Line ", "Theme ")), (file.name, page[-3:])
+            assert not page[-1].startswith("Theme Interviews"), (file.name, page[-3:])
+        following = [page for page in pages if "Themes named" in page]
+        moved += following[0][0] == "Themes named"  # the heading opened a page
+        for page in pages[1:]:
+            if page[0].startswith("Theme ") and page[0] != "Theme Interviews Share":
+                raise AssertionError(f"{file.name}: a page of the table without its header row")
+    assert moved  # some page break fell where the heading would have ended a page
