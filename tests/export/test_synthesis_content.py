@@ -672,3 +672,32 @@ def test_a_database_of_another_uuid_order_gives_the_same_quotes(tmp_path):
     backwards = reversed_copy(db, tmp_path / "backwards.sqlite")
     second = quotes_by_theme(export(backwards, tmp_path, "b.docx"))
     assert first == second
+
+
+def test_without_personal_data_nothing_points_at_a_person(demo_db, tmp_path):
+    document = export(
+        demo_db,
+        tmp_path,
+        attribution=Attribution.ROLE_AREA_AND_MUNICIPALITY,
+        personal_data=False,
+    )
+    connection = sqlite3.connect(demo_db)
+    municipalities = {m for (m,) in connection.execute("SELECT municipality FROM interview")}
+    names = {n for (n,) in connection.execute("SELECT respondent_name FROM interview") if n}
+    days = {d for (d,) in connection.execute("SELECT interview_date FROM interview")}
+    connection.close()
+    text = all_text(document).split("\n", 3)[3]  # after the title lines ("written <today>")
+    assert not [m for m in municipalities if m in text]
+    assert not [n for n in names if n in text]
+    assert not [d for d in days if d in text]
+    assert "Anonymised: this export leaves out the respondent's name, the municipality" in text
+
+
+def test_a_choice_of_no_interviews_is_a_short_report_not_an_error(demo_db, tmp_path):
+    out = tmp_path / "none.docx"
+    chosen = InterviewFilter(date_from=date(2099, 1, 1))
+    assert write_synthesis_docx(demo_db, out, ExportOptions(filter=chosen)) == 0
+    text = normal_text(Document(out))
+    assert "No interviews match the choice." in text
+    assert "No challenges are recorded in these interviews." in text
+    assert "No quotes in these interviews." in text
