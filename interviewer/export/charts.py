@@ -118,8 +118,16 @@ def _priority(
                 )
                 said[area].append(f"{name} {shown} (n = {format_count(count, lang)})")
                 continue
+            shown_note = f"{name}: {note}" if len(scales) > 1 else note  # which bar is missing
             axes.text(
-                low + 0.04, y, note, va="center", ha="left", fontsize=8, style="italic", color=NOTE
+                low + 0.04,
+                y,
+                shown_note,
+                va="center",
+                ha="left",
+                fontsize=8,
+                style="italic",
+                color=NOTE,
             )
             said[area].append(f"{name}: {note}")
         # a bar from 1 to the mean: on a 1-5 scale its length is the distance from the lowest
@@ -133,7 +141,8 @@ def _priority(
             label=name,
         )
     axes.set_yticks([n + height * (len(scales) - 1) / 2 for n in range(len(areas))], labels)
-    axes.invert_yaxis()
+    # every row in view, also one with no bar (its words are all there is); top to bottom
+    axes.set_ylim(len(areas) - 1 + height * (len(scales) - 0.5), -height / 2)
     axes.set_xlim(low, high)
     points = question.scale_points.in_language(lang) if question.scale_points else None
     ticks = list(range(low, high + 1))

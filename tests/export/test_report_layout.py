@@ -438,7 +438,10 @@ def test_the_priority_chart_is_on_the_1_to_5_scale_and_says_what_it_cannot_show(
     assert axes.get_xticklabels()[0].get_text() == "1\nVery low"
     words = [text.get_text() for text in axes.texts]
     assert "3,3" in words and "1,0" in words  # means in the reader's language, even 1.0
-    assert words.count("ingen svar") == 2 and "for få interviews til at vise (færre end 3)" in words
+    assert "Your department: for få interviews til at vise (færre end 3)" in words
+    assert {"Your department: ingen svar", "Municipality: ingen svar"} <= set(words)
+    bottom, top = axes.get_ylim()
+    assert all(top <= text.get_position()[1] <= bottom for text in axes.texts)  # all in view
     bars = [patch for patch in axes.patches]
     assert len(bars) == 3  # both of a, b's municipality; none for too few or none
     assert all(bar.get_x() == 1 for bar in bars)
