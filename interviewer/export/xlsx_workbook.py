@@ -462,7 +462,8 @@ def _readme(
     def t(text, **values):
         return tr(text, lang=lang, **values)
 
-    line(t("Interviewer study workbook"), context.name, strong=True)
+    line(t("Interviewer study workbook"), strong=True)
+    line(t("Study"), context.name)
     line(t("Interviews covered"), describe_filter(options.filter, context) or t("all"))
     line(t("Language"), Locale.parse(locale).get_display_name(locale))
     line(
