@@ -45,6 +45,49 @@ class InterviewFilter:
         return query
 
 
+# Which stored records count, in the exports and in `interviewer check` alike: a record is
+# live when it is not deleted, its interview is not deleted, and (an effect) its initiative is
+# not deleted. Plain SQLite text on the unaliased table, so the raw connection of the check and
+# SQLAlchemy (text()) read the same rule.
+_LIVE_INTERVIEWS = "SELECT id FROM interview WHERE deleted_at IS NULL"
+_LIVE_RECORD = {
+    "interview": "interview.deleted_at IS NULL",
+    **{
+        table: f"{table}.deleted_at IS NULL AND {table}.interview_id IN ({_LIVE_INTERVIEWS})"
+        for table in ("challenge", "initiative", "quote")
+    },
+    "effect": (
+        f"effect.deleted_at IS NULL AND effect.interview_id IN ({_LIVE_INTERVIEWS})"
+        " AND effect.initiative_id IN (SELECT id FROM initiative WHERE deleted_at IS NULL)"
+    ),
+}
+# the columns the rule reads, per table (a damaged file may lack one: see live_count_sql)
+LIVE_RULE_COLUMNS = {
+    "interview": {"interview": {"id", "deleted_at"}},
+    **{
+        table: {table: {"deleted_at", "interview_id"}, "interview": {"id", "deleted_at"}}
+        for table in ("challenge", "initiative", "quote")
+    },
+    "effect": {
+        "effect": {"deleted_at", "interview_id", "initiative_id"},
+        "interview": {"id", "deleted_at"},
+        "initiative": {"id", "deleted_at"},
+    },
+}
+LIVE_TABLES = tuple(_LIVE_RECORD)  # interview, challenge, initiative, quote, effect
+
+
+def live_condition(table: str) -> str:
+    """The SQL condition under which a record of ``table`` (one of LIVE_TABLES, referred to
+    by its own name, not an alias) counts; raises KeyError for another table."""
+    return _LIVE_RECORD[table]
+
+
+def live_count_sql(table: str) -> str:
+    """``SELECT count(*)`` of the live records of ``table`` (see live_condition)."""
+    return f"SELECT count(*) FROM {table} WHERE {live_condition(table)}"
+
+
 class Attribution(StrEnum):
     """How much a quote in a report says about who said it (DESIGN.md: by role unless an
     option asks for more); each level adds to the one before."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from interviewer import record_rules as rules
 from interviewer.errors import DamagedDatabase, DatabaseRefused, InterviewerError
+from interviewer.export.options import LIVE_RULE_COLUMNS, live_count_sql
 from interviewer.file_safety import shown_path
 from interviewer.i18n import tr
 from interviewer.storage.database import connect_read_only, inspect_file, known_revisions
@@ -531,12 +532,15 @@ def _check_file(connection: sqlite3.Connection, report: HealthReport) -> None:
     stage(tr("the rules between records"), lambda: _cross_record(connection, tables, problems))
     stage(tr("the guide's questions"), lambda: _guide_problems(connection, tables, problems))
     for table in COUNTED_TABLES:
-        if table in tables:
+        needed = LIVE_RULE_COLUMNS[table]
+        # counted as the exports count (live records only); a table without the rule's
+        # columns is reported by the schema comparison, so the file is not healthy anyway
+        if all(columns <= tables.get(name, set()) for name, columns in needed.items()):
             stage(table, lambda t=table: _count(connection, t, report.counts))
 
 
 def _count(connection, table: str, counts: dict[str, int]) -> None:
-    counts[table] = connection.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0]
+    counts[table] = connection.execute(live_count_sql(table)).fetchone()[0]
 
 
 def _foreign_keys(connection, problems: list[str]) -> None:
