@@ -1,6 +1,7 @@
 """The command line, run as a user runs it: a real process, real files, exit codes and output."""
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -272,3 +273,172 @@ def test_no_command_writes_its_output_over_the_database(tmp_path, command, suffi
     assert "choose another file" in result.stderr
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before
+
+
+# ------------------------------------------------------------- research ethics (issue 11)
+
+
+def test_the_ethics_options_reach_the_export_options():
+    from interviewer.cli import export_options
+    from interviewer.export.options import Attribution, ExportOptions
+
+    for command in (["export", "xlsx"], ["export", "docx"]):
+        args = build_parser().parse_args([*command, "-o", "x"])
+        assert export_options(args) == ExportOptions(), command  # the safe defaults
+        args = build_parser().parse_args(
+            [
+                *command,
+                "-o",
+                "x",
+                "--attribution",
+                "role-area-municipality",
+                "--quotes-without-consent",
+                "--smallest-group",
+                "5",
+                "--internal-notes",
+                "--no-personal-data",
+            ]
+        )
+        options = export_options(args)
+        assert options.attribution is Attribution.ROLE_AREA_AND_MUNICIPALITY
+        assert options.quotes_without_consent is True
+        assert options.smallest_group == 5
+        assert options.internal_notes is True
+        assert options.personal_data is False
+    args = build_parser().parse_args(
+        ["export", "xlsx", "-o", "x", "--attribution", "role-and-area"]
+    )
+    assert export_options(args).attribution is Attribution.ROLE_AND_AREA
+
+
+@pytest.mark.parametrize("k", ["0", "-2", "three", "1.5"])
+def test_a_smallest_group_below_one_is_refused_in_one_sentence(demo_file, tmp_path, k):
+    out = tmp_path / "never.xlsx"
+    result = run("export", "xlsx", "--db", demo_file, "-o", out, "--smallest-group", k)
+    assert result.returncode == 2
+    assert "--smallest-group: K must be a whole number of at least 1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_no_personal_data_help_says_all_it_removes(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["export", "docx", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    for removed in ("name", "municipality", "location", "exact dates", "YYYY-MM", "times"):
+        assert removed in help_text, removed
+    assert "free-text notes are kept but flagged" in help_text
+
+
+def test_the_summary_keeps_the_interviewers_notes_only_on_request(tmp_path):
+    from docx import Document
+
+    from interviewer.demo import add_sample_interview
+    from interviewer.storage.database import open_database
+
+    db = tmp_path / "one.sqlite"
+    database = open_database(db)
+    with database.session() as session:
+        interview_id = add_sample_interview(session).id
+    database.close()
+    note = "Mentions the budget agreement twice."
+    out = tmp_path / "summary.docx"
+    for extra, kept in (([], False), (["--internal-notes"], True)):
+        result = run("export", "docx", "--db", db, "-o", out, "--interview", interview_id, *extra)
+        assert result.returncode == 0, result.stderr
+        document = Document(out)
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert (note in text) is kept
+        assert text.startswith("For internal use") is kept
+
+
+@pytest.fixture
+def with_removed_records(tmp_path):
+    """A study file holding deleted and removed records of every kind, and a live effect of
+    a removed initiative (as a merge may leave it); returns it and the live counts, by the
+    rule: not deleted, of a live interview, and (an effect) of a live initiative."""
+    from sqlmodel import select
+
+    from interviewer import interviews as svc
+    from interviewer.demo import generate_demo
+    from interviewer.storage.database import open_database
+    from interviewer.storage.models import Challenge, Effect, Initiative, Interview, Quote
+
+    db = tmp_path / "study.sqlite"
+    database = open_database(db)
+    generate_demo(database, interviews=8, seed=3)
+    with database.session() as session:
+
+        def first(model, *where):
+            return session.exec(select(model).where(*where).order_by(model.id)).first()
+
+        ids = sorted(session.exec(select(Interview.id)).all())
+        svc.delete_interview(session=session, interview_id=ids[0])  # its records stay live
+        challenge = first(Challenge, Challenge.interview_id != ids[0])
+        svc.remove_challenge(session=session, challenge_id=challenge.id)
+        quote = first(Quote, Quote.interview_id != ids[0])
+        svc.remove_quote(session=session, quote_id=quote.id)
+        removed = first(Initiative, Initiative.interview_id != ids[0])
+        svc.remove_initiative(session=session, initiative_id=removed.id)
+        with_effects = select(Effect.initiative_id).where(
+            Effect.interview_id != ids[0], Effect.initiative_id != removed.id
+        )
+        orphaned = session.exec(with_effects.order_by(Effect.id)).first()
+    database.close()
+    connection = sqlite3.connect(db)
+    with connection:  # as a merge may leave it: the initiative removed, its effects not
+        connection.execute(
+            "UPDATE initiative SET deleted_at = '2017-06-01 10:00:00.000000' WHERE id = ?",
+            (orphaned.hex,),
+        )
+    scalar = lambda sql: connection.execute(sql).fetchone()[0]  # noqa: E731
+    live_interview = "interview_id IN (SELECT id FROM interview WHERE deleted_at IS NULL)"
+    expected = {
+        "interviews": scalar("SELECT count(*) FROM interview WHERE deleted_at IS NULL"),
+        **{
+            f"{table}s": scalar(
+                f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL AND {live_interview}"
+            )
+            for table in ("challenge", "initiative", "quote")
+        },
+        "effects": scalar(
+            "SELECT count(*) FROM effect WHERE deleted_at IS NULL AND "
+            f"{live_interview} AND initiative_id IN "
+            "(SELECT id FROM initiative WHERE deleted_at IS NULL)"
+        ),
+    }
+    stored = {
+        f"{table}s": scalar(f"SELECT count(*) FROM {table}")
+        for table in ("interview", "challenge", "initiative", "effect", "quote")
+    }
+    connection.close()
+    assert expected["interviews"] == 7
+    assert all(expected[name] < stored[name] for name in expected), (expected, stored)
+    return db, expected
+
+
+def counted_in(output: str) -> dict[str, int]:
+    """The counts in a line like "12 interviews, 30 challenges", by their plural noun."""
+    return {name: int(n) for n, name in re.findall(r"(\d+) (\w+s)\b", output)}
+
+
+def test_check_counts_live_records_only(with_removed_records):
+    db, expected = with_removed_records
+    checked = run("check", "--db", db)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert counted_in(checked.stdout) == expected
+    synthesis = run("export", "docx", "--db", db, "-o", db.with_name("synthesis.docx"))
+    assert f"synthesis of {expected['interviews']} interviews" in synthesis.stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the workbook still lists a live effect of a removed initiative (its link left "
+    "empty); the rule is export.options.live_condition('effect')",
+)
+def test_the_workbook_counts_the_live_records_check_counts(with_removed_records):
+    db, expected = with_removed_records
+    exported = run("export", "xlsx", "--db", db, "-o", db.with_name("study.xlsx"))
+    assert exported.returncode == 0, exported.stderr
+    written = counted_in(exported.stdout)
+    assert {name: written[name] for name in expected} == expected
