@@ -582,7 +582,14 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     def interview_parts(column: str) -> int:
         return parts(f'SELECT id AS interview_id, "{column}" AS text FROM interview')
 
-    label = context.label
+    def labeller(kind: CodeKind) -> Callable[[str | None], str | None]:
+        """The label of a code of ``kind`` (the code itself when the codebook has none)."""
+        labels = {code: text for (of, code), text in context.labels.items() if of is kind}
+        return lambda code: None if code is None else labels.get(code, code)
+
+    area_label = labeller(CodeKind.SERVICE_AREA)
+    theme_label = labeller(CodeKind.CHALLENGE_THEME)
+    category_label = labeller(CodeKind.INITIATIVE_CATEGORY)
     guide = context.guide
     label_parts = max(
         (len(cell_texts(text)) for text in context.labels.values() if text), default=1
@@ -754,7 +761,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
                 interviewer_name,
                 role,
                 area,
-                label(CodeKind.SERVICE_AREA, area),
+                area_label(area),
             ]
             if keep_personal:
                 row += [
@@ -819,7 +826,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     challenge_rows = child_rows(
         "SELECT interview_id, id, interview_id, rank, title, description, theme_code, theme_code"
         " FROM challenge WHERE deleted_at IS NULL ORDER BY interview_id, rank, id",
-        lambda r: (*r[:6], label(CodeKind.CHALLENGE_THEME, r[6])),
+        lambda r: (*r[:6], theme_label(r[6])),
     )
     initiative_columns = [
         Column("initiative_id", "id", 38, t("The initiative's UUID.")),
@@ -847,7 +854,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         " FROM initiative WHERE deleted_at IS NULL ORDER BY interview_id, position, id",
         lambda r: (
             *r[:6],
-            label(CodeKind.INITIATIVE_CATEGORY, r[6]),
+            category_label(r[6]),
             initiative_statuses(r[7]),
             r[8],
         ),
@@ -957,7 +964,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         f" LEFT JOIN ({live_initiatives}) n ON n.id = q.initiative_id"
         " WHERE q.deleted_at IS NULL"
         " ORDER BY q.interview_id, q.created_at, q.id",
-        lambda r: (*r[:6], label(CodeKind.CHALLENGE_THEME, r[6]), *r[7:]),
+        lambda r: (*r[:6], theme_label(r[6]), *r[7:]),
     )
     code_kinds = _enum(CodeKind)
     codebook = [
