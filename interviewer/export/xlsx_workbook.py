@@ -396,7 +396,7 @@ def _converter(sheet, kind: str) -> Callable[[Any], Any]:
                 raise TypeError("not stored text")
             if len(value) > ONE_CELL_CHARACTERS or _NEEDS_WORK.search(value):
                 (value,) = cell_texts(value)
-            if value[0] in "=+-@\t\r":
+            if looks_like_formula(value):
                 return _text_cell(sheet, value)
             return value
 
@@ -895,11 +895,12 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     # A link to a removed record (or one outside the chosen interviews) is left empty rather
     # than listing the removed record: the sheets hold live records only, counted as the
     # reports and `interviewer check` count them, and every key found joins.
-    live_initiatives = "SELECT id FROM initiative WHERE deleted_at IS NULL"
+    live_initiatives = "SELECT id, interview_id FROM initiative WHERE deleted_at IS NULL"
     effect_rows = child_rows(
         "SELECT e.interview_id, e.id, n.id, e.interview_id, e.kind, e.description, e.metric,"
         " e.baseline, e.current, e.unit, e.period"
-        f" FROM effect e LEFT JOIN ({live_initiatives}) n ON n.id = e.initiative_id"
+        f" FROM effect e LEFT JOIN ({live_initiatives}) n"
+        " ON n.id = e.initiative_id AND n.interview_id = e.interview_id"
         " WHERE e.deleted_at IS NULL"
         " ORDER BY e.interview_id, e.initiative_id, e.position, e.id",
         with_change,
@@ -944,6 +945,12 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         ),
         Column("use_in_report", "bool", 12, t("TRUE when marked for the report.")),
         Column(
+            "consent_given",
+            "bool",
+            10,
+            t("TRUE when the interview's consent is recorded (as in the Interviews sheet)."),
+        ),
+        Column(
             "seconds_into_interview",
             "int",
             12,
@@ -956,12 +963,13 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         )
     quote_rows = child_rows(
         "SELECT q.interview_id, q.id, q.interview_id, q.text, q.speaker_role, q.question_key,"
-        " q.theme_code, q.theme_code, c.id, n.id, q.use_in_report, q.offset_seconds"
-        + (", q.captured_at" if keep_personal else "")
-        + " FROM quote q"
+        " q.theme_code, q.theme_code, c.id, n.id, q.use_in_report, i.consent_given,"
+        " q.offset_seconds" + (", q.captured_at" if keep_personal else "") + " FROM quote q"
+        " JOIN interview i ON i.id = q.interview_id"
         " LEFT JOIN (SELECT id, interview_id FROM challenge WHERE deleted_at IS NULL) c"
-        " ON c.id = q.challenge_id"
-        f" LEFT JOIN ({live_initiatives}) n ON n.id = q.initiative_id"
+        " ON c.id = q.challenge_id AND c.interview_id = q.interview_id"
+        f" LEFT JOIN ({live_initiatives}) n"
+        " ON n.id = q.initiative_id AND n.interview_id = q.interview_id"
         " WHERE q.deleted_at IS NULL"
         " ORDER BY q.interview_id, q.created_at, q.id",
         lambda r: (*r[:6], theme_label(r[6]), *r[7:]),
