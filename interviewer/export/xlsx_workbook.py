@@ -81,7 +81,6 @@ _ESCAPE = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
 _NEEDS_WORK = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_[xX][0-9A-Fa-f]{4}_"
 )
-_HEX_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def sheet_title(name: str) -> str:
@@ -143,13 +142,22 @@ def _text_cell(sheet, text: str):
 # --------------------------------------------------------------------- stored values
 
 
-def _id(value: str | None) -> str | None:
-    """A stored UUID (32 hex digits) as text with dashes; anything else is a broken record."""
+def _key(column: str) -> str:
+    """SQL giving a stored UUID (32 hex digits) as text with dashes, or NULL when the value
+    is no stored UUID (SQLite does this in C, for every key of every row)."""
+    return (
+        f"CASE WHEN length({column}) = 32 AND NOT {column} GLOB '*[^0-9a-f]*' THEN"
+        f" substr({column}, 1, 8) || '-' || substr({column}, 9, 4) || '-' ||"
+        f" substr({column}, 13, 4) || '-' || substr({column}, 17, 4) || '-' ||"
+        f" substr({column}, 21) END"
+    )
+
+
+def _id(value: str | None) -> str:
+    """A record's own key or its parent's, made by _key: never empty."""
     if value is None:
-        return None
-    if type(value) is not str or not _HEX_ID.fullmatch(value):
         raise ValueError("not a stored id")
-    return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return value
 
 
 def _date(value: str | None) -> date | None:
@@ -726,7 +734,8 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             if interview_id in chosen:
                 answers.setdefault(interview_id, {})[question_key] = (notes, seconds)
         query = (
-            "SELECT i.id, p.name, i.respondent_role, i.service_area, i.municipality,"
+            f"SELECT i.id, {_key('i.id')}, p.name, i.respondent_role, i.service_area,"
+            " i.municipality,"
             " i.respondent_name, i.consent_given, i.consent_date, i.interview_date,"
             " i.start_time, i.end_time, i.location, i.mode, i.status, i.created_device,"
             " i.created_at, i.updated_at"
@@ -737,6 +746,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         no_answer = (None, 0)
         for (
             interview_id,
+            key,
             interviewer_name,
             role,
             area,
@@ -757,7 +767,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             if interview_id not in chosen:
                 continue
             row = [
-                interview_id,
+                key,
                 interviewer_name,
                 role,
                 area,
@@ -824,7 +834,8 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         Column("theme_label", "text", 36, t("Theme (label)."), label_parts),
     ]
     challenge_rows = child_rows(
-        "SELECT interview_id, id, interview_id, rank, title, description, theme_code, theme_code"
+        f"SELECT interview_id, {_key('id')}, {_key('interview_id')}, rank, title, description,"
+        " theme_code, theme_code"
         " FROM challenge WHERE deleted_at IS NULL ORDER BY interview_id, rank, id",
         lambda r: (*r[:6], theme_label(r[6])),
     )
@@ -849,7 +860,8 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     ]
     initiative_statuses = _enum(InitiativeStatus)
     initiative_rows = child_rows(
-        "SELECT interview_id, id, interview_id, position, title, description, category_code,"
+        f"SELECT interview_id, {_key('id')}, {_key('interview_id')}, position, title,"
+        " description, category_code,"
         " category_code, status, start_date"
         " FROM initiative WHERE deleted_at IS NULL ORDER BY interview_id, position, id",
         lambda r: (
@@ -863,7 +875,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         Column("effect_id", "id", 38, t("The effect's UUID.")),
         Column(
             "initiative_id",
-            "id",
+            "plain",
             38,
             t("The initiative it belongs to (Initiatives sheet); empty when it was removed."),
         ),
@@ -897,7 +909,8 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     # reports and `interviewer check` count them, and every key found joins.
     live_initiatives = "SELECT id, interview_id FROM initiative WHERE deleted_at IS NULL"
     effect_rows = child_rows(
-        "SELECT e.interview_id, e.id, n.id, e.interview_id, e.kind, e.description, e.metric,"
+        f"SELECT e.interview_id, {_key('e.id')}, {_key('n.id')}, {_key('e.interview_id')},"
+        " e.kind, e.description, e.metric,"
         " e.baseline, e.current, e.unit, e.period"
         f" FROM effect e LEFT JOIN ({live_initiatives}) n"
         " ON n.id = e.initiative_id AND n.interview_id = e.interview_id"
@@ -933,13 +946,13 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         Column("theme_label", "text", 34, t("Theme (label)."), label_parts),
         Column(
             "challenge_id",
-            "id",
+            "plain",
             38,
             t("A challenge it is about (Challenges sheet); empty when it was removed."),
         ),
         Column(
             "initiative_id",
-            "id",
+            "plain",
             38,
             t("An initiative it is about (Initiatives sheet); empty when it was removed."),
         ),
@@ -962,8 +975,9 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             Column("captured_at", "datetime", 19, t("Clock time of the first keystroke (UTC)."))
         )
     quote_rows = child_rows(
-        "SELECT q.interview_id, q.id, q.interview_id, q.text, q.speaker_role, q.question_key,"
-        " q.theme_code, q.theme_code, c.id, n.id, q.use_in_report, i.consent_given,"
+        f"SELECT q.interview_id, {_key('q.id')}, {_key('q.interview_id')}, q.text,"
+        " q.speaker_role, q.question_key, q.theme_code, q.theme_code,"
+        f" {_key('c.id')}, {_key('n.id')}, q.use_in_report, i.consent_given,"
         " q.offset_seconds" + (", q.captured_at" if keep_personal else "") + " FROM quote q"
         " JOIN interview i ON i.id = q.interview_id"
         " LEFT JOIN (SELECT id, interview_id FROM challenge WHERE deleted_at IS NULL) c"
