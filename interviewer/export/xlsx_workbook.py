@@ -229,7 +229,7 @@ def _minutes(seconds) -> float:
 @dataclass
 class Column:
     header: str
-    kind: str  # id, text, date, datetime, time, number, int, bool, month
+    kind: str  # id, text, date, datetime, time, number, int, bool, plain (see _CONVERTERS)
     width: float
     description: str
     parts: int = 1  # how many cells long text spreads over
@@ -394,7 +394,7 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:
 def _converter(sheet, kind: str) -> Callable[[Any], Any]:
     """How a value of ``kind`` becomes the cell a user expects: dates as dates, numbers as
     numbers, yes/no as TRUE/FALSE, text as text even when it starts with "=". A text column
-    of one part holds texts that fit one cell (see _parts)."""
+    of one part holds texts that fit one cell (its parts are counted before it is written)."""
     if kind == "text":
 
         def text_cell(value):
