@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.lists import format_list
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func, or_, text
 from sqlmodel import Session, col, select
 
 from interviewer.export import ethics
@@ -35,7 +35,7 @@ from interviewer.export.docx_common import (
     set_metadata,
     table,
 )
-from interviewer.export.options import ExportOptions, no_progress
+from interviewer.export.options import ExportOptions, live_condition, no_progress
 from interviewer.export.reading import describe_filter, read_only_engine, study_context
 from interviewer.figures import (
     format_count,
@@ -231,7 +231,6 @@ def _build(session: Session, options: ExportOptions, progress):
             for area in areas
         ]
         + [(t("All"), format_count(covered, lang), format_share(covered, covered, lang))],
-        widths_cm=(9.4, 3.5, 3.5),
     )
     # Counts per interviewer describe the team's work, not the respondents: no mark for small
     # ones. An interview without an interviewer is counted too, so the list adds up.
@@ -305,7 +304,7 @@ def _build(session: Session, options: ExportOptions, progress):
             t("Ratings by service area: question {number}", number=question.number),
             covered,
         )
-        table(document, headers, rows, widths_cm=_widths(4.0, len(headers)))
+        table(document, headers, rows)
         dont_know = sum(value[3] for key, value in ratings.items() if key[0] == question.key)
         paragraph(
             document,
@@ -325,7 +324,7 @@ def _build(session: Session, options: ExportOptions, progress):
     progress(3, STEPS)
     paragraph(document, t("Challenge themes"), "Heading 1")
     theme = func.coalesce(Challenge.theme_code, "")
-    live_challenge = (col(Challenge.interview_id).in_(chosen), col(Challenge.deleted_at).is_(None))
+    live_challenge = (col(Challenge.interview_id).in_(chosen), live("challenge"))
     naming = dict(  # theme -> interviews naming it
         session.execute(
             select(theme, func.count(func.distinct(Challenge.interview_id)))
@@ -361,7 +360,6 @@ def _build(session: Session, options: ExportOptions, progress):
                 + tuple(cells.count(ranks[code][rank]) for rank in range(1, limit + 1))
                 for code in themes
             ],
-            widths_cm=_widths(5.6, 3 + limit),
         )
         paragraph(
             document,
@@ -390,14 +388,13 @@ def _build(session: Session, options: ExportOptions, progress):
         code: (count, interviews)
         for code, count, interviews in session.execute(
             select(category, func.count(), func.count(func.distinct(Initiative.interview_id)))
-            .where(col(Initiative.interview_id).in_(chosen), col(Initiative.deleted_at).is_(None))
+            .where(col(Initiative.interview_id).in_(chosen), live("initiative"))
             .group_by(category)
         )
     }
     live_effect = (
         col(Effect.interview_id).in_(chosen),
-        col(Effect.deleted_at).is_(None),
-        col(Initiative.deleted_at).is_(None),
+        live("effect"),
     )
     effect_kinds = defaultdict(dict)  # category -> kind -> (effects, interviews)
     for code, kind, count, interviews in session.execute(
@@ -415,7 +412,7 @@ def _build(session: Session, options: ExportOptions, progress):
     kinds = effect_kind_labels(lang)
     with_initiatives = session.execute(
         select(func.count(func.distinct(Initiative.interview_id))).where(
-            col(Initiative.interview_id).in_(chosen), col(Initiative.deleted_at).is_(None)
+            col(Initiative.interview_id).in_(chosen), live("initiative")
         )
     ).scalar_one()
     if not categories:
@@ -440,7 +437,6 @@ def _build(session: Session, options: ExportOptions, progress):
                 + tuple(cells.count(*effect_kinds[code].get(kind, (0, 0))) for kind in EffectKind)
                 for code in categories
             ],
-            widths_cm=_widths(4.0, 3 + len(EffectKind)),
         )
         paragraph(
             document,
@@ -591,7 +587,6 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
             document,
             headers,
             _figure_rows(measures, label, cells),
-            widths_cm=(8.4, 1.8, 2.2, 4.0),
         )
     if all_too_few:
         paragraph(
@@ -666,14 +661,14 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
 
     paragraph(document, t("Quotes by theme"), "Heading 1")
     theme = func.coalesce(Quote.theme_code, "")
-    live = [col(Quote.interview_id).in_(chosen), col(Quote.deleted_at).is_(None)]
+    counted = [col(Quote.interview_id).in_(chosen), live("quote")]
     if not options.quotes_without_consent:
         left_out, left_out_interviews = session.execute(
             select(func.count(), func.count(func.distinct(Quote.interview_id)))
             .join(Interview, Interview.id == Quote.interview_id)
-            .where(*live, col(Interview.consent_given).is_not(True))
+            .where(*counted, col(Interview.consent_given).is_not(True))
         ).one()
-        live.append(col(Interview.consent_given).is_(True))
+        counted.append(col(Interview.consent_given).is_(True))
     ranked = (
         select(
             theme.label("theme"),
@@ -694,7 +689,7 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
             func.count().over(partition_by=theme).label("total"),
         )
         .join(Interview, Interview.id == Quote.interview_id)
-        .where(*live)
+        .where(*counted)
         .subquery()
     )
     grouped = defaultdict(list)
@@ -761,6 +756,11 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
 
 
 TEXT_WIDTH_CM = 16.4
+
+
+def live(table: str):
+    """The one rule of which records count (export/options.live_condition), for ``table``."""
+    return text(live_condition(table))
 
 
 def _widths(first: float, columns: int) -> tuple[float, ...]:

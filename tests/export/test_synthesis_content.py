@@ -701,3 +701,22 @@ def test_a_choice_of_no_interviews_is_a_short_report_not_an_error(demo_db, tmp_p
     assert "No interviews match the choice." in text
     assert "No challenges are recorded in these interviews." in text
     assert "No quotes in these interviews." in text
+
+
+def test_removed_records_and_effects_of_removed_initiatives_do_not_count(tmp_path):
+    db = build(tmp_path / "removed.sqlite", [everything(n) for n in range(4)])
+    connection = sqlite3.connect(db)
+    # as a merge can leave it: the initiative removed, its effect not
+    connection.execute(
+        "UPDATE initiative SET deleted_at = '2017-04-01 00:00:00.000000' WHERE rowid = 1"
+    )
+    connection.execute("UPDATE quote SET deleted_at = '2017-04-01 00:00:00.000000' WHERE rowid = 2")
+    connection.commit()
+    connection.close()
+    document = export(db, tmp_path, smallest_group=1)
+    text = all_text(document)
+    assert "waiting list\t3\t3\t40 → 12" in text
+    assert ["Common budgetary framework", "3", "3", "3", "0", "0", "0"] in table_headed(
+        document, "Category"
+    )
+    assert len(quotes_by_theme(document)["Blame culture"]) == 3
