@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from interviewer.errors import FileRefused, NotOurDatabase
+from interviewer.errors import DatabaseRefused, FileRefused, NotOurDatabase
 from interviewer.i18n import tr
 from interviewer.paths import LOCK_SUFFIX, PARTIAL_SUFFIX, app_files, kept_beside
 
@@ -48,10 +48,9 @@ def shown_path(path) -> str:
     Control characters (a newline, ESC) are shown the same way, so a name cannot break a
     one-line message or drive the terminal."""
     raw = os.fsencode(path) if not isinstance(path, bytes) else path
-    text = raw.decode("utf-8", errors="backslashreplace")
-    return "".join(
-        f"\\x{ord(char):02x}" if ord(char) < 0x20 or ord(char) == 0x7F else char for char in text
-    )
+    from interviewer.text_rules import shown_text  # one way of escaping what is printed
+
+    return shown_text(raw.decode("utf-8", errors="backslashreplace"))
 
 
 def _kind(mode: int) -> str:
@@ -307,11 +306,18 @@ def not_a_database_file(path: Path) -> str | None:
 
 def check_database_path(path: Path) -> None:
     """Raises NotOurDatabase (one sentence) when ``path`` can never be a database file (see
-    not_a_database_file). Called where a database path first arrives (the command line, the
-    app's open) before a lock file is made beside it, and by storage.database.inspect_file."""
+    not_a_database_file), DatabaseRefused when the file has a second name (a hard link, see
+    storage.location.second_name), which every opening refuses. Called where a database
+    path first arrives (the command line, the app's open) before a lock file is made beside
+    it, and by storage.database.inspect_file (so by every opening, reading ones too)."""
     not_a_file = not_a_database_file(path)
     if not_a_file is not None:
         raise NotOurDatabase(path, not_a_file)
+    from interviewer.storage.location import second_name  # it imports this module
+
+    other_name = second_name(path)  # a hard link: SQLite's locks would not see each other
+    if other_name is not None:
+        raise DatabaseRefused(path, other_name)
 
 
 def _refuse_input(what: str, path: Path, why: str) -> FileRefused:

@@ -20,6 +20,7 @@ from interviewer.i18n import tr
 from interviewer.record_rules import (
     RECORD,
     YEARS,
+    Kind,
     date_problem,
     number_problem,
     rating_problem,
@@ -40,13 +41,23 @@ from interviewer.storage.models import (
     Interviewer,
     InterviewMode,
     InterviewStatus,
+    MergedBundle,
+    Provenance,
     Quote,
     Rating,
     Record,
+    SenderKey,
     Study,
     utc_now,
 )
-from interviewer.text_rules import clean_name, interviewer_id, match_listed, one_line_nfc
+from interviewer.storage.models import Conflict as ConflictRecord
+from interviewer.text_rules import (
+    clean_name,
+    clean_text,
+    interviewer_id,
+    match_listed,
+    one_line_nfc,
+)
 
 REQUIRED_RESPONDENT_FIELDS = {
     "respondent_role": "the respondent's role",
@@ -59,7 +70,20 @@ REQUIRED_RESPONDENT_FIELDS = {
 # (The rule itself lives in record_rules, which `check` and merge use too.)
 SINGLE_LINE_FIELDS: dict[type, frozenset[str]] = {
     model: single_line_fields(model.__tablename__)
-    for model in (Interview, Challenge, Initiative, Effect, Quote, Interviewer)
+    for model in (
+        *(Interview, Challenge, Initiative, Effect, Quote, Interviewer, Study, CodebookEntry),
+        *(MergedBundle, Provenance, SenderKey, ConflictRecord),
+    )
+}
+# The fields that hold text of several lines (notes, descriptions, quotes): stored through
+# ``clean_text``, so a pasted control character never reaches the record.
+MULTI_LINE_FIELDS: dict[type, frozenset[str]] = {
+    model: frozenset(
+        name
+        for name, rule in RECORD[model.__tablename__].items()
+        if rule.kind == Kind.TEXT and not rule.one_line and not rule.code_kind
+    )
+    for model in (Answer, Challenge, Initiative, Effect, Quote)
 }
 
 
@@ -84,6 +108,9 @@ def touch(record: Record) -> None:
 def create_study(*, session: Session, name: str, guide_toml: str, codebook: Codebook) -> Study:
     """A study with its guide and a copy of the codebook, which the study may then edit."""
     guide = parse_guide(guide_toml)
+    name = clean_name(name)
+    if not name:
+        raise DomainError("A study needs a name.")
     with edit(session):
         study = Study(
             name=name,
@@ -278,7 +305,7 @@ def create_interview(
             interview_date=interview_date,
             start_time=start_time,
             mode=_listed(InterviewMode, "interview", "mode", mode),
-            created_device=device,
+            created_device=one_line_nfc(device),
             **fields,
         )
         session.add(interview)
@@ -379,7 +406,7 @@ def set_notes(
     """Saves the notes of one question; when the first keystroke came is kept once set."""
     answer = _answer(session, interview_id, question_key)
     with edit(session):
-        answer.notes = notes
+        answer.notes = clean_text(notes)
         if answer.notes_started_offset is None and started_offset is not None:
             answer.notes_started_offset = started_offset
         if answer.notes_started_at is None and started_at is not None:
@@ -472,15 +499,16 @@ def add_challenge(
         raise DomainError(
             f"An interview has at most {limit} challenges; remove one before adding another."
         )
-    if not title.strip():
+    title = one_line_nfc(title).strip()
+    if not title:
         raise DomainError("A challenge needs a short title.")
     _check_code(session, interview.study_id, CodeKind.CHALLENGE_THEME, theme_code)
     with edit(session):
         challenge = Challenge(
             interview_id=interview_id,
             rank=len(ranked) + 1,
-            title=one_line_nfc(title).strip(),
-            description=description,
+            title=title,
+            description=clean_text(description),
             theme_code=theme_code,
         )
         session.add(challenge)
@@ -490,6 +518,7 @@ def add_challenge(
 def update_challenge(*, session: Session, challenge_id: uuid.UUID, **changes: Any) -> Challenge:
     challenge = _get(session, Challenge, challenge_id, "challenge")
     _only(changes, {"title", "description", "theme_code"}, "challenge")
+    changes = _one_line(Challenge, changes)
     if "title" in changes and not str(changes["title"]).strip():
         raise DomainError("A challenge needs a short title.")
     if "theme_code" in changes:
@@ -574,7 +603,8 @@ def add_initiative(
     start_date: date | None = None,
 ) -> Initiative:
     interview = get_interview(session=session, interview_id=interview_id)
-    if not title.strip():
+    title = one_line_nfc(title).strip()
+    if not title:
         raise DomainError("An initiative needs a short title.")
     _check_code(session, interview.study_id, CodeKind.INITIATIVE_CATEGORY, category_code)
     _check_dates(start_date)
@@ -585,8 +615,8 @@ def add_initiative(
         initiative = Initiative(
             interview_id=interview_id,
             position=count,
-            title=one_line_nfc(title).strip(),
-            description=description,
+            title=title,
+            description=clean_text(description),
             category_code=category_code,
             status=_listed(InitiativeStatus, "initiative", "status", status),
             start_date=start_date,
@@ -598,6 +628,7 @@ def add_initiative(
 def update_initiative(*, session: Session, initiative_id: uuid.UUID, **changes: Any) -> Initiative:
     initiative = _get(session, Initiative, initiative_id, "initiative")
     _only(changes, {"title", "description", "category_code", "status", "start_date"}, "initiative")
+    changes = _one_line(Initiative, changes)
     _check_dates(changes.get("start_date"))
     if "title" in changes and not str(changes["title"]).strip():
         raise DomainError("An initiative needs a short title.")
@@ -670,7 +701,7 @@ def add_effect(
             initiative_id=initiative_id,
             position=count,
             kind=_listed(EffectKind, "effect", "kind", kind),
-            description=description,
+            description=clean_text(description),
             baseline=baseline,
             current=current,
             **_one_line(Effect, {"metric": metric, "unit": unit, "period": period}),
@@ -728,6 +759,7 @@ def add_quote(
 ) -> Quote:
     """A verbatim quote; the speaker is the respondent's role unless said otherwise."""
     interview = get_interview(session=session, interview_id=interview_id)
+    text = clean_text(text)
     if not text.strip():
         raise DomainError("A quote needs some text.")
     _check_code(session, interview.study_id, CodeKind.CHALLENGE_THEME, theme_code)
@@ -765,6 +797,7 @@ def update_quote(*, session: Session, quote_id: uuid.UUID, **changes: Any) -> Qu
         },
         "quote",
     )
+    changes = _one_line(Quote, changes)
     if "text" in changes and not str(changes["text"]).strip():
         raise DomainError("A quote needs some text.")
     interview = session.get(Interview, quote.interview_id)
@@ -893,12 +926,19 @@ def replace_study_files(
 
 
 def _one_line(model: type, values: dict[str, Any]) -> dict[str, Any]:
-    """``values`` with the model's one-line fields on one line (see SINGLE_LINE_FIELDS)."""
+    """``values`` with the model's one-line fields on one line (see SINGLE_LINE_FIELDS) and
+    its text of several lines clean (MULTI_LINE_FIELDS)."""
     single = SINGLE_LINE_FIELDS.get(model, frozenset())
-    return {
-        field: one_line_nfc(value) if field in single and isinstance(value, str) else value
-        for field, value in values.items()
-    }
+    several = MULTI_LINE_FIELDS.get(model, frozenset())
+
+    def cleaned(field: str, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if field in single:
+            return one_line_nfc(value)
+        return clean_text(value) if field in several else value
+
+    return {field: cleaned(field, value) for field, value in values.items()}
 
 
 def _apply(session: Session, record: Record, changes: dict[str, Any]) -> Record:

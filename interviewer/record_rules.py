@@ -80,6 +80,43 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+# Characters no stored text holds: the C0 controls but tab, line feed and carriage return
+# (CR LF ends the lines of a file saved on Windows, and older records hold it), DEL and the
+# C1 controls (they drive a terminal; NUL ends a C string), and the noncharacters
+# (U+FDD0-U+FDEF and the last two of every plane).
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)
+)
+NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + NONCHARACTERS + "]")
+# The bidi embeddings, overrides and isolates: in a line they reorder what follows them, so a
+# name could be made to read as another's.
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+# What a one-line field does not hold either: no tab, line break, line or paragraph
+# separator, and no bidi control.
+NOT_IN_ONE_LINE = re.compile("[\t\n\r\u2028\u2029" + BIDI_CONTROLS + "]")
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
+
+
+def characters_problem(value: str, *, one_line: bool = False) -> str | None:
+    """Text holding a character no field holds (``NOT_IN_TEXT``), or, in a one-line field,
+    a line break, a tab or a bidi control (``NOT_IN_ONE_LINE``); None when every character
+    is one the field may hold. The services store text through text_rules' cleaning, which
+    drops exactly these."""
+    if one_line:
+        if _LINE_BREAK.search(value):
+            return tr("holds a line break in a one-line field")
+        if NOT_IN_ONE_LINE.search(value):
+            if "\t" in value:
+                return tr("holds a control character")
+            return tr("holds a bidirectional control character in a one-line field")
+    found = NOT_IN_TEXT.search(value)
+    if found is None:
+        return None
+    if found.group() <= "\x9f":
+        return tr("holds a control character")
+    return tr("holds a Unicode noncharacter")
+
+
 def date_problem(value: date) -> str | None:
     if value.year not in YEARS:
         return tr("is a date outside the years {first} to {last}", first=YEARS[0], last=YEARS[-1])
@@ -142,9 +179,7 @@ def value_problem(rule: FieldRule, value: object) -> str | None:
             return tr("is not one of: {choices}", choices=", ".join(rule.choices))
         if rule.not_blank and not value.strip():
             return tr("is blank where text is required")
-        if rule.one_line and ("\n" in value or "\r" in value):
-            return tr("holds a line break in a one-line field")
-        return None
+        return characters_problem(value, one_line=rule.one_line)
     if kind == Kind.UUID:
         return None if isinstance(value, uuid.UUID) else tr("is not a UUID")
     if kind == Kind.TIMESTAMP:
@@ -298,6 +333,8 @@ _MORE: list[tuple[str, str, dict]] = [
     ("interview", "municipality", {"not_blank": True, "one_line": True}),
     ("interview", "respondent_name", {"one_line": True}),
     ("interview", "location", {"one_line": True}),
+    ("interview", "created_device", {"one_line": True}),
+    ("study", "name", {"not_blank": True, "one_line": True}),
     ("interviewer", "name", {"not_blank": True, "one_line": True}),
     ("answer", "question_key", {"not_blank": True}),
     ("answer", "notes_started_offset", NOT_NEGATIVE),
@@ -318,11 +355,21 @@ _MORE: list[tuple[str, str, dict]] = [
     ("quote", "theme_code", {"code_kind": "challenge_theme"}),
     ("quote", "offset_seconds", NOT_NEGATIVE),
     ("codebook_entry", "code", {"not_blank": True}),
+    ("codebook_entry", "label_en", {"one_line": True}),
+    ("codebook_entry", "label_da", {"one_line": True}),
     ("codebook_entry", "position", NOT_NEGATIVE),
     ("merged_bundle", "added", NOT_NEGATIVE),
     ("merged_bundle", "updated", NOT_NEGATIVE),
     ("merged_bundle", "unchanged", NOT_NEGATIVE),
     ("merged_bundle", "conflicts", NOT_NEGATIVE),
+    # who sent a bundle and from where: shown on a line of the lists at the centre
+    ("merged_bundle", "interviewer", {"one_line": True}),
+    ("merged_bundle", "device", {"one_line": True}),
+    ("provenance", "interviewer", {"one_line": True}),
+    ("provenance", "device", {"one_line": True}),
+    ("sender_key", "interviewer_name", {"one_line": True}),
+    ("sender_key", "decided_by", {"one_line": True}),
+    ("conflict", "resolved_by", {"one_line": True}),
 ]
 # alembic_version is Alembic's: one text column
 _ALEMBIC = {"alembic_version": {"version_num": FieldRule(Kind.TEXT, not_blank=True)}}
@@ -368,6 +415,9 @@ def _rating_row(values: dict[str, object]) -> list[tuple[str, str]]:
 ROW_RULES = {"rating": _rating_row}
 
 
+_MULTI_LINE_ASCII = re.compile("[\t\n\r -~]*").fullmatch
+
+
 def _surely_fine(rule: FieldRule):
     """fn(value) → True only for values ``value_problem(rule, value)`` surely accepts (the
     common case, judged without a call or a tr()); False means: ask ``value_problem``.
@@ -381,13 +431,14 @@ def _surely_fine(rule: FieldRule):
         def text(value) -> bool:
             if value is None:
                 return nullable
-            # ASCII text holds no surrogate: no encode needed
+            # printable ASCII (with tab, LF, CR where several lines may be) holds no surrogate,
+            # control character or noncharacter: no encode, no search needed
             return (
                 type(value) is str
                 and value.isascii()
+                and (value.isprintable() or (not one_line and _MULTI_LINE_ASCII(value)))
                 and (choices is None or value in choices)
                 and (not not_blank or bool(value.strip()))
-                and (not one_line or ("\n" not in value and "\r" not in value))
             )
 
         return text

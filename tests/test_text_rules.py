@@ -118,7 +118,7 @@ def _one_line_writes(session, study):
     effect = svc.add_effect(session=session, initiative_id=initiative.id)
     quote = svc.add_quote(session=session, interview_id=interview.id, text="Said.")
     writes = []
-    for field in sorted(svc.SINGLE_LINE_FIELDS[svc.Interview]):
+    for field in sorted(svc.SINGLE_LINE_FIELDS[svc.Interview] & svc.INTERVIEW_EDITABLE):
         writes.append(
             (
                 f"update_interview {field}",
@@ -144,6 +144,20 @@ def _one_line_writes(session, study):
                     respondent_name=text,
                     interview_date=date(2026, 3, 3),
                 ).respondent_role
+            ),
+        ),
+        (
+            "create_interview device",
+            lambda text: (
+                svc.create_interview(
+                    session=session,
+                    study=study,
+                    respondent_role="Head of care",
+                    service_area="education",
+                    municipality="Aarhus",
+                    interview_date=date(2026, 3, 3),
+                    device=text,
+                ).created_device
             ),
         ),
         (

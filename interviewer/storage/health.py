@@ -104,6 +104,10 @@ def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
 _DIGITS = {"4": "[0-9][0-9][0-9][0-9]", "2": "[0-9][0-9]", "6": "[0-9]" * 6}
 _DATE_GLOB = f"{_DIGITS['4']}-{_DIGITS['2']}-{_DIGITS['2']}"
 _TIME_GLOB = f"{_DIGITS['2']}:{_DIGITS['2']}:{_DIGITS['2']}"
+# The record's refused characters as GLOB classes (SQLite compares code points in a range);
+# NUL is tested on the bytes apart, since GLOB stops at it.
+_NOT_IN_TEXT_GLOB = "*" + rules.NOT_IN_TEXT.pattern.replace("\x00", "\x01", 1) + "*"
+_NOT_IN_ONE_LINE_GLOB = "*" + rules.NOT_IN_ONE_LINE.pattern + "*"
 
 
 def surely_valid_sql(column: str, rule: rules.FieldRule) -> str:
@@ -119,12 +123,14 @@ def surely_valid_sql(column: str, rule: rules.FieldRule) -> str:
     if kind == rules.Kind.UUID:
         test = f"typeof({c}) = 'text' AND {size} = 32 AND {c} NOT GLOB '*[^0-9a-f]*'"
     elif kind == rules.Kind.TEXT:
-        test = f"typeof({c}) = 'text'"
+        test = f"typeof({c}) = 'text' AND instr(CAST({c} AS BLOB), x'00') = 0"
+        test += f" AND {c} NOT GLOB '{_NOT_IN_TEXT_GLOB}'"
         if rule.not_blank:
             test += f" AND {c} GLOB '*[!-~]*'"
         if rule.one_line:
             test += f" AND instr(CAST({c} AS BLOB), x'0a') = 0"
             test += f" AND instr(CAST({c} AS BLOB), x'0d') = 0"
+            test += f" AND {c} NOT GLOB '{_NOT_IN_ONE_LINE_GLOB}'"
     elif kind == rules.Kind.CHOICE:
         listed = ", ".join("'" + choice.replace("'", "''") + "'" for choice in rule.choices)
         test = f"typeof({c}) = 'text' AND {c} IN ({listed})"
