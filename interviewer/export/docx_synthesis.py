@@ -733,7 +733,8 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
             document, context.label(CodeKind.CHALLENGE_THEME, code) or t("No theme"), "Heading 2"
         )
         for quote in grouped[code]:
-            paragraph(document, f"“{quote.text}”", "Quote")
+            said = paragraph(document, f"“{quote.text}”", "Quote")
+            said.paragraph_format.keep_with_next = True  # never apart from who said it
             said_by = ethics.attribution(
                 role=quote.speaker_role,
                 area_label=context.label(CodeKind.SERVICE_AREA, quote.service_area),

@@ -544,6 +544,8 @@ def test_quotes_per_theme_are_limited_marked_first_and_the_rest_counted(tmp_path
     ]  # the three marked ones, in the order they were captured; then the unmarked
     assert shown[3:] == ["“Unmarked quote 0.”", "“Unmarked quote 1.”"]
     assert more_lines(document) == {"Blame culture": 3}
+    quoted = [p for p in document.paragraphs if p.style.name == "Quote"]
+    assert quoted and all(p.paragraph_format.keep_with_next for p in quoted)  # with who said it
     assert "3 more quotes on this theme are in the workbook." in normal_text(document)
 
 
