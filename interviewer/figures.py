@@ -184,12 +184,13 @@ def exact(value: float | int | Decimal) -> Decimal:
 def figure_change(baseline: float | None, current: float | None) -> float | None:
     """``current - baseline`` with no more decimals than the two figures have (0.7 - 0.1 is
     0.6, not 0.6000000000000001): subtracted in Decimal, then the nearest float, whose repr
-    is those digits. None unless both are given."""
+    is those digits. None unless both are given, and when the change is beyond a float."""
     if baseline is None or current is None:
         return None
     with localcontext() as context:
         context.prec = PRECISION
-        return float(exact(current) - exact(baseline))
+        change = float(exact(current) - exact(baseline))
+    return change if math.isfinite(change) else None
 
 
 def round_half_up(value: float | int | Decimal, decimals: int = 0) -> Decimal:

@@ -111,6 +111,7 @@ def test_a_change_has_the_decimals_of_its_figures():
     assert figure_change(48, 11) == -37
     assert figure_change(3.1, 3.7) == 0.6
     assert figure_change(None, 7) is None and figure_change(7, None) is None
+    assert figure_change(-1.7e308, 1.7e308) is None  # beyond any float: no change to show
 
 
 @pytest.mark.parametrize(
