@@ -456,28 +456,37 @@ def _bookmark(para, name: str, number: int) -> None:
 
 class _Columns:
     """What the columns of a table need, gathered row by row, as widths at a 1 pt font size
-    (widths grow with the size): each column's longest word and longest line, and each
-    row's line widths per cell (for its height once the widths are known)."""
+    (widths grow with the size): each column's longest word, its longest line in the body
+    and in the header row, and each row's line widths per cell (for its height once the
+    widths are known)."""
 
     def __init__(self, count: int):
         self.words = [0.0] * count
         self.lines = [0.0] * count
+        self.header_lines = [0.0] * count
         self.rows: list[list[list[float]]] = []
 
-    def add(self, values: Sequence[str], bold: Sequence[bool]) -> None:
+    def add(self, values: Sequence[str], bold: Sequence[bool], *, header: bool = False) -> None:
         row = []
+        longest = self.header_lines if header else self.lines
         for index, (value, heavy) in enumerate(zip(values, bold, strict=True)):
             lines = [text_width(line, 1.0, bold=heavy) for line in value.split("\n")]
             self.words[index] = max(self.words[index], longest_word(value, 1.0, bold=heavy))
-            self.lines[index] = max(self.lines[index], max(lines))
+            longest[index] = max(longest[index], max(lines))
             row.append(lines)
         self.rows.append(row)
 
     def narrowest(self, size: float, padding: float) -> list[float]:
         return [word * size + padding for word in self.words]
 
-    def widest(self, size: float, padding: float) -> list[float]:
-        return [line * size + padding for line in self.lines]
+    def widest(self, size: float, padding: float, *, header: bool = False) -> list[float]:
+        """The longest lines of the body, or with ``header`` of the body and header row."""
+        lines = (
+            [max(a, b) for a, b in zip(self.lines, self.header_lines, strict=True)]
+            if header
+            else self.lines
+        )
+        return [line * size + padding for line in lines]
 
     def height(self, row: int, widths: Sequence[float], size: float, padding: float) -> float:
         """The estimated height of a row in points, at the given column widths."""
@@ -489,10 +498,10 @@ class _Columns:
 
 
 def fit_widths(narrowest: Sequence[float], widest: Sequence[float], total: float) -> list[float]:
-    """Column widths that fill ``total`` (as CSS sizes an automatic table): every column
-    gets at least its ``narrowest`` (its longest word); the room left goes to the columns in
-    proportion to how much more they would take up to their ``widest`` (their longest line),
-    and what is left after every column has its widest is shared in proportion to it. When
+    """Column widths that fill ``total``: every column gets at least its ``narrowest`` (its
+    longest word); the room left goes first to the columns that want least more up to their
+    ``widest`` (their longest line), the rest shared equally by those that want more; what
+    is left after every column has its widest is shared in proportion to it. When
     even the longest words do not fit, the narrow columns keep theirs and the others share
     the rest equally (a word that long breaks in any program). All in the same unit."""
     count = len(narrowest)
@@ -508,9 +517,16 @@ def fit_widths(narrowest: Sequence[float], widest: Sequence[float], total: float
     if sum(widest) <= total:
         spare = total - sum(widest)
         return [w + spare * w / sum(widest) for w in widest]
+    # the room left over the longest words, shared so that a column that wants little more
+    # (a number, a short header) gets all it wants, and the columns that want much share
+    # the rest equally: short columns never wrap to give a long one a little more
     room = total - sum(narrowest)
     wants = [w - n for w, n in zip(widest, narrowest, strict=True)]
-    return [n + room * want / sum(wants) for n, want in zip(narrowest, wants, strict=True)]
+    extra = [0.0] * count
+    for done, index in enumerate(sorted(range(count), key=lambda i: wants[i])):
+        extra[index] = min(wants[index], room / (count - done))
+        room -= extra[index]
+    return [n + more for n, more in zip(narrowest, extra, strict=True)]
 
 
 def _layout(
@@ -529,8 +545,14 @@ def _layout(
         fitting = (total - len(measure.words) * padding) / words
         size = max(_SMALLEST_SIZE, min(size, math.floor(fitting * 2) / 2))
         narrowest = measure.narrowest(size, padding)
-    widest = list(preferred) if preferred else measure.widest(size, padding)
-    return fit_widths(narrowest, widest, total), size, padding
+    if preferred:
+        return fit_widths(narrowest, list(preferred), total), size, padding
+    # the body's lines first, then the header's: a header may wrap between its words, a
+    # row of figures or names should not
+    body = [max(w, n) for w, n in zip(measure.widest(size, padding), narrowest, strict=True)]
+    if sum(body) >= total:
+        return fit_widths(narrowest, body, total), size, padding
+    return fit_widths(body, measure.widest(size, padding, header=True), total), size, padding
 
 
 def table(
@@ -572,7 +594,11 @@ def table(
     header_bold = [True] * columns
     body_bold = [bold_first_column] + [False] * (columns - 1)
     first_bold = header_bold if headers is not None else body_bold
-    measure.add(_fill(result.rows[0].cells, first, bold=first_bold, style_id=style_id), first_bold)
+    measure.add(
+        _fill(result.rows[0].cells, first, bold=first_bold, style_id=style_id),
+        first_bold,
+        header=headers is not None,
+    )
     for values in rows:
         cells = result.add_row().cells
         measure.add(_fill(cells, values, bold=body_bold, style_id=style_id), body_bold)

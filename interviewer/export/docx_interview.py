@@ -95,7 +95,6 @@ def _build(session: Session, interview, options: ExportOptions):
         document,
         None,
         [(label, value) for label, value in facts if value],
-        widths_cm=(4.5, 11.9),
         bold_first_column=True,
     )
 
@@ -121,7 +120,7 @@ def _build(session: Session, interview, options: ExportOptions):
                 else:
                     value = t("Not answered")
                 rows.append((scale.label.in_language(lang), value))
-            table(document, [t("Rated for"), t("Rating (1–5)")], rows, widths_cm=(8.2, 8.2))
+            table(document, [t("Rated for"), t("Rating (1–5)")], rows)
         elif question.answer is AnswerType.RANKED_CHALLENGES:
             if challenges:
                 table(
@@ -135,7 +134,6 @@ def _build(session: Session, interview, options: ExportOptions):
                         )
                         for c in challenges
                     ],
-                    widths_cm=(1.8, 9.2, 5.4),
                 )
             else:
                 paragraph(document, t("No challenges were recorded."))

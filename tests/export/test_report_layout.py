@@ -368,6 +368,9 @@ def test_fit_widths_gives_each_column_its_longest_word_then_shares_the_rest():
     assert docx_common.fit_widths([10, 20], [10, 20], 60) == [20, 40]  # all fit: by need
     widths = docx_common.fit_widths([10, 20], [50, 20], 60)  # the first wants more
     assert widths == [40, 20]
+    # short columns (numbers, short headers) get all they want; the long one the rest
+    assert docx_common.fit_widths([50, 10, 10], [200, 15, 15], 100) == [70, 15, 15]
+    assert docx_common.fit_widths([10, 10, 10], [100, 90, 15], 100) == [42.5, 42.5, 15]
     crowded = docx_common.fit_widths([5, 50, 50], [5, 50, 50], 60)
     assert crowded[0] == 5 and crowded[1] == crowded[2] == pytest.approx(27.5)
 
