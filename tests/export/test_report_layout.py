@@ -18,11 +18,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import ImageFont
 
 from interviewer import interviews as svc
 from interviewer.demo import add_sample_interview, generate_demo
 from interviewer.export import charts, docx_common
+from interviewer.export.docx_common import fit_widths
 from interviewer.export.docx_interview import write_interview_docx
 from interviewer.export.docx_synthesis import write_synthesis_docx
 from interviewer.export.options import ExportOptions
@@ -373,6 +376,22 @@ def test_fit_widths_gives_each_column_its_longest_word_then_shares_the_rest():
     assert docx_common.fit_widths([10, 10, 10], [100, 90, 15], 100) == [42.5, 42.5, 15]
     crowded = docx_common.fit_widths([5, 50, 50], [5, 50, 50], 60)
     assert crowded[0] == 5 and crowded[1] == crowded[2] == pytest.approx(27.5)
+
+
+@given(
+    st.lists(st.tuples(st.floats(1, 200), st.floats(0, 400)), min_size=1, max_size=12),
+    st.floats(50, 600),
+)
+def test_fit_widths_always_fills_the_line_and_keeps_every_word_when_it_can(columns, total):
+    narrowest = [word for word, _ in columns]
+    widest = [word + more for word, more in columns]
+    widths = fit_widths(narrowest, widest, total)
+    assert sum(widths) == pytest.approx(total)
+    assert all(width >= 0 for width in widths)
+    if sum(narrowest) <= total:
+        assert all(w >= n - 1e-9 for w, n in zip(widths, narrowest, strict=True))
+        if sum(widest) <= total:  # every line fits whole
+            assert all(w >= n - 1e-9 for w, n in zip(widths, widest, strict=True))
 
 
 def test_the_contents_list_every_heading_linked_to_its_page(documents):
