@@ -709,8 +709,10 @@ def main(argv: list[str] | None = None) -> int:
 
             # one writer per file: refused at once while the app (or a command) has it open
             with writing(args.db, getattr(args, "in_use_advice", None)):
-                return args.run(args)
-        return args.run(args)
+                return _run_flushed(args)
+        return _run_flushed(args)
+    except BrokenPipeError:
+        return _output_closed()
     except InterviewerError as error:
         print(f"interviewer {args.command}: {error}", file=sys.stderr)
         return 1
@@ -739,6 +741,25 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _run_flushed(args: argparse.Namespace) -> int:
+    # flushed here, so a reader gone (``| head``) is met in main, not at the exit's own flush
+    status = args.run(args)
+    sys.stdout.flush()
+    return status
+
+
+def _output_closed() -> int:
+    """The reader of the output went away (``| head``): nothing to report, as Python's
+    advice on SIGPIPE has it (https://docs.python.org/3/library/signal.html#note-on-sigpipe):
+    what is left to print goes to the null device, so the flush at exit raises nothing."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # no real stdout (a test's capture)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
 
 
 def _log_unexpected(command: str, error: Exception) -> None:

@@ -4,10 +4,16 @@ a command writes the file.
 The lock is the operating system's (flock on Unix, LockFileEx on Windows), so it is freed the
 moment its holder dies: a process killed with SIGKILL never blocks the next start. The app
 and the command line call the same functions here.
+
+A second lock is keyed on the file's identity (device and inode, not its name), in the app's
+own folder, so a second name for the same file meets it too. Every opening refuses a file
+with a second name anyway (storage.location.second_name: SQLite's own locks and -wal go by
+the name); this lock is what still keeps two writers apart should a name slip past that.
 """
 
 import inspect
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +22,7 @@ from filelock import FileLock, Timeout
 
 from interviewer.errors import InterviewerError
 from interviewer.file_safety import shown_path
+from interviewer.paths import LOCK_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +45,18 @@ def lock_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".lock")
 
 
+def identity_lock_path(db_path: Path) -> Path | None:
+    """The lock keyed on the database file's identity: ``<data dir>/locks/<device>-<inode>.lock``
+    (hexadecimal); None while the file does not exist (or cannot be looked at)."""
+    from interviewer.paths import data_dir
+
+    try:
+        found = os.stat(db_path)
+    except OSError:
+        return None
+    return data_dir() / "locks" / f"{found.st_dev:x}-{found.st_ino:x}{LOCK_SUFFIX}"
+
+
 def _os_lock(path: Path) -> FileLock:
     options = {"timeout": 0, "thread_local": False}
     # A soft lock (a file that merely exists) would outlive a killed holder: never fall back.
@@ -49,16 +68,37 @@ def _os_lock(path: Path) -> FileLock:
 class WriterLock:
     """The held writer lock of one database file; ``release`` it when done (idempotent)."""
 
-    def __init__(self, db_path: Path, lock: FileLock):
-        self.db_path, self._lock = Path(db_path), lock
+    def __init__(self, db_path: Path, lock: FileLock, identity: FileLock | None = None):
+        self.db_path, self._lock, self._identity = Path(db_path), lock, identity
 
     @property
     def held(self) -> bool:
         return self._lock.is_locked
 
     def release(self) -> None:
+        if self._identity is not None and self._identity.is_locked:
+            self._identity.release()
         if self._lock.is_locked:
             self._lock.release()
+
+
+def _take_identity_lock(db_path: Path) -> FileLock | None | bool:
+    """The held identity lock of ``db_path``; None when there is none to take (no file yet,
+    or the app's folder cannot be written: the lock beside the file still holds); False when
+    another holder has it."""
+    path = identity_lock_path(db_path)
+    if path is None:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = _os_lock(path)
+        lock.acquire()
+    except Timeout:
+        return False
+    except OSError as error:
+        log.warning("no identity lock for %s: %s", Path(db_path).name, error.strerror)
+        return None
+    return lock
 
 
 def try_writer_lock(db_path: Path) -> WriterLock | None:
@@ -73,7 +113,11 @@ def try_writer_lock(db_path: Path) -> WriterLock | None:
         lock.acquire()
     except Timeout:
         return None
-    return WriterLock(db_path, lock)
+    identity = _take_identity_lock(db_path)
+    if identity is False:  # the same file, by another name, is written elsewhere
+        lock.release()
+        return None
+    return WriterLock(db_path, lock, identity)
 
 
 def is_open_for_writing(db_path: Path) -> bool:

@@ -297,3 +297,55 @@ def read_only_uri(path: Path) -> str:
 
         raise StorageFailure(Failure.WAL_ON_READ_ONLY_MEDIA, path)
     return f"{uri}?mode=ro&immutable=1"
+
+
+# --------------------------------------------------------------------- one file, one name
+
+
+def second_name(path: Path, mountinfo: str | None = None) -> str | None:
+    """Why the database file ``path`` must not be opened by this name, in one clause for
+    "<path>: …": the file also has another name, a hard link (``st_nlink`` > 1) or a file
+    mounted at a second place (a bind mount of the file itself: ``path`` resolved is a mount
+    point in ``mountinfo``, the text of /proc/self/mountinfo, read when None on Linux).
+    None for a file with one name, or a path with nothing there yet.
+
+    SQLite keeps a database's write-ahead log and its locks in ``<name>-wal``/``<name>-shm``,
+    named after the name it was opened by, so two names make two logs and two sets of locks:
+    BEGIN IMMEDIATE and the writer lock no longer exclude each other, changes are lost and
+    the file can be damaged (https://www.sqlite.org/howtocorrupt.html, 2.5). A folder reached
+    by two paths (a bind mount of the folder, a symlink) is fine: there the -wal, the -shm
+    and the writer lock are the same files whichever path is used."""
+    path = Path(path)
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    advice = tr(
+        "and SQLite keeps each name's locks and unsaved changes apart, so working through "
+        "two names loses changes and can damage the file; copy it to a file of its own "
+        "(a copy, not a link) and open the copy"
+    )
+    if found.st_nlink > 1:
+        return tr(
+            "this database file also has another name (a hard link: {count} names for one "
+            "file), {advice}",
+            count=found.st_nlink,
+            advice=advice,
+        )
+    if mountinfo is None:
+        if not sys.platform.startswith("linux"):
+            return None
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text("utf-8", errors="replace")
+        except OSError:
+            return None
+        target = PurePath(_existing(path))
+    else:
+        target = PurePath(path)
+    if any(PurePath(mount.mount_point) == target for mount in parse_mountinfo(mountinfo)):
+        return tr(
+            "this database file is mounted here from another place (a bind mount of the file "
+            "itself), {advice}; or mount its folder instead of the file",
+            advice=advice,
+        )
+    return None
