@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from interviewer.i18n import tr
-from interviewer.record_rules import timestamp_problem
+from interviewer.record_rules import RECORD, timestamp_problem, value_problem
 
 
 def _text(value) -> bool:
@@ -97,6 +97,7 @@ def _shape(kind: str) -> str:
         "uuid": tr("an id (a UUID)"),
         "timestamp": tr("a date and time with a time zone"),
         "text": tr("text"),
+        "line": tr("one line of text without control characters"),
         "identifier": tr("text that is not blank"),
         "count": tr("a whole number"),
         "sha256": tr("a SHA-256 checksum"),
@@ -117,6 +118,9 @@ def manifest_problem(manifest: object) -> str | None:
             return tr(
                 "the manifest's “{field}” is not {shape}", field=name, shape=_shape(field.shape)
             )
+    for name in ("interviewer", "device"):  # stored as merged_bundle's, shown on a line
+        if value_problem(RECORD["merged_bundle"][name], manifest[name]):
+            return tr("the manifest's “{field}” is not {shape}", field=name, shape=_shape("line"))
     unknown = sorted(set(manifest) - set(MANIFEST_FIELDS))
     if unknown:
         return tr("the manifest holds fields this app does not write ({count})", count=len(unknown))
