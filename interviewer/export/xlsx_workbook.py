@@ -47,7 +47,7 @@ from interviewer.export.reading import (
     read_only_engine,
     study_context,
 )
-from interviewer.export.text import MARKER, looks_like_formula, writable
+from interviewer.export.text import FORMULA_STARTS, MARKER, looks_like_formula, writable
 from interviewer.figures import PRECISION
 from interviewer.files import write_whole
 from interviewer.guide import AnswerColumns
@@ -78,8 +78,11 @@ PROGRESS_EVERY = 2_000
 # (shown as the marker) and a literal "_xHHHH_", which Excel and LibreOffice decode as an
 # escaped character unless its "_" is escaped in turn as "_x005F_".
 _ESCAPE = re.compile(r"_(?=[xX][0-9A-Fa-f]{4}_)")
+# One search tells whether a text needs any of that, or starts like a formula (FORMULA_STARTS,
+# the one rule of text.py): most texts need nothing and go into the cell as they are.
 _NEEDS_WORK = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_[xX][0-9A-Fa-f]{4}_"
+    "^[" + re.escape("".join(FORMULA_STARTS)) + "]"
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_[xX][0-9A-Fa-f]{4}_"
 )
 
 
@@ -404,7 +407,6 @@ def _converter(sheet, kind: str) -> Callable[[Any], Any]:
                 raise TypeError("not stored text")
             if len(value) > ONE_CELL_CHARACTERS or _NEEDS_WORK.search(value):
                 (value,) = cell_texts(value)
-            if looks_like_formula(value):
                 return _text_cell(sheet, value)
             return value
 
