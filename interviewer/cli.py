@@ -22,6 +22,7 @@ from interviewer.file_safety import (
 )
 from interviewer.i18n import LANGUAGES, tr
 from interviewer.paths import DB_ENV_VAR, default_db_path
+from interviewer.text_rules import shown_text  # what came from a file: escaped when printed
 
 
 def _add_db_option(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
@@ -396,9 +397,9 @@ def run_check(args: argparse.Namespace) -> int:
     from interviewer.storage.health import check_database
 
     report = check_database(args.db)
-    print(report.summary())
+    print(shown_text(report.summary(), lines=True))
     for problem in report.problems:
-        print(f"  - {problem}")
+        print(f"  - {shown_text(problem)}")
     return 0 if report.healthy else 1
 
 
@@ -538,7 +539,7 @@ def run_merge(args: argparse.Namespace) -> int:
         ),
     )
     for line in report.lines(lang="en"):
-        print(line)
+        print(shown_text(line))
     return 1 if report.refused or report.held else 0  # held: waits for a person
 
 
@@ -575,7 +576,9 @@ def run_conflicts(args: argparse.Namespace) -> int:
                 from interviewer.exchange.conflicts import conflict_differences
 
                 for row in conflict_differences(session=session, conflict_id=args.show, lang="en"):
-                    print(f"{row.record} · {row.field}\n  shown: {row.shown}\n  other: {row.other}")
+                    shown, other = (shown_text(v, lines=True) for v in (row.shown, row.other))
+                    print(shown_text(f"{row.record} · {row.field}"))
+                    print(f"  shown: {shown}\n  other: {other}")
                 return 0
             lines = list_conflicts(session=session, include_resolved=args.all)
     finally:
@@ -583,9 +586,11 @@ def run_conflicts(args: argparse.Namespace) -> int:
     for line in lines:
         state = f"settled: kept {line.resolution}" if line.resolution else "open"
         print(
-            f"{line.id}  {line.respondent_role}, {line.municipality}  "
-            f"(interview {line.interview_id}; shown {line.shown_revision[:8]}, other "
-            f"{line.other_revision[:8]} from {source_text(line.other_source, 'en')}; {state})"
+            shown_text(
+                f"{line.id}  {line.respondent_role}, {line.municipality}  "
+                f"(interview {line.interview_id}; shown {line.shown_revision[:8]}, other "
+                f"{line.other_revision[:8]} from {source_text(line.other_source, 'en')}; {state})"
+            )
         )
     print(counted(len(lines), "conflict"))
     return 0
@@ -635,7 +640,7 @@ def run_senders(args: argparse.Namespace) -> int:
                 line = signing.add_sender(
                     session=session, name=args.add, public_key=args.key, by=args.by
                 )
-                print(line.text("en"))
+                print(shown_text(line.text("en")))
             elif args.accept is not None or args.refuse is not None:
                 line = signing.decide_sender(
                     session=session,
@@ -643,13 +648,13 @@ def run_senders(args: argparse.Namespace) -> int:
                     accept=args.accept is not None,
                     by=args.by,
                 )
-                print(line.text("en"))
+                print(shown_text(line.text("en")))
             rule = signing.sender_rule(session=session)
             lines = signing.list_senders(session=session)
     finally:
         database.close()
     for line in lines:
-        print(line.text("en"))
+        print(shown_text(line.text("en")))
     print(tr("rule for new senders: {rule}", lang="en", rule=rule))
     print(counted(len(lines), "sender key"))
     return 0
@@ -661,7 +666,7 @@ def run_study_export(args: argparse.Namespace) -> int:
     check_output_path(args.output, database=args.db, what=tr("the study file"))
     key = _key_file(args.public_key, tr("the public key"))
     name = export_study(args.db, args.output, public_key_pem=key, interviewers=args.interviewer)
-    print(f"{shown_path(args.output)}: the study {name!r}")
+    print(f"{shown_path(args.output)}: the study '{shown_text(name)}'")
     return 0
 
 
@@ -669,7 +674,7 @@ def run_study_import(args: argparse.Namespace) -> int:
     from interviewer.exchange.study_file import import_study
 
     name = import_study(args.db, args.file)
-    print(f"{shown_path(args.db)}: now uses the study {name!r}")
+    print(f"{shown_path(args.db)}: now uses the study '{shown_text(name)}'")
     return 0
 
 
@@ -714,7 +719,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return _output_closed()
     except InterviewerError as error:
-        print(f"interviewer {args.command}: {error}", file=sys.stderr)
+        print(f"interviewer {args.command}: {shown_text(error, lines=True)}", file=sys.stderr)
         return 1
     except Exception as error:
         import sqlite3
