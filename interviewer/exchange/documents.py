@@ -9,7 +9,7 @@ import hashlib
 import json
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -108,6 +108,44 @@ def from_json(value: Any, kind: str) -> Any:
         return read(value)
     except (ValueError, TypeError, OverflowError):
         raise Undecodable(tr(reason)) from None
+
+
+def _python_types(model) -> dict[str, type]:
+    found = {}
+    for column in model.__table__.columns:
+        try:
+            kind = column.type.python_type
+        except NotImplementedError:
+            kind = str
+        found[column.name] = kind if kind in (bool, int, float, str) else str  # enums: text
+    return found
+
+
+# plain field → the one JSON type the app writes it as (a float column's 12 is 12.0)
+PLAIN_TYPES = {
+    name: _python_types(model) for name, model in {"interview": Interview, **PARTS}.items()
+}
+
+
+def as_written(value: Any, part: str, name: str) -> bool:
+    """Whether ``value`` (of field ``name`` of a ``part`` record, as a document holds it) is
+    exactly what the app writes there. The app writes a value
+    as the database hands it back (``to_json`` of it: a timestamp in UTC, "+00:00", no
+    empty fraction; a float column's figure as a float), so a document of values in any
+    other form would be stored in the app's form, its revision no longer the content held.
+    Call only for a value that decodes (``from_json``)."""
+    if value is None:
+        return True
+    kind = ENCODING[part][name]
+    if kind == "plain":
+        return type(value) is PLAIN_TYPES[part].get(name, str)
+    decoded = from_json(value, kind)
+    if kind == "datetime" and decoded.tzinfo is not None:
+        try:
+            decoded = decoded.astimezone(UTC)  # as UTCDateTime stores and hands it back
+        except OverflowError:  # beyond year 9999 in UTC: the record's rules refuse it
+            return True
+    return to_json(decoded, kind) == value
 
 
 def _row_json(part: str, row) -> dict:

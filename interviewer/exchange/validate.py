@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select
 
 from interviewer.errors import ResourceFileError
-from interviewer.exchange.documents import ENCODING, PARTS, Undecodable, from_json
+from interviewer.exchange.documents import (
+    ENCODING,
+    PARTS,
+    Undecodable,
+    as_written,
+    from_json,
+)
 from interviewer.exchange.study_file import StudyRefused, check_study
 from interviewer.guide import parse_guide
 from interviewer.i18n import tr
@@ -99,14 +105,20 @@ def decoded_records(document: object) -> tuple[dict[str, list[dict]], list[Probl
             values = {}
             for name, kind in ENCODING[part].items():
                 value = record.get(name)
-                if value is None or kind == "plain":  # as it stands (most fields: skip a call)
+                if value is None:
                     values[name] = value
                     continue
                 try:
-                    values[name] = from_json(value, kind)
+                    values[name] = value if kind == "plain" else from_json(value, kind)
                 except Undecodable as undecodable:
                     values[name] = None
                     problems.append(Problem(table, _id(record.get("id")), name, undecodable.reason))
+                    continue
+                # one rule for bundles and conflicts' versions: every value exactly as the
+                # app writes it, else it is stored in another form than its revision hashed
+                if not as_written(value, part, name):
+                    reason = tr("is not written as the app writes it")
+                    problems.append(Problem(table, _id(record.get("id")), name, reason))
             records[table].append(values)
     return records, problems
 
