@@ -4,28 +4,32 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from interviewer.data_files import Localized, Strict, load_data_file
+from interviewer.data_files import LocalizedLine, LocalizedText, Strict, load_data_file
+from interviewer.guide import KEY_LIMIT, Identifier
 from interviewer.resources import default_codebook
 from interviewer.storage.models import CodeKind
 
 CODEBOOK_FORMAT = "interviewer-codebook"
 CODEBOOK_FORMAT_VERSIONS = {1}
+# Codes of one kind a codebook may hold: every list, filter and chart offers them all (the
+# default codebook has at most 12 of a kind). Labels and descriptions: data_files' limits.
+CODES_LIMIT = 500
 
 
 class Code(Strict):
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: Localized
-    description: Localized
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=KEY_LIMIT)
+    label: LocalizedLine
+    description: LocalizedText
 
 
 class Codebook(Strict):
     format: Literal["interviewer-codebook"]
     format_version: int
-    id: str = Field(min_length=1)
-    version: str = Field(min_length=1)
-    challenge_themes: list[Code] = Field(min_length=1)
-    initiative_categories: list[Code] = Field(min_length=1)
-    service_areas: list[Code] = Field(min_length=1)
+    id: Identifier
+    version: Identifier
+    challenge_themes: list[Code] = Field(min_length=1, max_length=CODES_LIMIT)
+    initiative_categories: list[Code] = Field(min_length=1, max_length=CODES_LIMIT)
+    service_areas: list[Code] = Field(min_length=1, max_length=CODES_LIMIT)
 
     @model_validator(mode="after")
     def unique_codes(self) -> "Codebook":

@@ -9,8 +9,27 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from interviewer.errors import FileRefused, ResourceFileError
 from interviewer.file_safety import DATA_FILE_LIMIT, read_input_file
 from interviewer.i18n import tr
+from interviewer.record_rules import characters_problem, text_problem
 
 Model = TypeVar("Model", bound=BaseModel)
+
+# The longest texts a guide or codebook may hold, in characters: a title or label shown on a
+# line (LINE_LIMIT), a question's text or a code's description (TEXT_LIMIT). Far above any
+# real guide's (the default's longest text is under 300), low enough that every layout and
+# report stays usable whatever a study file or a bundle brings.
+LINE_LIMIT = 200
+TEXT_LIMIT = 2_000
+
+
+def checked_text(value: str, *, limit: int, one_line: bool) -> str:
+    """``value`` when it holds at most ``limit`` characters and only characters the record
+    takes (record_rules: no control character, noncharacter or lone surrogate; on one line,
+    no line break, tab or bidi control); else ValueError with the reason (never the text)."""
+    if len(value) > limit:
+        raise ValueError(f"must be at most {limit} characters long (it has {len(value)})")
+    if problem := text_problem(value) or characters_problem(value, one_line=one_line):
+        raise ValueError(problem)
+    return value
 
 
 class Strict(BaseModel):
@@ -34,6 +53,24 @@ class Localized(Strict):
 
     def in_language(self, language: str) -> str:
         return self.da if language == "da" else self.en
+
+
+class LocalizedLine(Localized):
+    """A text of one line in every language (a title, a label): see ``checked_text``."""
+
+    @field_validator("en", "da")
+    @classmethod
+    def one_line(cls, value: str) -> str:
+        return checked_text(value, limit=LINE_LIMIT, one_line=True)
+
+
+class LocalizedText(Localized):
+    """A text of several lines in every language (a question, a description)."""
+
+    @field_validator("en", "da")
+    @classmethod
+    def bounded(cls, value: str) -> str:
+        return checked_text(value, limit=TEXT_LIMIT, one_line=False)
 
 
 class LocalizedList(Strict):

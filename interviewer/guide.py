@@ -1,14 +1,17 @@
 """The interview guide: the questions of a study, loaded from a TOML file in resources/."""
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from interviewer.data_files import (
-    Localized,
+    LINE_LIMIT,
+    LocalizedLine,
     LocalizedList,
+    LocalizedText,
     Strict,
+    checked_text,
     load_data_file,
     parse_data_text,
 )
@@ -16,6 +19,25 @@ from interviewer.resources import default_guide
 
 GUIDE_FORMAT = "interviewer-guide"
 GUIDE_FORMAT_VERSIONS = {1}
+
+# The caps of a guide, whichever way it comes in (a guide file, `study import`, a bundle's
+# study): every screen, the workbook and the Word reports are laid out for a guide of this
+# size, and a report's table has a column per rank (the default guide: 4 questions, 3 ranks,
+# 3 probes a question, 4 scales). Texts: data_files.LINE_LIMIT and TEXT_LIMIT.
+MAX_ITEMS_LIMIT = 20  # challenges an interview may rank (max_items)
+QUESTIONS_LIMIT = 50
+HIGHEST_NUMBER = 999  # a question's number
+PROBES_LIMIT = 20  # probes of one question
+PROBE_LIMIT = 1_000  # characters of one probe
+SCALES_LIMIT = 20  # scales of one ratings question
+KEY_LIMIT = 64  # characters of a key (workbook columns are made from keys)
+
+# An id or version: one line, bounded (it is shown in reports and compared on merging)
+Identifier = Annotated[
+    str,
+    Field(min_length=1),
+    AfterValidator(lambda value: checked_text(value, limit=LINE_LIMIT, one_line=True)),
+]
 
 
 class AnswerType(StrEnum):
@@ -27,21 +49,46 @@ class AnswerType(StrEnum):
     EFFECTS = "effects"
 
 
+class Probes(LocalizedList):
+    """A question's probes in every language: at most PROBES_LIMIT, each PROBE_LIMIT
+    characters at most, holding only characters the record takes."""
+
+    @field_validator("en", "da")
+    @classmethod
+    def bounded(cls, probes: list[str]) -> list[str]:
+        if len(probes) > PROBES_LIMIT:
+            raise ValueError(f"must hold at most {PROBES_LIMIT} probes (it has {len(probes)})")
+        for probe in probes:
+            checked_text(probe, limit=PROBE_LIMIT, one_line=False)
+        return probes
+
+
+class ScalePoints(LocalizedList):
+    """The names of a scale's points: each one line (a label)."""
+
+    @field_validator("en", "da")
+    @classmethod
+    def one_line(cls, points: list[str]) -> list[str]:
+        for point in points:
+            checked_text(point, limit=LINE_LIMIT, one_line=True)
+        return points
+
+
 class Scale(Strict):
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: Localized
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=KEY_LIMIT)
+    label: LocalizedLine
 
 
 class Question(Strict):
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    number: int = Field(ge=1)
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=KEY_LIMIT)
+    number: int = Field(ge=1, le=HIGHEST_NUMBER)
     answer: AnswerType
-    title: Localized
-    text: Localized
-    probes: LocalizedList
-    scales: list[Scale] = []
-    scale_points: LocalizedList | None = None
-    max_items: int | None = Field(default=None, ge=1)
+    title: LocalizedLine
+    text: LocalizedText
+    probes: Probes
+    scales: list[Scale] = Field(default=[], max_length=SCALES_LIMIT)
+    scale_points: ScalePoints | None = None
+    max_items: int | None = Field(default=None, ge=1, le=MAX_ITEMS_LIMIT)
 
     @model_validator(mode="after")
     def answer_fields(self) -> "Question":
@@ -111,16 +158,24 @@ def _column_collision(questions: list[Question]) -> str | None:
 class Guide(Strict):
     format: Literal["interviewer-guide"]
     format_version: int
-    id: str = Field(min_length=1)
-    version: str = Field(min_length=1)
-    title: Localized
-    questions: list[Question] = Field(min_length=1)
+    id: Identifier
+    version: Identifier
+    title: LocalizedLine
+    questions: list[Question] = Field(min_length=1, max_length=QUESTIONS_LIMIT)
 
     @model_validator(mode="after")
     def unique_keys(self) -> "Guide":
         keys = [question.key for question in self.questions]
         if len(set(keys)) != len(keys):
             raise ValueError("question keys must be unique")
+        numbered: dict[int, int] = {}
+        for place, question in enumerate(self.questions):
+            if question.number in numbered:
+                raise ValueError(
+                    f"field 'questions.{place}.number' is the number of "
+                    f"questions.{numbered[question.number]} too; each question needs its own"
+                )
+            numbered[question.number] = place
         for answer in (AnswerType.RANKED_CHALLENGES, AnswerType.INITIATIVES, AnswerType.EFFECTS):
             if sum(question.answer is answer for question in self.questions) > 1:
                 raise ValueError(f"only one question may have answer = '{answer}'")

@@ -42,6 +42,7 @@ from interviewer.storage.models import (
     SenderKey,
     Study,
 )
+from interviewer.record_rules import RECORD, value_problem
 from interviewer.text_rules import clean_name, interviewer_id
 
 FORMAT, VERSION = "interviewer-study", 1
@@ -233,7 +234,10 @@ def check_study(study: dict) -> None:
     guide parses (``parse_guide``) and is the guide id and version the study names; its
     codebook follows the rules of a codebook file (``codebook.Codebook``: every kind of
     code the guides use present, codes unique within a kind, labels and descriptions in
-    every language), and is the codebook id and version the study names."""
+    every language), and is the codebook id and version the study names; its name is one
+    the record takes (not blank, one line, no control or bidi character)."""
+    if reason := value_problem(RECORD["study"]["name"], study.get("name")):
+        raise StudyRefused(tr("the study's name {reason}", reason=reason))
     if not isinstance(study.get("guide_toml"), str):
         raise StudyRefused(tr("the study has no guide"))
     try:
