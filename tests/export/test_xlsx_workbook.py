@@ -139,16 +139,35 @@ def test_awkward_text_comes_back_as_typed_and_never_as_a_formula(awkward_db, tmp
     initiative = next(r for r in rows_of(workbook, "Initiatives") if r["title"] == AWKWARD["plus"])
     assert initiative["description"] == AWKWARD["cr"]
     effect = next(r for r in rows_of(workbook, "Effects") if r["description"] == AWKWARD["minus"])
-    # a one-line field never stores control characters (the one-line rule drops them) ...
+    # no text stores control characters (the services drop them) ...
     assert effect["metric"] == "bell escape null end"
     quotes = {r["text"] for r in rows_of(workbook, "Quotes")}
     assert {AWKWARD["emoji"], AWKWARD["rtl"], AWKWARD["formula"]} <= quotes
-    # ... a text of several lines keeps them, and the workbook shows each as the marker
-    marked = AWKWARD["control"].replace("\x07", MARKER).replace("\x1b", MARKER)
-    assert marked.replace("\x00", MARKER) in quotes
+    assert "bell escape null end" in quotes
     for sheet in workbook.worksheets:
         for cells in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in cells)
+    workbook.close()
+
+
+def test_characters_a_cell_cannot_hold_show_as_the_marker(awkward_db, tmp_path):
+    """... and where another program stored them, the workbook shows each as the marker
+    rather than writing XML no reader opens."""
+    path, _ = awkward_db
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "UPDATE quote SET text = ? WHERE text = ?", (AWKWARD["control"], "=SUM(A1:A9)")
+    )
+    connection.execute("UPDATE challenge SET title = 'tab\tand bell\x07' WHERE rank = 1")
+    connection.commit()
+    connection.close()
+    out = tmp_path / "marked.xlsx"
+    write_workbook(path, out)
+    workbook = load_workbook(out, read_only=True)
+    quotes = {r["text"] for r in rows_of(workbook, "Quotes")}
+    marked = AWKWARD["control"].replace("\x07", MARKER).replace("\x1b", MARKER)
+    assert marked.replace("\x00", MARKER) in quotes
+    assert "tab\tand bell" + MARKER in {r["title"] for r in rows_of(workbook, "Challenges")}
     workbook.close()
 
 
