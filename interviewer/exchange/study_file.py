@@ -30,6 +30,7 @@ from interviewer.files import write_whole
 from interviewer.guide import load_guide, parse_guide
 from interviewer.i18n import tr
 from interviewer.interviews import current_study
+from interviewer.record_rules import RECORD, value_problem
 from interviewer.resources import default_guide
 from interviewer.storage.database import open_database
 from interviewer.storage.health import naming_bad_records
@@ -42,7 +43,6 @@ from interviewer.storage.models import (
     SenderKey,
     Study,
 )
-from interviewer.record_rules import RECORD, value_problem
 from interviewer.text_rules import clean_name, interviewer_id
 
 FORMAT, VERSION = "interviewer-study", 1
