@@ -41,6 +41,7 @@ HOSTILE = [
     "Ærø ✓ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🇩🇰 👩‍👩‍👧 ‮reversed",
     "bell\x07 escape\x1b null\x00 vertical\x0b end",
     ESCAPES,
+    "lone \ud800 surrogate and a pair as two code points \ud83d\ude00",
 ]
 
 
