@@ -25,7 +25,7 @@ from interviewer.exchange import crypto, signing
 from interviewer.exchange.documents import content_hash, interview_documents, last_change
 from interviewer.exchange.limits import OutOfBounds, load_json, payload_problem, read_entries
 from interviewer.exchange.manifest import data_problem, manifest_problem
-from interviewer.exchange.schema import schema_problem
+from interviewer.exchange.schema import ANCESTRY_KEPT, over_caps, schema_problem
 from interviewer.file_safety import BUNDLE_LIMIT, check_output_path, read_input_file, shown_path
 from interviewer.files import write_whole
 from interviewer.i18n import tr
@@ -39,10 +39,9 @@ from interviewer.storage.models import (
     InterviewRevision,
     Study,
 )
-from interviewer.text_rules import clean_name
+from interviewer.text_rules import clean_name, interviewer_id
 
 FORMAT, DATA_FORMAT, VERSION = "interviewer-bundle", "interviewer-bundle-data", 1
-ANCESTRY_KEPT = 1000
 
 
 class BundleRefused(InterviewerError):
@@ -123,6 +122,16 @@ def record_revisions(connection: Connection, documents: dict[uuid.UUID, dict]) -
     }
 
 
+def _named_interviewers(documents: dict, study_id: uuid.UUID, sender: str) -> set[uuid.UUID]:
+    """The interviewers a bundle of ``documents`` lists: those its interviews name and its
+    sender (``interviewer_id`` of the study and the sender's name)."""
+    named = {interviewer_id(study_id, sender)} if clean_name(sender) else set()
+    for document in documents.values():
+        if (person := document["interview"].get("interviewer_id")) is not None:
+            named.add(uuid.UUID(person))
+    return named
+
+
 def _chain(parents: dict[str, str | None], revision: str) -> list[str]:
     """The revision and the ones before it, newest first, from revision → parent links."""
     chain, seen = [revision], {revision}
@@ -181,13 +190,16 @@ def write_bundle(
             if since is not None:  # a change to any record of an interview counts
                 documents = {i: d for i, d in documents.items() if _changed_since(d, since)}
             revisions = record_revisions(connection, documents)
+            named = _named_interviewers(documents, study.id, interviewer)
             data = {
                 "format": DATA_FORMAT,
                 "format_version": VERSION,
                 "study": _study_json(connection, study),
+                # only those its interviews name, and its sender: a centre adds no others
                 "interviewers": [
                     {"id": str(row.id), "name": row.name}
                     for row in connection.execute(select(Interviewer.__table__))
+                    if row.id in named
                 ],
                 "interviews": [
                     {
@@ -202,7 +214,8 @@ def write_bundle(
         database.close()
     public_key = crypto.load_public_key(public_key_pem) if public_key_pem else None
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    problem = payload_problem(payload)  # the bounds a centre holds it to (exchange/limits.py)
+    # the bounds a centre holds it to (exchange/limits.py, exchange/schema.py's caps)
+    problem = over_caps(data) or payload_problem(payload)
     if problem is not None:
         raise InterviewerError(
             tr(

@@ -10,10 +10,21 @@ from functools import cache
 
 import fastjsonschema
 
-from interviewer.exchange.documents import ENCODING
+from interviewer.exchange.documents import ENCODING, PARTS
+from interviewer.i18n import tr
 from interviewer.resources import resource
 
 SCHEMA_FILE = ("schemas", "bundle-1.schema.json")
+# How many of each list one bundle may hold. Each is far beyond a real study and is what the
+# app's writer keeps to (bundle.write_bundle refuses to write more, saying which), so a
+# bundle beyond one was not written by the app and is refused by name before anything of it
+# is stored: within the data size limit a list of tiny entries (a million 32-hex revisions
+# in 3 MB) would otherwise become a million rows at the centre.
+ANCESTRY_KEPT = 1000  # revisions an interview carries: its own and those before it
+INTERVIEWS_PER_BUNDLE = 100_000
+INTERVIEWERS_PER_BUNDLE = 10_000
+CODES_PER_STUDY = 5_000  # codebook codes of every kind together
+RECORDS_PER_KIND = 10_000  # records of one kind (answers, quotes, …) in one interview
 UUID = {
     "type": "string",
     "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
@@ -73,7 +84,6 @@ def _record(part: str, python_types: dict[str, str]) -> dict:
 
 
 def build_schema() -> dict:
-    from interviewer.exchange.documents import PARTS
     from interviewer.storage.models import Interview
 
     def python_types(model) -> dict[str, str]:
@@ -95,7 +105,14 @@ def build_schema() -> dict:
         "type": "object",
         "properties": {
             "interview": {"$ref": "#/$defs/interview"},
-            **{part: {"type": "array", "items": {"$ref": f"#/$defs/{part}"}} for part in PARTS},
+            **{
+                part: {
+                    "type": "array",
+                    "items": {"$ref": f"#/$defs/{part}"},
+                    "maxItems": RECORDS_PER_KIND,
+                }
+                for part in PARTS
+            },
         },
         "required": ["interview", *PARTS],
         "additionalProperties": False,
@@ -137,7 +154,7 @@ def build_schema() -> dict:
                     "codebook_version",
                 )
             },
-            "codes": {"type": "array", "items": code},
+            "codes": {"type": "array", "items": code, "maxItems": CODES_PER_STUDY},
         },
         "required": [
             "id",
@@ -171,6 +188,7 @@ def build_schema() -> dict:
                     "required": ["id", "name"],
                     "additionalProperties": False,
                 },
+                "maxItems": INTERVIEWERS_PER_BUNDLE,
             },
             "interviews": {
                 "type": "array",
@@ -178,18 +196,53 @@ def build_schema() -> dict:
                     "type": "object",
                     "properties": {
                         "revision": REVISION,
-                        "ancestry": {"type": "array", "items": REVISION, "minItems": 1},
+                        "ancestry": {
+                            "type": "array",
+                            "items": REVISION,
+                            "minItems": 1,
+                            "maxItems": ANCESTRY_KEPT,
+                        },
                         "document": document,
                     },
                     "required": ["revision", "ancestry", "document"],
                     "additionalProperties": False,
                 },
+                "maxItems": INTERVIEWS_PER_BUNDLE,
             },
         },
         "required": ["format", "format_version", "study", "interviewers", "interviews"],
         "additionalProperties": False,
         "$defs": records,
     }
+
+
+def over_caps(data: dict) -> str | None:
+    """Which list of a bundle's ``data`` (as the writer is about to write it) holds more
+    than its cap above, in one sentence, or None. The writer refuses such a bundle, as
+    every reader would."""
+    interviews = data["interviews"]
+    if len(interviews) > INTERVIEWS_PER_BUNDLE:
+        return tr(
+            "one bundle holds at most {limit} interviews; send those changed since a date",
+            limit=INTERVIEWS_PER_BUNDLE,
+        )
+    if len(data["interviewers"]) > INTERVIEWERS_PER_BUNDLE:
+        return tr(
+            "one bundle names at most {limit} interviewers", limit=INTERVIEWERS_PER_BUNDLE
+        )
+    if len(data["study"]["codes"]) > CODES_PER_STUDY:
+        return tr("a study's codebook has at most {limit} codes", limit=CODES_PER_STUDY)
+    for item in interviews:
+        for part in PARTS:
+            if len(item["document"][part]) > RECORDS_PER_KIND:
+                return tr(
+                    "the interview {id} has more than {limit} records of one kind ({kind}), "
+                    "more than one bundle carries",
+                    id=item["document"]["interview"]["id"],
+                    limit=RECORDS_PER_KIND,
+                    kind=part,
+                )
+    return None
 
 
 @cache

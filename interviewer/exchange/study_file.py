@@ -14,6 +14,7 @@ from interviewer.errors import InterviewerError, ResourceFileError
 from interviewer.exchange.bundle import _study_json
 from interviewer.exchange.crypto import load_public_key
 from interviewer.exchange.limits import OutOfBounds, load_json
+from interviewer.exchange.schema import CODES_PER_STUDY
 from interviewer.exchange.signing import (
     CONFIRM_NEW,
     SENDER_RULES,
@@ -251,6 +252,10 @@ def check_study(study: dict) -> None:
                 found=f"{guide.id} {guide.version}",
                 named=f"{study.get('guide_id')} {study.get('guide_version')}",
             )
+        )
+    if isinstance(study.get("codes"), list) and len(study["codes"]) > CODES_PER_STUDY:
+        raise StudyRefused(
+            tr("a study's codebook has at most {limit} codes", limit=CODES_PER_STUDY)
         )
     lists: dict[str, list] = {name: [] for name in _CODEBOOK_LISTS.values()}
     try:
