@@ -345,7 +345,7 @@ def _merge_one(connection: Connection, bundle: Bundle, sender: Sender) -> Bundle
     if problems:
         raise BundleRefused(bundle.path, refusal(problems))
     _adopt_or_check_study(connection, bundle)
-    _add_interviewers(connection, data["interviewers"])
+    _add_interviewers(connection, data, sender)
     source = json.dumps(
         {
             "bundle": manifest["bundle_id"],
@@ -582,9 +582,17 @@ def _refuse_another_study(connection: Connection, opened: OpenedBundle) -> None:
     )
 
 
-def _add_interviewers(connection: Connection, interviewers: list[dict]) -> None:
+def _add_interviewers(connection: Connection, data: dict, sender: Sender) -> None:
+    """Adds of the bundle's interviewers (ids and names checked by validate) those its
+    interviews name and its verified sender, and no other: a bundle does not add people
+    to the study that none of its interviews is by."""
     study_id = connection.execute(select(Study.id)).scalar_one()
     present = set(connection.execute(select(Interviewer.id)).scalars())
+    named = {sender.interviewer_id} | {
+        uuid.UUID(person)
+        for item in data["interviews"]
+        if (person := item["document"]["interview"]["interviewer_id"]) is not None
+    }
     now = datetime.now(UTC)
     fresh = [
         dict(
@@ -594,8 +602,8 @@ def _add_interviewers(connection: Connection, interviewers: list[dict]) -> None:
             created_at=now,
             updated_at=now,
         )
-        for person in interviewers
-        if uuid.UUID(person["id"]) not in present
+        for person in data["interviewers"]
+        if uuid.UUID(person["id"]) not in present and uuid.UUID(person["id"]) in named
     ]
     if fresh:
         connection.execute(insert(Interviewer.__table__), fresh)

@@ -227,9 +227,7 @@ def over_caps(data: dict) -> str | None:
             limit=INTERVIEWS_PER_BUNDLE,
         )
     if len(data["interviewers"]) > INTERVIEWERS_PER_BUNDLE:
-        return tr(
-            "one bundle names at most {limit} interviewers", limit=INTERVIEWERS_PER_BUNDLE
-        )
+        return tr("one bundle names at most {limit} interviewers", limit=INTERVIEWERS_PER_BUNDLE)
     if len(data["study"]["codes"]) > CODES_PER_STUDY:
         return tr("a study's codebook has at most {limit} codes", limit=CODES_PER_STUDY)
     for item in interviews:

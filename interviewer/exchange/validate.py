@@ -36,6 +36,7 @@ from interviewer.storage.models import (
     InterviewRevision,
     Study,
 )
+from interviewer.text_rules import clean_name, interviewer_id
 
 # document part → its table's name, as record_rules names records
 TABLES = {"interview": "interview"} | {part: model.__tablename__ for part, model in PARTS.items()}
@@ -237,8 +238,10 @@ def _hex_id(value) -> uuid.UUID | None:
         return None
 
 
-def interviewer_problems(interviewers: list[dict]) -> list[Problem]:
-    """A bundle's list of interviewers: each id once, each name one the record takes."""
+def interviewer_problems(interviewers: list[dict], study_id: uuid.UUID) -> list[Problem]:
+    """A bundle's list of interviewers: each id once, each name one the record takes, in
+    its clean form (text_rules.clean_name), and each id the one the app gives that name in
+    the study (text_rules.interviewer_id): one person, one id, on every machine."""
     problems, seen = [], set()
     for person in interviewers:
         person_id = _id(person.get("id"))
@@ -247,8 +250,15 @@ def interviewer_problems(interviewers: list[dict]) -> list[Problem]:
                 Problem("interviewer", person_id, "id", tr("comes twice in the bundle"))
             )
         seen.add(person_id)
-        if reason := value_problem(RECORD["interviewer"]["name"], person.get("name")):
+        name = person.get("name")
+        if reason := value_problem(RECORD["interviewer"]["name"], name):
             problems.append(Problem("interviewer", person_id, "name", reason))
+        elif name != clean_name(name):
+            reason = tr("is not written as the app writes it")
+            problems.append(Problem("interviewer", person_id, "name", reason))
+        elif person_id != interviewer_id(study_id, name):
+            reason = tr("is not the id the app gives this interviewer's name in the study")
+            problems.append(Problem("interviewer", person_id, "id", reason))
     return problems
 
 
@@ -295,7 +305,7 @@ def bundle_problems(connection: Connection, data: dict) -> list[Problem]:
         if (item["document"]["interview"]["id"], item["revision"]) in known
     ]
     documents = [item["document"] for item in data["interviews"]]
-    return interviewer_problems(data["interviewers"]) + documents_problems(
+    return interviewer_problems(data["interviewers"], study_id) + documents_problems(
         connection, documents, rules, interviewers, unchanged=unchanged
     )
 
