@@ -40,6 +40,7 @@ conflicts and the list of merged bundles record.
 """
 
 import base64
+import contextlib
 import hashlib
 import os
 import uuid
@@ -96,9 +97,19 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
         ) from None
 
 
+def canonical_key(text: str) -> str:
+    """The one text of the key ``text`` holds (``public_key_text`` of its 32 bytes): base64
+    lets one key be written several ways (spare bits, spaces), and a key is stored, compared
+    and fingerprinted by this text alone. Raises InterviewerError as ``parse_public_key``."""
+    return public_key_text(parse_public_key(text))
+
+
 def fingerprint(public_key: str) -> str:
-    """The short fingerprint of a public key text: four groups of four, e.g. 7K2Q-…."""
-    digest = hashlib.sha256(public_key.strip().encode("ascii")).digest()[:10]
+    """The short fingerprint of a public key text: four groups of four, e.g. 7K2Q-…; the
+    same for every way of writing the same key (``canonical_key``)."""
+    with contextlib.suppress(InterviewerError):  # a text that is no key: as it stands
+        public_key = canonical_key(public_key)
+    digest = hashlib.sha256(public_key.strip().encode("utf-8")).digest()[:10]
     letters = base64.b32encode(digest).decode("ascii")
     return "-".join(letters[i : i + 4] for i in range(0, 16, 4))
 
@@ -217,6 +228,11 @@ def signature_problem(manifest: dict, checksum: str) -> str | None:
     sender_id, sender_key, signature = fields
     try:
         key = parse_public_key(sender_key)
+        if sender_key != public_key_text(key):  # the app writes a key one way only
+            return tr(
+                "the bundle's signing key is not written as the app writes it: it was not "
+                "made by Interviewer"
+            )
         signed = base64.b64decode(signature.encode("ascii"), validate=True)
         key.verify(signed, SIGNED_CONTEXT + checksum.encode("ascii"))
     except (InterviewerError, InvalidSignature, ValueError, UnicodeEncodeError):
@@ -321,9 +337,14 @@ def check_sender(connection: Connection, manifest: dict, *, file_name: str) -> S
         return Sender(claimed.interviewer_id, claimed.name, claimed.public_key, centre=True)
     study_id = uuid.UUID(manifest["study_id"])
     table = SenderKey.__table__
-    row = connection.execute(
+    rows = connection.execute(
         select(table).where(table.c.study_id == study_id, table.c.public_key == claimed.public_key)
-    ).first()
+    ).all()
+    # one key, one person: should two rows hold it, one for another interviewer refuses the
+    # bundle, and a refusal outweighs an acceptance (never the order rows come in)
+    others = [found for found in rows if found.interviewer_id != claimed.interviewer_id]
+    rank = {REFUSED: 0, ACCEPTED: 1}
+    row = others[0] if others else min(rows, key=lambda r: rank.get(r.status, 2), default=None)
     if row is not None and row.interviewer_id != claimed.interviewer_id:
         raise SenderRefused(
             tr(
@@ -549,11 +570,22 @@ def install_senders(connection: Connection, study_id: uuid.UUID, senders) -> Non
     now = datetime.now(UTC)
     if not isinstance(senders, list):
         raise InterviewerError(tr("the study file's list of senders is not a list"))
+    holders: dict[str, uuid.UUID] = {}
     for entry in senders:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             raise InterviewerError(tr("the study file's list of senders is damaged"))
         key_text = public_key_text(parse_public_key(entry.get("public_key")))
         name = clean_name(entry["name"])
+        if holders.setdefault(key_text, interviewer_id(study_id, name)) != interviewer_id(
+            study_id, name
+        ):
+            raise InterviewerError(
+                tr(
+                    "the study file gives the signing key {fingerprint} to two interviewers; "
+                    "a key is one person's",
+                    fingerprint=fingerprint(key_text),
+                )
+            )
         held = connection.execute(
             select(table.c.id).where(table.c.study_id == study_id, table.c.public_key == key_text)
         ).first()
