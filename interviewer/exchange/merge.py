@@ -44,7 +44,7 @@ from interviewer.exchange.documents import (
 )
 from interviewer.exchange.signing import HeldSender, Sender, check_sender
 from interviewer.exchange.study_file import StudyRefused, install_study, is_default_study
-from interviewer.exchange.validate import bundle_problems, refusal
+from interviewer.exchange.validate import bundle_problems, missing_records, refusal
 from interviewer.export.options import Cancelled, no_progress
 from interviewer.file_safety import shown_path
 from interviewer.i18n import tr, tr_n
@@ -419,13 +419,18 @@ def _merge_one(connection: Connection, bundle: Bundle, sender: Sender) -> Bundle
             own = sender.centre or sender.interviewer_id in _own_interviewers(
                 mine, first_senders.get(interview_id)
             )
+            missing = missing_records(mine, incoming)
             if centre in lineage and own:
+                if missing:  # a descendant from the app holds every record it had
+                    raise BundleRefused(bundle.path, refusal(missing))
                 write_document(connection, incoming)
                 result.updated += 1
                 came_from_bundle(incoming)
                 shown = revision
             else:  # from someone else, the centre's version stays shown, however new
-                incoming_newer = own and last_change(incoming) > last_change(mine)
+                # written only when it destroys nothing the centre holds (records added
+                # here since); otherwise it waits aside and the centre's version stays
+                incoming_newer = own and not missing and last_change(incoming) > last_change(mine)
                 if incoming_newer:
                     write_document(connection, incoming)
                     came_from_bundle(incoming)

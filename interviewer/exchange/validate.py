@@ -24,6 +24,7 @@ from interviewer.exchange.documents import (
     Undecodable,
     as_written,
     from_json,
+    interview_documents,
 )
 from interviewer.exchange.study_file import StudyRefused, check_study
 from interviewer.guide import parse_guide
@@ -324,6 +325,27 @@ def _known_revisions(connection: Connection, items: list[dict]) -> set[tuple[str
     return {(str(uuid.UUID(found)), revision) for found, revision in rows if revision}
 
 
+def missing_records(held: dict, document: dict) -> list[Problem]:
+    """The records of the interview as the centre ``held`` it (documents.py) that
+    ``document``, a version about to replace it, lacks. The app never destroys a record
+    (a removal is a deleted mark, which travels), so an update from the app carries every
+    record the version it descends from had: one that lacks any was not written by the app,
+    and writing it would destroy those records at the centre."""
+    problems = []
+    for part in PARTS:
+        present = {
+            record.get("id") for record in document.get(part) or [] if isinstance(record, dict)
+        }
+        for record in held[part]:
+            if record["id"] not in present:
+                reason = tr(
+                    "is missing from the version, which the app never does (it keeps a "
+                    "removed record, marked removed)"
+                )
+                problems.append(Problem(TABLES[part], _id(record["id"]), "id", reason))
+    return problems
+
+
 def kept_version_problems(
     connection: Connection, interview_id: uuid.UUID, other_document: object
 ) -> list[Problem]:
@@ -342,4 +364,8 @@ def kept_version_problems(
     if rules is None:
         return [Problem("study", None, "guide_toml", tr("cannot be read"))]
     interviewers = set(connection.execute(select(Interviewer.id)).scalars())
-    return documents_problems(connection, [document], rules, interviewers, replacing=True)
+    problems = documents_problems(connection, [document], rules, interviewers, replacing=True)
+    held = interview_documents(connection, [interview_id]).get(interview_id)
+    if held is not None and not problems:
+        problems = missing_records(held, document)
+    return problems
