@@ -42,7 +42,12 @@ from interviewer.exchange.documents import (
     record_ids,
     write_document,
 )
-from interviewer.exchange.signing import HeldSender, Sender, check_sender
+from interviewer.exchange.signing import (
+    HeldSender,
+    Sender,
+    check_sender,
+    look_alike_interviewer,
+)
 from interviewer.exchange.study_file import StudyRefused, install_study, is_default_study
 from interviewer.exchange.validate import bundle_problems, missing_records, refusal
 from interviewer.export.options import Cancelled, no_progress
@@ -79,6 +84,8 @@ class BundleReport:
     device: str = ""
     # the fingerprint of a signing key not known yet: the bundle waits for a person to accept it
     held: str | None = None
+    # a held key's name looks like that of this known interviewer (signing.names_look_alike)
+    looks_like: str | None = None
 
     def line(self, lang: str | None = None) -> str:
         """One line on this bundle, in ``lang`` (default: the app's language)."""
@@ -229,12 +236,14 @@ def _merge_file(
             # the signature is verified (open_bundle); is its key this interviewer's?
             sender = check_sender(connection, opened.manifest, file_name=shown_path(path.name))
             if isinstance(sender, HeldSender):  # only the held key is written
+                looks_like = look_alike_interviewer(connection, sender.name, sender.interviewer_id)
                 connection.commit()
                 return BundleReport(
                     path=path,
                     held=sender.fingerprint,
                     interviewer=sender.name,
                     device=_text(opened.manifest.get("device")),
+                    looks_like=looks_like,
                 ), False
             if _merged_before(connection, opened):
                 return BundleReport(

@@ -43,11 +43,13 @@ import base64
 import contextlib
 import hashlib
 import os
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from confusable_homoglyphs import confusables
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -58,7 +60,7 @@ from interviewer.errors import FileRefused, InterviewerError
 from interviewer.file_safety import SECRET_LIMIT, read_input_file, shown_path
 from interviewer.i18n import tr, tr_n
 from interviewer.paths import data_dir
-from interviewer.storage.models import SenderKey, Study
+from interviewer.storage.models import Interviewer, SenderKey, Study
 from interviewer.text_rules import clean_name, interviewer_id
 
 KEY_FILE_NAME = "signing-key.pem"
@@ -387,6 +389,50 @@ def check_sender(connection: Connection, manifest: dict, *, file_name: str) -> S
     return HeldSender(claimed.interviewer_id, claimed.name, claimed.public_key)
 
 
+# ---------------------------------------------------------------- names that look alike
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFKC", clean_name(name)).casefold()
+
+
+def names_look_alike(one: str, other: str) -> bool:
+    """Whether two names would pass for one another on screen: equal once NFKC-normalised
+    and case-folded ("METTE" and "mette"), or letter by letter each the other's homoglyph
+    in Unicode's confusables list (TR39, as the confusable_homoglyphs package ships it: a
+    Cyrillic "е" for a Latin "e"). Names of the same letters are alike, of course."""
+    one, other = _folded(one), _folded(other)
+    if one == other:
+        return True
+    if len(one) != len(other):
+        return False
+    return all(a == b or _homoglyphs(a, b) for a, b in zip(one, other, strict=True))
+
+
+def _homoglyphs(a: str, b: str) -> bool:
+    table = confusables.confusables_data
+    return any(entry["c"] == b for entry in table.get(a, ())) or any(
+        entry["c"] == a for entry in table.get(b, ())
+    )
+
+
+def look_alike_interviewer(connection: Connection, name: str, person: uuid.UUID) -> str | None:
+    """The name of an interviewer this database knows (an interviewer of its study, or the
+    name an accepted key signs for) that is not ``person`` but looks like ``name``
+    (``names_look_alike``), or None. A new key under such a name is not a first key of a
+    new person: it may be someone passing for the known one."""
+    table = SenderKey.__table__
+    known = dict(connection.execute(select(Interviewer.id, Interviewer.name)).all())
+    for row in connection.execute(
+        select(table.c.interviewer_id, table.c.interviewer_name).where(table.c.status == ACCEPTED)
+    ):
+        known.setdefault(row.interviewer_id, row.interviewer_name)
+    for other_id, other_name in sorted(known.items(), key=lambda item: item[1] or ""):
+        if other_id != person and other_name and names_look_alike(name, other_name):
+            return other_name
+    return None
+
+
 @dataclass(frozen=True)
 class SenderLine:
     """One known or held signing key, as the list of senders shows it."""
@@ -400,6 +446,8 @@ class SenderLine:
     decided_by: str | None
     decided_at: datetime | None
     other_keys: int  # other keys accepted for the same interviewer (a second machine?)
+    # the known interviewer whose name this one looks like (names_look_alike), if any
+    looks_like: str | None = None
 
     def status_text(self, lang: str | None = None) -> str:
         return {
@@ -432,6 +480,12 @@ class SenderLine:
                 self.other_keys,
                 lang=lang,
             )
+        if self.looks_like:
+            line += tr(
+                "; the name looks like that of the known interviewer {name}",
+                lang=lang,
+                name=self.looks_like,
+            )
         return line
 
 
@@ -461,6 +515,11 @@ def list_senders(*, session: Session) -> list[SenderLine]:
             decided_by=row.decided_by,
             decided_at=None if row.decided_at is None else row.decided_at.replace(tzinfo=UTC),
             other_keys=accepted.get(row.interviewer_id, 0) - (row.status == ACCEPTED),
+            looks_like=None
+            if row.status == ACCEPTED
+            else look_alike_interviewer(
+                session.connection(), row.interviewer_name or "", row.interviewer_id
+            ),
         )
         for row in rows
     ]

@@ -225,9 +225,14 @@ def _centre_clashes(
     for name, record_hex, owner_hex in found:
         record_id = uuid.UUID(record_hex)
         kind, incoming = owners[record_id]
-        if incoming == _hex_id(owner_hex) and (kind == name or replacing):
+        same_interview = incoming == _hex_id(owner_hex)
+        if same_interview and (kind == name or replacing):
             continue
-        reason = tr("is the id of another interview's record at this centre")
+        reason = (
+            tr("is the id of another kind of record of the same interview at this centre")
+            if same_interview
+            else tr("is the id of another interview's record at this centre")
+        )
         problems.append(Problem(kind, record_id, "id", reason))
     return problems
 

@@ -396,6 +396,17 @@ class NewSenderDialog(QDialog):
         buttons.addWidget(later)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        if getattr(report, "looks_like", None):  # someone passing for a known interviewer?
+            self.look_alike = QLabel(
+                tr(
+                    "The name looks like that of the known interviewer {name}, but is not "
+                    "the same: be sure this is not someone passing for them.",
+                    name=report.looks_like,
+                )
+            )
+            self.look_alike.setObjectName("lookAlike")
+            self.look_alike.setWordWrap(True)
+            layout.addWidget(self.look_alike)
         layout.addWidget(self.fingerprint)
         layout.addWidget(how)
         layout.addLayout(buttons)
