@@ -431,11 +431,6 @@ def test_check_counts_live_records_only(with_removed_records):
     assert f"synthesis of {expected['interviews']} interviews" in synthesis.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the workbook still lists a live effect of a removed initiative (its link left "
-    "empty); the rule is export.options.live_condition('effect')",
-)
 def test_the_workbook_counts_the_live_records_check_counts(with_removed_records):
     db, expected = with_removed_records
     exported = run("export", "xlsx", "--db", db, "-o", db.with_name("study.xlsx"))

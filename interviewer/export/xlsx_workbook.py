@@ -36,11 +36,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from sqlalchemy import Connection, func, select
+from sqlalchemy import text as sql_text
 from sqlmodel import Session, col
 
 from interviewer.export import ethics
 from interviewer.export.docx_common import check_target
-from interviewer.export.options import ExportOptions, no_progress
+from interviewer.export.options import ExportOptions, live_condition, no_progress
 from interviewer.export.reading import (
     StudyContext,
     describe_filter,
@@ -509,8 +510,9 @@ def _readme(
         t("Removed records"),
         "",
         t(
-            "Removed records are not listed. A link to a removed challenge or initiative is "
-            "left empty, so every key in a sheet is found in the sheet it points at."
+            "Removed records are not listed, nor the effects of a removed initiative. A link "
+            "to a removed challenge or initiative is left empty, so every key in a sheet is "
+            "found in the sheet it points at."
         ),
     )
     line(
@@ -563,9 +565,8 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
 
     def counter(model):
         key = model.id if model is Interview else model.interview_id
-        conditions = [col(key).in_(chosen_subquery)]
-        if model is not Interview:
-            conditions.append(col(model.deleted_at).is_(None))
+        # the rows a sheet lists, counted by the same rule (README's counts, the progress)
+        conditions = [col(key).in_(chosen_subquery), sql_text(live_condition(model.__tablename__))]
         return lambda: connection.execute(
             select(func.count()).select_from(model).where(*conditions)
         ).scalar_one()
@@ -838,7 +839,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     challenge_rows = child_rows(
         f"SELECT interview_id, {_key('id')}, {_key('interview_id')}, rank, title, description,"
         " theme_code, theme_code"
-        " FROM challenge WHERE deleted_at IS NULL ORDER BY interview_id, rank, id",
+        f" FROM challenge WHERE {live_condition('challenge')} ORDER BY interview_id, rank, id",
         lambda r: (*r[:6], theme_label(r[6])),
     )
     initiative_columns = [
@@ -865,7 +866,8 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         f"SELECT interview_id, {_key('id')}, {_key('interview_id')}, position, title,"
         " description, category_code,"
         " category_code, status, start_date"
-        " FROM initiative WHERE deleted_at IS NULL ORDER BY interview_id, position, id",
+        f" FROM initiative WHERE {live_condition('initiative')}"
+        " ORDER BY interview_id, position, id",
         lambda r: (
             *r[:6],
             category_label(r[6]),
@@ -916,7 +918,8 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         " e.baseline, e.current, e.unit, e.period"
         f" FROM effect e LEFT JOIN ({live_initiatives}) n"
         " ON n.id = e.initiative_id AND n.interview_id = e.interview_id"
-        " WHERE e.deleted_at IS NULL"
+        # the one rule of a live record: an effect of a removed initiative is not one
+        f" WHERE e.id IN (SELECT id FROM effect WHERE {live_condition('effect')})"
         " ORDER BY e.interview_id, e.initiative_id, e.position, e.id",
         with_change,
     )
@@ -986,7 +989,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         " ON c.id = q.challenge_id AND c.interview_id = q.interview_id"
         f" LEFT JOIN ({live_initiatives}) n"
         " ON n.id = q.initiative_id AND n.interview_id = q.interview_id"
-        " WHERE q.deleted_at IS NULL"
+        f" WHERE q.id IN (SELECT id FROM quote WHERE {live_condition('quote')})"
         " ORDER BY q.interview_id, q.created_at, q.id",
         lambda r: (*r[:6], theme_label(r[6]), *r[7:]),
     )
