@@ -493,8 +493,9 @@ def _readme(
         "",
         t(
             "Every interview's recorded consent is in the Interviews sheet (consent_given, "
-            "consent_date). The workbook lists every quote; the reports leave out quotes of "
-            "interviews without recorded consent unless asked to include them."
+            "and consent_date, or consent_month when personal data is left out). The workbook "
+            "lists every quote; the reports leave out quotes of interviews without recorded "
+            "consent unless asked to include them."
         ),
     )
     line(t("Quotes"), "", t("speaker_role holds the role only, never a name."))
