@@ -177,7 +177,9 @@ def make_engine(path: Path, *, read_only: bool = False, immediate: bool = False)
         event.listen(engine, "connect", _configure_reading)
         event.listen(engine, "connect", _refuse_writes)
         return engine
-    engine = create_engine(f"sqlite:///{Path(path)}", hide_parameters=True)
+    # SQLite names the -wal and -shm after the name it is given: the real path, so that every
+    # spelling of one file (a symlink, a Windows short name or subst drive) meets one -wal
+    engine = create_engine(f"sqlite:///{Path(path).resolve()}", hide_parameters=True)
     event.listen(engine, "connect", _configure_connection)
     if immediate:
         event.listen(engine, "connect", _no_implicit_begin)
