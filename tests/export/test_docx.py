@@ -101,9 +101,27 @@ def test_awkward_text_survives_in_word(sample, tmp_path):
     text = all_text(Document(out))
     for key in ("danish", "emoji", "rtl", "formula", "plus", "minus", "at"):
         assert AWKWARD[key] in text, key
-    assert "bell" + MARKER + " escape" + MARKER + " null" + MARKER + " end" in text
+    assert "bell escape null end" in text  # the services drop control characters
     assert LONG in text  # long notes are never cut
     assert NAME in text
+
+
+def test_characters_word_cannot_hold_show_as_the_marker(sample, tmp_path):
+    """Where another program stored characters XML cannot carry, the summary shows each as
+    the marker rather than writing a file Word refuses."""
+    path, _, awkward_id = sample
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "UPDATE quote SET text = ? WHERE interview_id = ? AND text = ?",
+        (AWKWARD["control"], awkward_id.hex, "bell escape null end"),
+    )
+    assert connection.total_changes == 1
+    connection.commit()
+    connection.close()
+    out = tmp_path / "marked.docx"
+    write_interview_docx(path, out, awkward_id)
+    text = all_text(Document(out))
+    assert "bell" + MARKER + " escape" + MARKER + " null" + MARKER + " end" in text
 
 
 def test_a_missing_interview_is_a_clear_error_and_writes_nothing(sample, tmp_path):
