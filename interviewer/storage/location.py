@@ -78,6 +78,7 @@ class Mount:
 
     mount_point: str
     fs_type: str
+    device: str = ""  # "major:minor" of the file system, e.g. "8:1"
 
 
 def _unescape(field: str) -> str:
@@ -102,7 +103,7 @@ def parse_mountinfo(text: str) -> list[Mount]:
         fields = line.split(" ")
         try:
             separator = fields.index("-", 6)
-            mounts.append(Mount(_unescape(fields[4]), fields[separator + 1]))
+            mounts.append(Mount(_unescape(fields[4]), fields[separator + 1], fields[2]))
         except (ValueError, IndexError):
             continue
     return mounts
@@ -305,8 +306,9 @@ def read_only_uri(path: Path) -> str:
 def second_name(path: Path, mountinfo: str | None = None) -> str | None:
     """Why the database file ``path`` must not be opened by this name, in one clause for
     "<path>: …": the file also has another name, a hard link (``st_nlink`` > 1) or a file
-    mounted at a second place (a bind mount of the file itself: ``path`` resolved is a mount
-    point in ``mountinfo``, the text of /proc/self/mountinfo, read when None on Linux).
+    mounted at a second place (a bind mount of the file itself: ``path`` resolved, or another
+    name of the same file, is a mount point in ``mountinfo``, the text of
+    /proc/self/mountinfo, read when None on Linux).
     None for a file with one name, or a path with nothing there yet.
 
     SQLite keeps a database's write-ahead log and its locks in ``<name>-wal``/``<name>-shm``,
@@ -342,10 +344,26 @@ def second_name(path: Path, mountinfo: str | None = None) -> str | None:
         target = PurePath(_existing(path))
     else:
         target = PurePath(path)
-    if any(PurePath(mount.mount_point) == target for mount in parse_mountinfo(mountinfo)):
+    if any(_same_file(mount, target, found) for mount in parse_mountinfo(mountinfo)):
         return tr(
-            "this database file is mounted here from another place (a bind mount of the file "
+            "this database file is also mounted at a second place (a bind mount of the file "
             "itself), {advice}; or mount its folder instead of the file",
             advice=advice,
         )
     return None
+
+
+def _same_file(mount: Mount, target: PurePath, found: os.stat_result) -> bool:
+    """Whether ``mount`` puts the file ``target`` (``found`` its stat) at a place of its own:
+    ``target`` is the mount point, or the mount point is another name of the same file (the
+    bind mount's source side). Only mounts of the file's own file system are looked at, so
+    no stat reaches a network mount that may hang."""
+    if PurePath(mount.mount_point) == target:
+        return True
+    if mount.device != f"{os.major(found.st_dev)}:{os.minor(found.st_dev)}":
+        return False
+    try:
+        other = os.stat(mount.mount_point)
+    except OSError:
+        return False
+    return (other.st_dev, other.st_ino) == (found.st_dev, found.st_ino)

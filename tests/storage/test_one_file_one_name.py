@@ -317,3 +317,55 @@ def test_a_listing_whose_reader_is_gone_ends_quietly(demo_with_a_link, tmp_path,
         os.close(write_end)
     assert result.stderr == ""
     assert result.returncode == 1
+
+
+def bind_mount(source: Path, target: Path) -> None:
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("a bind mount needs root (mount --bind)")
+    result = subprocess.run(["mount", "--bind", str(source), str(target)], capture_output=True)
+    if result.returncode != 0:
+        pytest.skip(f"mount --bind is not allowed here: {result.stderr.decode(errors='replace')}")
+
+
+def test_a_really_bind_mounted_file_is_refused_by_both_names(demo_with_a_link, tmp_path):
+    path = tmp_path / "own.sqlite"
+    shutil.copy(demo_with_a_link, path)
+    mounted = tmp_path / "elsewhere.sqlite"
+    mounted.write_bytes(b"")
+    bind_mount(path, mounted)
+    try:
+        before = file_digest(path)
+        for name in (path, mounted):
+            result = run("demo", "--db", name, "--interviews", "1")
+            assert result.returncode == 1
+            assert "bind mount of the file itself" in result.stderr, result.stderr
+        assert file_digest(path) == before
+    finally:
+        subprocess.run(["umount", str(mounted)], check=True)
+    # one name again: it opens and takes writes
+    assert run("demo", "--db", path, "--interviews", "1", "--seed", "9").returncode == 0
+
+
+def test_a_bind_mounted_folder_is_one_file_and_one_lock(demo_with_a_link, tmp_path):
+    """Through a second path to its folder the -wal, -shm and lock are the same files: the
+    file opens, and a writer by one path is seen by the other."""
+    from interviewer.storage.file_lock import try_writer_lock
+
+    folder = tmp_path / "real"
+    folder.mkdir()
+    shutil.copy(demo_with_a_link, folder / "study.sqlite")
+    other = tmp_path / "other"
+    other.mkdir()
+    bind_mount(folder, other)
+    try:
+        lock = try_writer_lock(folder / "study.sqlite")
+        try:
+            assert try_writer_lock(other / "study.sqlite") is None
+            result = run("demo", "--db", other / "study.sqlite", "--interviews", "1")
+            assert result.returncode == 1 and "is open in the Interviewer app" in result.stderr
+        finally:
+            lock.release()
+        again = run("demo", "--db", other / "study.sqlite", "--interviews", "1", "--seed", "9")
+        assert again.returncode == 0, again.stderr
+    finally:
+        subprocess.run(["umount", str(other)], check=True)
