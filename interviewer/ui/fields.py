@@ -27,7 +27,7 @@ from interviewer.i18n import language, tr
 from interviewer.quick_entry import code_token_at, one_line
 from interviewer.resources import municipalities
 from interviewer.storage.models import CodebookEntry
-from interviewer.text_rules import one_line_nfc
+from interviewer.text_rules import clean_text, one_line_nfc
 from interviewer.ui.interview_context import InterviewContext
 
 # A list row shows at most this many characters of a record's text: a row is one line, and a
@@ -409,6 +409,10 @@ class TextArea(QPlainTextEdit):
 
     def insertFromMimeData(self, source) -> None:  # noqa: N802 - Qt's name
         self.show_all()  # a paste or drop lands in the whole text, never in the preview
+        if source.hasText() and clean_text(source.text()) != source.text():
+            cleaned = QMimeData()  # without the control characters the record refuses
+            cleaned.setText(clean_text(source.text()))
+            source = cleaned
         if source.hasText() and has_long_word(source.text()):
             self.setWordWrapMode(ANYWHERE)  # before Qt lays the pasted word out
         super().insertFromMimeData(source)
