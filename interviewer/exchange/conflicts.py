@@ -32,6 +32,7 @@ from interviewer.storage.models import (
     InterviewStatus,
     Study,
 )
+from interviewer.text_rules import clean_name
 from interviewer.wording import (
     effect_kind_labels,
     initiative_status_labels,
@@ -143,7 +144,7 @@ def resolve_conflict(*, session: Session, conflict_id: uuid.UUID, keep: str, by:
             conflict.other_revision,
             content_hash(shown),
         )
-    conflict.resolution, conflict.resolved_by = keep, by
+    conflict.resolution, conflict.resolved_by = keep, clean_name(by)  # one clean line
     conflict.resolved_at = conflict.updated_at = datetime.now(UTC)
     session.add(conflict)
     session.commit()
