@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from interviewer.errors import DomainError
 from interviewer.exchange.documents import (
+    PARTS,
     content_hash,
     interview_documents,
     last_change,
@@ -133,11 +134,12 @@ def resolve_conflict(*, session: Session, conflict_id: uuid.UUID, keep: str, by:
         connection = session.connection()
         shown = interview_documents(connection, [conflict.interview_id])[conflict.interview_id]
         other = json.loads(conflict.other_document)
-        write_document(connection, other)
+        kept = with_lacking_records_removed(other, shown)
+        write_document(connection, kept)
         connection.execute(
             Interview.__table__.update()
             .where(Interview.__table__.c.id == conflict.interview_id)
-            .values(revision=conflict.other_revision)
+            .values(revision=conflict.other_revision if kept == other else content_hash(kept))
         )
         conflict.other_document = json.dumps(shown, ensure_ascii=False, sort_keys=True)
         conflict.shown_revision, conflict.other_revision = (
@@ -149,6 +151,28 @@ def resolve_conflict(*, session: Session, conflict_id: uuid.UUID, keep: str, by:
     session.add(conflict)
     session.commit()
     return conflict
+
+
+def with_lacking_records_removed(other: dict, shown: dict) -> dict:
+    """The version ``other`` with every record of ``shown`` it lacks added back, marked
+    removed (deleted_at and updated_at now; a challenge without a rank): keeping a version
+    from before a record was added never destroys that record, and the removal can be
+    undone. Only kinds with a deleted mark (kept_version_problems refuses a version lacking
+    any other); ``other`` itself is not changed."""
+    now = datetime.now(UTC).isoformat()
+    kept = json.loads(json.dumps(other))
+    for part in PARTS:
+        present = {record["id"] for record in kept[part]}
+        for record in shown[part]:
+            if record["id"] in present or "deleted_at" not in record:
+                continue
+            record = dict(record, updated_at=now)
+            record["deleted_at"] = record["deleted_at"] or now
+            if part == "challenges":
+                record["rank"] = None
+            kept[part].append(record)
+        kept[part].sort(key=lambda record: record["id"])
+    return kept
 
 
 # ---------------------------------------------------------------- what differs

@@ -330,6 +330,10 @@ def _known_revisions(connection: Connection, items: list[dict]) -> set[tuple[str
     return {(str(uuid.UUID(found)), revision) for found, revision in rows if revision}
 
 
+# kinds of record with no deleted mark: a version that lacks one cannot replace the interview
+UNMARKED_TABLES = {TABLES[part] for part in PARTS if "deleted_at" not in ENCODING[part]}
+
+
 def missing_records(held: dict, document: dict) -> list[Problem]:
     """The records of the interview as the centre ``held`` it (documents.py) that
     ``document``, a version about to replace it, lacks. The app never destroys a record
@@ -371,6 +375,10 @@ def kept_version_problems(
     interviewers = set(connection.execute(select(Interviewer.id)).scalars())
     problems = documents_problems(connection, [document], rules, interviewers, replacing=True)
     held = interview_documents(connection, [interview_id]).get(interview_id)
-    if held is not None and not problems:
-        problems = missing_records(held, document)
+    if held is not None and not problems:  # a record without a deleted mark cannot be kept
+        problems = [
+            problem
+            for problem in missing_records(held, document)
+            if problem.table in UNMARKED_TABLES
+        ]
     return problems
