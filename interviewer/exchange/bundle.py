@@ -32,6 +32,7 @@ from interviewer.i18n import tr
 from interviewer.paths import device_label
 from interviewer.storage.database import open_database
 from interviewer.storage.health import naming_bad_records, refuse_bad_records
+from interviewer.storage.id_lists import among
 from interviewer.storage.models import (
     CodebookEntry,
     Interview,
@@ -88,7 +89,7 @@ def record_revisions(connection: Connection, documents: dict[uuid.UUID, dict]) -
     table, revisions = Interview.__table__, InterviewRevision.__table__
     current = dict(
         connection.execute(
-            select(table.c.id, table.c.revision).where(table.c.id.in_(list(documents)))
+            select(table.c.id, table.c.revision).where(among(table.c.id, documents))
         ).all()
     )
     result = {}
@@ -113,7 +114,7 @@ def record_revisions(connection: Connection, documents: dict[uuid.UUID, dict]) -
     for interview_id, revision, parent in connection.execute(
         select(
             InterviewRevision.interview_id, InterviewRevision.revision, InterviewRevision.parent
-        ).where(InterviewRevision.interview_id.in_(list(documents)))
+        ).where(among(InterviewRevision.interview_id, documents))
     ):
         parents.setdefault(interview_id, {})[revision] = parent
     return {

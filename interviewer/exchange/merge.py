@@ -57,6 +57,7 @@ from interviewer.storage.backup import keep_before_first_write, remove_new_datab
 from interviewer.storage.database import open_database
 from interviewer.storage.failures import Failure, classify, error_kind
 from interviewer.storage.failures import _frames as error_frames
+from interviewer.storage.id_lists import among
 from interviewer.storage.models import (
     Conflict,
     Interview,
@@ -367,20 +368,20 @@ def _merge_one(connection: Connection, bundle: Bundle, sender: Sender) -> Bundle
     held = interview_documents(connection, ids)
     current = dict(
         connection.execute(
-            select(Interview.id, Interview.revision).where(Interview.id.in_(ids))
+            select(Interview.id, Interview.revision).where(among(Interview.id, ids))
         ).all()
     )
     first_senders = dict(
         connection.execute(
             select(InterviewSender.interview_id, InterviewSender.interviewer_id).where(
-                InterviewSender.interview_id.in_(ids)
+                among(InterviewSender.interview_id, ids)
             )
         ).all()
     )
     known: dict[uuid.UUID, set[str]] = {i: set() for i in ids}
     for interview_id, revision in connection.execute(
         select(InterviewRevision.interview_id, InterviewRevision.revision).where(
-            InterviewRevision.interview_id.in_(ids)
+            among(InterviewRevision.interview_id, ids)
         )
     ):
         known[interview_id].add(revision)
@@ -482,7 +483,7 @@ def _merge_one(connection: Connection, bundle: Bundle, sender: Sender) -> Bundle
     _remember_all(connection, lineages, now)
     if provenance:
         table = Provenance.__table__
-        connection.execute(table.delete().where(table.c.record_id.in_(list(provenance))))
+        connection.execute(table.delete().where(among(table.c.record_id, provenance)))
         connection.execute(table.insert(), list(provenance.values()))
     connection.execute(
         insert(MergedBundle.__table__).values(

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Select, and_, select
 from sqlmodel import col
 
+from interviewer.storage.id_lists import among
 from interviewer.storage.models import Interview, Interviewer, InterviewStatus
 from interviewer.text_rules import clean_name
 
@@ -36,7 +37,7 @@ class InterviewFilter:
         if self.date_to is not None:
             conditions.append(Interview.interview_date <= self.date_to)
         if self.interview_ids:
-            conditions.append(col(Interview.id).in_(self.interview_ids))
+            conditions.append(among(col(Interview.id), self.interview_ids))
         query = select(Interview.id).where(and_(*conditions))
         if self.interviewers:
             query = query.join(Interviewer, Interviewer.id == Interview.interviewer_id).where(

@@ -22,7 +22,9 @@ from interviewer.quick_entry import one_line
 from interviewer.storage.database import open_database
 from interviewer.storage.models import CodeKind
 from interviewer.ui import interview_context
+from interviewer.ui.fields import row_text
 from interviewer.ui.interview_window import InterviewWindow
+from interviewer.ui.pages.record_list import TITLE_CHARACTERS
 from interviewer.wording import initiative_status_labels
 from tests.ui.keyboard import focused, press, shortcut, type_text
 
@@ -98,12 +100,15 @@ class ListPagesMachine(RuleBasedStateMachine):
         return ""
 
     def expected_row(self, record) -> str:
+        """The row of a stored record: its title cut at TITLE_CHARACTERS, the row at
+        ROW_CHARACTERS, each ending in "…" when cut (the editor shows all of it)."""
+        title = row_text(record.title, TITLE_CHARACTERS)
         if self.step == CHALLENGES:
             theme = self.label(CodeKind.CHALLENGE_THEME, record.theme_code)
-            return f"{record.rank}.  {record.title}" + (f"  —  {theme}" if theme else "")
+            return row_text(f"{record.rank}.  {title}" + (f"  —  {theme}" if theme else ""))
         category = self.label(CodeKind.INITIATIVE_CATEGORY, record.category_code)
         status = initiative_status_labels("en")[record.status]
-        return f"{record.title}  —  " + " · ".join(p for p in (category, status) if p)
+        return row_text(f"{title}  —  " + " · ".join(p for p in (category, status) if p))
 
     def keep_active(self) -> None:
         """The offscreen platform activates every window it shows, the ``#`` completer's
