@@ -694,10 +694,10 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     if args.db is None:
         args.db = default_db_path()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from interviewer.storage.failures import keep_content_out_of_logs
+    from interviewer.logs import log_to_terminal, setup_logging
 
-    keep_content_out_of_logs()  # no typed text, SQL parameters or error messages in a log
+    log_to_terminal()  # warnings and errors; like the file, never typed text or SQL values
+    setup_logging()
     if sys.unraisablehook is sys.__unraisablehook__:  # not a test runner's own
         sys.unraisablehook = _note_unraisable
     if args.command is None:
@@ -769,29 +769,16 @@ def _output_closed() -> int:
 
 def _log_unexpected(command: str, error: Exception) -> None:
     """Writes the error's kind and frames (file, line, function; never its message) to the
-    app's log file, not to the terminal; a log that cannot be written is skipped."""
-    from interviewer.paths import log_file
-    from interviewer.storage.failures import ContentFreeLogFilter, _frames
+    log file, not to the terminal, which shows the one sentence only."""
+    from interviewer.logs import FILE_ONLY
+    from interviewer.storage.failures import _frames
 
-    try:
-        log_file().parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file(), encoding="utf-8")
-    except OSError:
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(ContentFreeLogFilter())
-    logger = logging.getLogger("interviewer.cli.unexpected")
-    logger.propagate = False  # the terminal shows the one sentence only
-    logger.addHandler(handler)
-    try:
-        logger.error(
-            "unexpected error in `interviewer %s`: %s",
-            command,
-            _frames((type(error), error, error.__traceback__)),
-        )
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
+    logging.getLogger("interviewer.cli").error(
+        "unexpected error in `interviewer %s`: %s",
+        command,
+        _frames((type(error), error, error.__traceback__)),
+        extra=FILE_ONLY,
+    )
 
 
 def _note_unraisable(unraisable) -> None:

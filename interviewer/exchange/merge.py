@@ -53,6 +53,7 @@ from interviewer.exchange.validate import bundle_problems, missing_records, refu
 from interviewer.export.options import Cancelled, no_progress
 from interviewer.file_safety import shown_path
 from interviewer.i18n import tr, tr_n
+from interviewer.logs import FILE_ONLY
 from interviewer.storage.backup import keep_before_first_write, remove_new_database
 from interviewer.storage.database import open_database
 from interviewer.storage.failures import Failure, classify, error_kind
@@ -276,7 +277,9 @@ def _failed(path: Path, error: BaseException, kind: str) -> BundleReport:
     log gets the kind and where it happened (its message and its frames' values can hold
     record content or SQL parameters, so neither is written anywhere)."""
     log.error(
-        "a bundle was not merged: %s", error_frames((type(error), error, error.__traceback__))
+        "a bundle was not merged: %s",
+        error_frames((type(error), error, error.__traceback__)),
+        extra=FILE_ONLY,  # the report says it in one sentence; the frames are for the log
     )
     return BundleReport(
         path=path,

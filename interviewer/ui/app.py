@@ -3,7 +3,6 @@
 import logging
 import sys
 import threading
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QMessageBox
 from interviewer.errors import DatabaseRefused
 from interviewer.file_safety import check_database_path
 from interviewer.i18n import set_language, tr
+from interviewer.logs import setup_logging
 from interviewer.paths import log_dir
 from interviewer.storage.backup import SessionBackup
 from interviewer.storage.database import (
@@ -20,7 +20,7 @@ from interviewer.storage.database import (
     open_database_read_only,
     open_database_unwritable,
 )
-from interviewer.storage.failures import classify, error_kind, keep_content_out_of_logs
+from interviewer.storage.failures import classify, error_kind
 from interviewer.storage.file_lock import WriterLock, try_writer_lock
 from interviewer.storage.integrity import start_integrity_check
 from interviewer.storage.location import (
@@ -40,19 +40,6 @@ log = logging.getLogger(__name__)
 
 def log_file() -> Path:
     return log_dir() / "interviewer.log"
-
-
-def setup_logging() -> None:
-    """Rotating log in the user's log folder; it records events, never interview content."""
-    try:
-        log_file().parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(log_file(), maxBytes=1_000_000, backupCount=3)
-    except OSError:
-        return  # no log is better than no app
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.getLogger().addHandler(handler)
-    logging.getLogger().setLevel(logging.INFO)
-    keep_content_out_of_logs()  # on this handler and any set up before (stderr)
 
 
 def error_frames(kind, tb) -> str:
