@@ -91,24 +91,33 @@ NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + NONCHARACTERS 
 # The bidi embeddings, overrides and isolates: in a line they reorder what follows them, so a
 # name could be made to read as another's.
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+# Invisible characters that do nothing in one line of text but can hide in a name, so that
+# "Mette\u200b Sørensen" passes for another person: the soft hyphen, the Mongolian vowel
+# separator, the zero-width space, the word joiner and invisible operators, the byte order
+# mark. (The zero-width joiner and non-joiner and the variation selectors shape Persian,
+# Indic scripts and emoji, so a line keeps them; signing.names_look_alike ignores them.)
+INVISIBLE_IN_A_LINE = "\u00ad\u180e\u200b\u2060-\u2064\ufeff"
 # What a one-line field does not hold either: no tab, line break, line or paragraph
-# separator, and no bidi control.
-NOT_IN_ONE_LINE = re.compile("[\t\n\r\u2028\u2029" + BIDI_CONTROLS + "]")
+# separator, no bidi control and no invisible character (INVISIBLE_IN_A_LINE).
+NOT_IN_ONE_LINE = re.compile("[\t\n\r\u2028\u2029" + BIDI_CONTROLS + INVISIBLE_IN_A_LINE + "]")
+_BIDI_CONTROL = re.compile("[" + BIDI_CONTROLS + "]")
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 
 
 def characters_problem(value: str, *, one_line: bool = False) -> str | None:
     """Text holding a character no field holds (``NOT_IN_TEXT``), or, in a one-line field,
-    a line break, a tab or a bidi control (``NOT_IN_ONE_LINE``); None when every character
-    is one the field may hold. The services store text through text_rules' cleaning, which
-    drops exactly these."""
+    a line break, a tab, a bidi control or an invisible character (``NOT_IN_ONE_LINE``);
+    None when every character is one the field may hold. The services store text through
+    text_rules' cleaning, which drops exactly these."""
     if one_line:
         if _LINE_BREAK.search(value):
             return tr("holds a line break in a one-line field")
         if NOT_IN_ONE_LINE.search(value):
             if "\t" in value:
                 return tr("holds a control character")
-            return tr("holds a bidirectional control character in a one-line field")
+            if _BIDI_CONTROL.search(value):
+                return tr("holds a bidirectional control character in a one-line field")
+            return tr("holds an invisible character in a one-line field")
     found = NOT_IN_TEXT.search(value)
     if found is None:
         return None

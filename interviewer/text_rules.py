@@ -11,7 +11,12 @@ import uuid
 from collections.abc import Iterable
 
 from interviewer.quick_entry import one_line
-from interviewer.record_rules import BIDI_CONTROLS, NONCHARACTERS, NOT_IN_TEXT
+from interviewer.record_rules import (
+    BIDI_CONTROLS,
+    INVISIBLE_IN_A_LINE,
+    NONCHARACTERS,
+    NOT_IN_TEXT,
+)
 
 __all__ = [
     "clean_name",
@@ -29,7 +34,9 @@ __all__ = [
 # rule (record_rules.characters_problem) refuses, and lone surrogates (text_problem).
 _SURROGATES = "\ud800-\udfff"
 _NOT_KEPT = re.compile(NOT_IN_TEXT.pattern[:-1] + _SURROGATES + "]")
-_NOT_KEPT_IN_A_LINE = re.compile("[" + BIDI_CONTROLS + NONCHARACTERS + _SURROGATES + "]")
+_NOT_KEPT_IN_A_LINE = re.compile(
+    "[" + BIDI_CONTROLS + INVISIBLE_IN_A_LINE + NONCHARACTERS + _SURROGATES + "]"
+)
 
 
 def clean_text(text: str) -> str:
@@ -42,6 +49,7 @@ def clean_text(text: str) -> str:
 def one_line_nfc(text: str) -> str:
     """``text`` as ``quick_entry.one_line`` keeps it (each line break and tab one space, other
     control characters dropped), without bidi controls (U+202A-U+202E, U+2066-U+2069),
+    invisible characters (record_rules.INVISIBLE_IN_A_LINE: U+200B, U+FEFF, soft hyphen…),
     noncharacters and lone surrogates, in Unicode NFC; what a one-line field stores. Nothing
     else changes (no trimming: the text may be mid-typing)."""
     return unicodedata.normalize("NFC", _NOT_KEPT_IN_A_LINE.sub("", one_line(text)))
@@ -59,7 +67,7 @@ def clean_name(name: str) -> str:
 # invisible format characters a terminal may act on or hide.
 _SHOWN_ESCAPED = re.compile(
     "[" + NOT_IN_TEXT.pattern[1:-1] + "\t\n\r\u2028\u2029\u200b-\u200f\u061c\ufeff"
-    + BIDI_CONTROLS + _SURROGATES + "]"
+    + BIDI_CONTROLS + INVISIBLE_IN_A_LINE + _SURROGATES + "]"
 )  # fmt: skip
 _SHOWN_ESCAPED_IN_LINES = re.compile(
     "[" + NOT_IN_TEXT.pattern[1:-1] + "\r\u2028\u2029\u200b-\u200f\u061c\ufeff"

@@ -43,6 +43,7 @@ import base64
 import contextlib
 import hashlib
 import os
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -392,13 +393,26 @@ def check_sender(connection: Connection, manifest: dict, *, file_name: str) -> S
 # ---------------------------------------------------------------- names that look alike
 
 
+# Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties): drawn as nothing, so a name
+# with one (a zero-width joiner, a variation selector, a Hangul filler) reads as the name
+# without it. Names that differ only by these look alike.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
 def _folded(name: str) -> str:
-    return unicodedata.normalize("NFKC", clean_name(name)).casefold()
+    # NFKC can make an ignorable of a compatibility form, so drop them after it, then re-trim
+    folded = _IGNORABLE.sub("", unicodedata.normalize("NFKC", clean_name(name)))
+    return " ".join(folded.casefold().split())
 
 
 def names_look_alike(one: str, other: str) -> bool:
-    """Whether two names would pass for one another on screen: equal once NFKC-normalised
-    and case-folded ("METTE" and "mette"), or letter by letter each the other's homoglyph
+    """Whether two names would pass for one another on screen: equal once NFKC-normalised,
+    case-folded and without default-ignorable characters ("METTE" and "mette", "Mette" and
+    "Met\\u200dte"), or letter by letter each the other's homoglyph
     in Unicode's confusables list (TR39, as the confusable_homoglyphs package ships it: a
     Cyrillic "е" for a Latin "e"). Names of the same letters are alike, of course."""
     one, other = _folded(one), _folded(other)
