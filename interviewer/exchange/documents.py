@@ -127,19 +127,21 @@ PLAIN_TYPES = {
 }
 
 
-def as_written(value: Any, part: str, name: str) -> bool:
+def as_written(value: Any, part: str, name: str, decoded: Any = None) -> bool:
     """Whether ``value`` (of field ``name`` of a ``part`` record, as a document holds it) is
     exactly what the app writes there. The app writes a value
     as the database hands it back (``to_json`` of it: a timestamp in UTC, "+00:00", no
     empty fraction; a float column's figure as a float), so a document of values in any
     other form would be stored in the app's form, its revision no longer the content held.
-    Call only for a value that decodes (``from_json``)."""
+    Call only for a value that decodes (``from_json``); ``decoded`` is that value decoded,
+    when the caller has it already."""
     if value is None:
         return True
     kind = ENCODING[part][name]
     if kind == "plain":
         return type(value) is PLAIN_TYPES[part].get(name, str)
-    decoded = from_json(value, kind)
+    if decoded is None:
+        decoded = from_json(value, kind)
     if kind == "datetime" and decoded.tzinfo is not None:
         try:
             decoded = decoded.astimezone(UTC)  # as UTCDateTime stores and hands it back

@@ -118,7 +118,7 @@ def decoded_records(document: object) -> tuple[dict[str, list[dict]], list[Probl
                     continue
                 # one rule for bundles and conflicts' versions: every value exactly as the
                 # app writes it, else it is stored in another form than its revision hashed
-                if not as_written(value, part, name):
+                if not as_written(value, part, name, values[name]):
                     reason = tr("is not written as the app writes it")
                     problems.append(Problem(table, _id(record.get("id")), name, reason))
             records[table].append(values)
