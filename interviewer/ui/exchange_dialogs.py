@@ -347,9 +347,12 @@ def start_merge(
 class NewSenderDialog(QDialog):
     """A bundle signed with a key this database does not know: who the bundle says sent it,
     the key's fingerprint to compare with the one its interviewer reads out, and a choice
-    (Enter never chooses: Later is the default)."""
+    (Enter never chooses: Later is the default). ``sender``: the held key as the list of
+    senders has it (signing.list_senders, as `interviewer senders` shows it), so the dialog
+    warns of what that list warns of: other keys accepted for the interviewer, a name that
+    looks like a known interviewer's. Without it, the report's look-alike alone."""
 
-    def __init__(self, report, parent=None):
+    def __init__(self, report, parent=None, sender=None):
         super().__init__(parent)
         self.setWindowTitle(tr("A new sender"))
         self.choice: str | None = None
@@ -396,12 +399,29 @@ class NewSenderDialog(QDialog):
         buttons.addWidget(later)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        if getattr(report, "looks_like", None):  # someone passing for a known interviewer?
+        other_keys = sender.other_keys if sender is not None else 0
+        if other_keys:  # a second machine of theirs, or someone passing for them?
+            self.other_keys = QLabel(
+                tr_n(
+                    "This interviewer already has {count} other accepted key. A second key "
+                    "may be a new machine of theirs, or someone passing for them: accept it "
+                    "only if they read out this fingerprint.",
+                    "This interviewer already has {count} other accepted keys. Another key "
+                    "may be a new machine of theirs, or someone passing for them: accept it "
+                    "only if they read out this fingerprint.",
+                    other_keys,
+                )
+            )
+            self.other_keys.setObjectName("otherKeys")
+            self.other_keys.setWordWrap(True)
+            layout.addWidget(self.other_keys)
+        looks_like = sender.looks_like if sender is not None else report.looks_like
+        if looks_like:  # someone passing for a known interviewer?
             self.look_alike = QLabel(
                 tr(
                     "The name looks like that of the known interviewer {name}, but is not "
                     "the same: be sure this is not someone passing for them.",
-                    name=report.looks_like,
+                    name=looks_like,
                 )
             )
             self.look_alike.setObjectName("lookAlike")
@@ -421,17 +441,30 @@ class NewSenderDialog(QDialog):
         self.accept()
 
 
-def _ask_about_sender(parent, report) -> str | None:
-    with deleted_after(NewSenderDialog(report, parent)) as dialog:
+def _ask_about_sender(parent, report, database: Database) -> str | None:
+    from interviewer.exchange.signing import list_senders
+
+    with database.session() as session:  # the held key as `interviewer senders` lists it
+        sender = next(
+            (line for line in list_senders(session=session) if line.fingerprint == report.held),
+            None,
+        )
+    with deleted_after(NewSenderDialog(report, parent, sender=sender)) as dialog:
         dialog.exec()
         return dialog.choice
 
 
-def settle_held_senders(parent, database: Database, held, ask=_ask_about_sender) -> list[Path]:
+def settle_held_senders(parent, database: Database, held, ask=None) -> list[Path]:
     """Asks about each new key of ``held`` (reports of bundles held for their sender) once,
     records the choice (signing.decide_sender), and returns the bundles whose sender was
-    accepted, to merge again. ``ask(parent, report)`` returns "accept", "refuse" or None."""
+    accepted, to merge again. ``ask(parent, report)`` returns "accept", "refuse" or None
+    (default: NewSenderDialog)."""
     from interviewer.exchange.signing import decide_sender
+
+    if ask is None:
+
+        def ask(parent, report):
+            return _ask_about_sender(parent, report, database)
 
     choices: dict[str, str | None] = {}
     for report in held:
@@ -629,9 +662,10 @@ class ConflictsDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         explain = QLabel(
             tr(
-                "Each interview below was changed in two places. The newer "
-                "version is shown in the app; the other is kept. Choose which "
-                "to keep; the choice is recorded."
+                "Each interview below was changed in two places. The app shows the "
+                "version this database had, unless the interview's own interviewer sent "
+                "a newer one holding every record this database holds; the other version "
+                "is kept. Choose which to keep; the choice is recorded."
             )
         )
         explain.setWordWrap(True)
