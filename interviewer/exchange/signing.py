@@ -487,6 +487,12 @@ class SenderLine:
             status=self.status_text(lang),
             source=self.source_text(lang),
         )
+        return line + self.warnings_text(lang)
+
+    def warnings_text(self, lang: str | None = None) -> str:
+        """What a person should know before accepting this key, each part starting "; ":
+        other keys accepted for its interviewer, a name like a known interviewer's; or ""."""
+        line = ""
         if self.other_keys:
             line += tr_n(
                 "; this interviewer has {count} other accepted key",

@@ -561,7 +561,7 @@ class SendersDialog(QDialog):
                 line.fingerprint,
                 line.name or tr("(no name)"),
                 line.status_text(),
-                line.source_text(),
+                line.source_text() + line.warnings_text(),  # as `interviewer senders` says
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)

@@ -12,7 +12,12 @@ from PySide6.QtWidgets import QApplication, QLabel
 from interviewer.exchange import signing
 from interviewer.exchange.conflicts import conflict_differences, list_conflicts
 from interviewer.storage.database import open_database
-from interviewer.ui.exchange_dialogs import ConflictsDialog, NewSenderDialog, settle_held_senders
+from interviewer.ui.exchange_dialogs import (
+    ConflictsDialog,
+    NewSenderDialog,
+    SendersDialog,
+    settle_held_senders,
+)
 from tests.exchange.conftest import field_database
 from tests.exchange.test_signatures import (  # noqa: F401
     ANNA,
@@ -64,6 +69,18 @@ def test_the_new_sender_dialog_says_the_interviewer_already_has_an_accepted_key(
     assert "already has 1 other accepted key" in seen["otherKeys"]
     assert seen["fingerprint"] == laptop.fingerprint
     assert "lookAlike" not in seen  # the same name, not a look-alike
+
+    database = open_database(centre.db, backup=False)  # Later, then the Senders window
+    dialog = SendersDialog(database)
+    qtbot.addWidget(dialog)
+    [row] = [
+        r
+        for r in range(dialog.table.rowCount())
+        if dialog.table.item(r, 0).text() == laptop.fingerprint
+    ]
+    assert "this interviewer has 1 other accepted key" in dialog.table.item(row, 3).text()
+    dialog.close()
+    database.close()
 
 
 def test_a_first_key_has_no_other_key_warning_and_a_look_alike_still_says_so(
