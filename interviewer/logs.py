@@ -53,7 +53,11 @@ def setup_logging() -> None:
     try:
         log_file().parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(
-            path, maxBytes=LOG_BYTES, backupCount=LOG_FILES_KEPT, encoding="utf-8"
+            path,
+            maxBytes=LOG_BYTES,
+            backupCount=LOG_FILES_KEPT,
+            encoding="utf-8",
+            errors="backslashreplace",  # a file name that is not UTF-8 is logged, escaped
         )
     except OSError:
         return  # no log is better than no app, and no command

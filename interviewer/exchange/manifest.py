@@ -97,7 +97,7 @@ def _shape(kind: str) -> str:
         "uuid": tr("an id (a UUID)"),
         "timestamp": tr("a date and time with a time zone"),
         "text": tr("text"),
-        "line": tr("one line of text without control characters"),
+        "line": tr("one line of text without control or invisible characters"),
         "identifier": tr("text that is not blank"),
         "count": tr("a whole number"),
         "sha256": tr("a SHA-256 checksum"),

@@ -5,8 +5,9 @@ with the one the centre holds (revisions are content hashes; ancestry says what 
 
 - a revision the centre has already seen          -> unchanged
 - a descendant of the centre's current revision    -> update
-- anything else                                     -> conflict: both versions are kept, the
-  newer is shown, and the other waits in the conflict table for a person to choose.
+- anything else                                     -> conflict: both versions are kept; the
+  centre's stays shown unless the interview's own interviewer sent a newer one holding every
+  record the centre holds, and the other waits in the conflict table for a person to choose.
 
 Each bundle is merged in one write transaction (BEGIN IMMEDIATE): a bundle refused, or
 failing halfway, leaves the database as it was, and two merges at once run as one after the
