@@ -6,6 +6,7 @@ go to the file alone (``FILE_ONLY``), behind the one sentence the command prints
 """
 
 import logging
+import sys
 from logging.handlers import RotatingFileHandler
 
 from interviewer.paths import log_file
@@ -16,6 +17,20 @@ LOG_FILES_KEPT = 3
 FILE_ONLY = {"file_only": True}  # ``extra=`` of a record the terminal does not show
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to ``sys.stderr`` as it is when each record comes (as logging's own last-resort
+    handler does), so a command run in-process after its caller replaced or closed the stream
+    it started with never writes to a closed file."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 class _NotFileOnly(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not getattr(record, "file_only", False)
@@ -24,7 +39,7 @@ class _NotFileOnly(logging.Filter):
 def log_to_terminal() -> None:
     """Warnings and errors of a command on stderr, without the records meant for the file;
     called again (a command run in-process after another), it replaces the one before."""
-    handler = logging.StreamHandler()
+    handler = _Stderr()
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_NotFileOnly())

@@ -107,5 +107,5 @@ def test_a_bundle_whose_manifest_names_its_sender_or_device_with_esc_is_refused(
         report = assert_escaped(merged)
         assert (
             f"eve.bundle: refused: the manifest's “{name}” is not one line of text "
-            "without control characters"
+            "without control or invisible characters"
         ) in report, report
