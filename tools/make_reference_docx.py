@@ -31,8 +31,11 @@ def main() -> None:
     normal.font.size = Pt(10.5)
     normal.font.color.rgb = INK
     normal.paragraph_format.space_after = Pt(4)
-    for name, size, space_before in (("Title", 24, 0), ("Heading 1", 15, 16),
-                                     ("Heading 2", 12, 10)):
+    for name, size, space_before in (
+        ("Title", 24, 0),
+        ("Heading 1", 15, 16),
+        ("Heading 2", 12, 10),
+    ):
         style = styles[name]
         style.font.name = "Calibri"
         style.font.size = Pt(size)
