@@ -1,7 +1,10 @@
 """Small helpers the tests share."""
 
 import hashlib
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -25,3 +28,21 @@ def database_content(path: Path) -> list:
         ]
     finally:
         connection.close()
+
+
+def run_cli(*args, home: Path) -> subprocess.CompletedProcess:
+    """``interviewer ARGS`` in a process of its own, with its data, settings and state under
+    ``home`` (so each machine of a test has its own signing key and log)."""
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )

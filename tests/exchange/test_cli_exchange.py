@@ -2,24 +2,8 @@
 
 import os
 import sqlite3
-import subprocess
-import sys
 
-
-def run(*args, home):
-    env = {
-        **os.environ,
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_STATE_HOME": str(home / "state"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "interviewer", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+from tests.helpers import run_cli as run
 
 
 def test_a_bundle_from_one_machine_merges_on_another(tmp_path):

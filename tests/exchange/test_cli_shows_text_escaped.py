@@ -4,31 +4,13 @@ with those characters escaped (\\x1b, \\u202e), by the `conflicts`, `conflicts -
 `senders`, `merge` and `check` processes alike (breaker's F5)."""
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 
 from tests.exchange.conflict_data import central_with_a_conflict
+from tests.helpers import run_cli as run
 
 RAW = ("\x1b", "\x07", "\u202e", "\x9b")
-
-
-def run(*args, home):
-    env = {
-        **os.environ,
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_STATE_HOME": str(home / "state"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "interviewer", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 def assert_escaped(result) -> str:
