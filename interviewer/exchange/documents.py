@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, select
 from sqlalchemy.sql.type_api import TypeEngine
 
 from interviewer.i18n import tr
+from interviewer.storage.id_lists import among
 from interviewer.storage.models import (
     Answer,
     Challenge,
@@ -158,23 +159,20 @@ def interview_documents(connection: Connection, interview_ids) -> dict[uuid.UUID
     """The documents of the given interviews (those that exist), read in one query a table."""
     ids = list(interview_ids)
     documents: dict[uuid.UUID, dict] = {}
-    for start in range(0, len(ids), 500):  # SQLite limits the number of bound values
-        chunk = ids[start : start + 500]
-        for row in connection.execute(
-            select(Interview.__table__).where(Interview.__table__.c.id.in_(chunk))
-        ):
-            documents[row.id] = {
-                "interview": _row_json("interview", row),
-                **{part: [] for part in PARTS},
-            }
-        for part, model in PARTS.items():
-            table = model.__table__
-            rows = defaultdict(list)
-            for row in connection.execute(select(table).where(table.c.interview_id.in_(chunk))):
-                rows[row.interview_id].append(_row_json(part, row))
-            for interview_id, records in rows.items():
-                if interview_id in documents:
-                    documents[interview_id][part] = sorted(records, key=lambda r: r["id"])
+    interviews = Interview.__table__
+    for row in connection.execute(select(interviews).where(among(interviews.c.id, ids))):
+        documents[row.id] = {
+            "interview": _row_json("interview", row),
+            **{part: [] for part in PARTS},
+        }
+    for part, model in PARTS.items():
+        table = model.__table__
+        rows = defaultdict(list)
+        for row in connection.execute(select(table).where(among(table.c.interview_id, ids))):
+            rows[row.interview_id].append(_row_json(part, row))
+        for interview_id, records in rows.items():
+            if interview_id in documents:
+                documents[interview_id][part] = sorted(records, key=lambda r: r["id"])
     return documents
 
 
