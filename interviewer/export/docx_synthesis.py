@@ -475,7 +475,7 @@ def _methods(options, context, covered, drafts, first_day, last_day, mark) -> li
         ]
     else:
         sentences = [t("No interviews match the choice.")]
-    scope = describe_filter(options.filter, context)
+    scope = describe_filter(options.filter, context, personal_data=options.personal_data)
     sentences.append(
         t("Chosen: {filter}.", filter=scope) if scope else t("Every interview of the study.")
     )

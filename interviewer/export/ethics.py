@@ -5,6 +5,7 @@ Qt-free and storage-free: each function takes plain values and the ExportOptions
 reports, the workbook and a later exporter (REFI-QDA, issue #14) say and do exactly the same.
 """
 
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import TypeVar
@@ -23,6 +24,8 @@ PERSONAL_DATA_REMOVED: tuple[str, ...] = (
     tr("the location", lang="en"),
     tr("exact dates (the month is kept, as YYYY-MM)", lang="en"),
     tr("times of day", lang="en"),
+    tr("the interviewers' names (each is shown as a number)", lang="en"),
+    tr("the names of the devices the interviews were typed on", lang="en"),
 )
 
 # What an anonymised export keeps but flags: free text a person typed may still name or point
@@ -93,6 +96,23 @@ def personal(value: T, options: ExportOptions) -> T | None:
     """Anything else that points at a person (the respondent's name, the municipality, the
     location): ``value``, or None when ``options.personal_data`` is False."""
     return value if options.personal_data else None
+
+
+def interviewer_labels(
+    interviewers: Iterable[tuple[uuid.UUID, str]], options: ExportOptions
+) -> dict[uuid.UUID, str]:
+    """How an export names each interviewer, by id. ``interviewers`` is every interviewer of
+    the study as (id, name), not only those of the chosen interviews, so that a number means
+    the same person in every export of one study. With ``options.personal_data`` the names;
+    without it "Interviewer 1", "Interviewer 2", … numbered in the order of their ids (ids are
+    derived from study and name, so the numbering does not depend on who was added first)."""
+    ordered = sorted(interviewers, key=lambda pair: pair[0].bytes)
+    if options.personal_data:
+        return {interviewer_id: name for interviewer_id, name in ordered}
+    return {
+        interviewer_id: tr("Interviewer {number}", lang=options.language, number=number)
+        for number, (interviewer_id, _name) in enumerate(ordered, start=1)
+    }
 
 
 # ------------------------------------------------------------------------- small numbers

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from interviewer.errors import DatabaseRefused
 from interviewer.export.options import InterviewFilter
 from interviewer.guide import Guide, parse_guide
-from interviewer.i18n import tr
+from interviewer.i18n import tr, tr_n
 from interviewer.storage.database import (
     connect_read_only,
     head_revision,
@@ -60,9 +60,18 @@ def study_context(session: Session, language: str) -> StudyContext:
     return context
 
 
-def describe_filter(chosen: InterviewFilter, context: StudyContext) -> str:
-    """The filter in words, in the export's language; "" when it chooses everything."""
+def describe_filter(
+    chosen: InterviewFilter, context: StudyContext, *, personal_data: bool = True
+) -> str:
+    """The filter in words, in the export's language; "" when it chooses everything.
+
+    With ``personal_data`` False it says no more than an anonymised export may: dates as their
+    month (YYYY-MM) and the number of interviewers chosen, not their names."""
     lang = context.language
+
+    def day(value) -> str:
+        return value.isoformat() if personal_data else f"{value.year:04d}-{value.month:02d}"
+
     parts = []
     if chosen.service_areas:
         parts.append(
@@ -75,7 +84,18 @@ def describe_filter(chosen: InterviewFilter, context: StudyContext) -> str:
             )
         )
     if chosen.interviewers:
-        parts.append(tr("interviewer {names}", lang=lang, names=", ".join(chosen.interviewers)))
+        if personal_data:
+            names = ", ".join(chosen.interviewers)
+            parts.append(tr("interviewer {names}", lang=lang, names=names))
+        else:
+            parts.append(
+                tr_n(
+                    "{count} interviewer",
+                    "{count} interviewers",
+                    len(chosen.interviewers),
+                    lang=lang,
+                )
+            )
     if chosen.status is not None:
         parts.append(
             tr(
@@ -85,9 +105,9 @@ def describe_filter(chosen: InterviewFilter, context: StudyContext) -> str:
             )
         )
     if chosen.date_from is not None:
-        parts.append(tr("from {date}", lang=lang, date=chosen.date_from.isoformat()))
+        parts.append(tr("from {date}", lang=lang, date=day(chosen.date_from)))
     if chosen.date_to is not None:
-        parts.append(tr("to {date}", lang=lang, date=chosen.date_to.isoformat()))
+        parts.append(tr("to {date}", lang=lang, date=day(chosen.date_to)))
     if chosen.interview_ids:
         parts.append(tr("{count} chosen interviews", lang=lang, count=len(chosen.interview_ids)))
     return "; ".join(parts)

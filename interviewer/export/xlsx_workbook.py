@@ -475,7 +475,10 @@ def _readme(
 
     line(t("Interviewer study workbook"), strong=True)
     line(t("Study"), context.name)
-    line(t("Interviews covered"), describe_filter(options.filter, context) or t("all"))
+    line(
+        t("Interviews covered"),
+        describe_filter(options.filter, context, personal_data=options.personal_data) or t("all"),
+    )
     line(t("Language"), Locale.parse(locale).get_display_name(locale))
     line(
         t("Personal data"),
