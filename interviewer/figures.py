@@ -10,6 +10,11 @@ a figure shows the digits it was typed with and no binary noise (0.1 + 0.5 is 0.
 0.6000000000000001), so arithmetic on figures is done in Decimal; means and shares are rounded
 half away from zero, as Excel's ROUND does (3.25 -> 3.3), not by Python's round(), which rounds
 half to even on a binary float.
+
+A figure computed from figures (a change, a median) has no more decimals than its figures (one
+more for the middle of an even count) and at most SIGNIFICANT significant digits: a float holds
+15 significant decimal digits faithfully, so any digit past those is binary noise, not something
+typed (1.2e-05 and 0.7000000000000001 have the median 0.350006, not 0.35000600000000005).
 """
 
 import math
@@ -35,6 +40,9 @@ _MINUS = "\u2212"
 _EXAMPLE = Decimal("1250.5")
 # Decimal's default keeps 28 digits; the largest float has 309
 PRECISION = 800
+# Every decimal number of up to 15 significant digits comes back unchanged from a float (C's
+# DBL_DIG): the most digits a figure computed from stored figures can honestly show.
+SIGNIFICANT = 15
 
 
 class FigureError(ValueError):
@@ -181,16 +189,50 @@ def exact(value: float | int | Decimal) -> Decimal:
     return number
 
 
-def figure_change(baseline: float | None, current: float | None) -> float | None:
-    """``current - baseline`` with no more decimals than the two figures have (0.7 - 0.1 is
-    0.6, not 0.6000000000000001): subtracted in Decimal, then the nearest float, whose repr
-    is those digits. None unless both are given, and when the change is beyond a float."""
+def places(value: float | int | Decimal) -> int:
+    """How many decimals ``value`` was typed with: 0.25 has 2, 1.2e-05 has 6, 50 and 1e20
+    have 0 (a float keeps no trailing zeros, so 1.50 typed is 1.5: 1)."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        return max(0, -exact(value).normalize().as_tuple().exponent)
+
+
+def computed(value: Decimal, decimals: int) -> Decimal:
+    """``value``, a figure computed from figures, as it may be shown: rounded half away from
+    zero to ``decimals`` places and to at most SIGNIFICANT significant digits, without trailing
+    zeros and never with an exponent (20, not 2E+1). Raises ValueError for inf and nan."""
+    with localcontext() as context:
+        context.prec = PRECISION
+        number = exact(value)
+        if number.is_zero():
+            return Decimal(0)
+        keep = min(decimals, SIGNIFICANT - 1 - number.adjusted())
+        number = number.quantize(Decimal(1).scaleb(-keep), rounding=ROUND_HALF_UP).normalize()
+        if number.is_zero():
+            return Decimal(0)
+        return number.quantize(Decimal(1)) if number.as_tuple().exponent > 0 else number
+
+
+def change(baseline: float | Decimal | None, current: float | Decimal | None) -> Decimal | None:
+    """``current - baseline`` in Decimal with no more decimals than the two figures have and
+    no binary noise (0.7 - 0.1 is 0.6, not 0.6000000000000001; 0.1 -> 0.7000000000000001 is
+    0.6 too: see SIGNIFICANT). None unless both are given."""
     if baseline is None or current is None:
         return None
     with localcontext() as context:
         context.prec = PRECISION
-        change = float(exact(current) - exact(baseline))
-    return change if math.isfinite(change) else None
+        difference = exact(current) - exact(baseline)
+    return computed(difference, max(places(baseline), places(current)))
+
+
+def figure_change(baseline: float | None, current: float | None) -> float | None:
+    """change() as the nearest float, whose repr is the same digits (for a workbook cell): 0.6
+    for 0.1 -> 0.7. None unless both are given, and when the change is beyond a float."""
+    difference = change(baseline, current)
+    if difference is None:
+        return None
+    number = float(difference)
+    return number if math.isfinite(number) else None
 
 
 def round_half_up(value: float | int | Decimal, decimals: int = 0) -> Decimal:
@@ -203,7 +245,8 @@ def round_half_up(value: float | int | Decimal, decimals: int = 0) -> Decimal:
 
 def mean(values: Iterable[int | float | Decimal]) -> Decimal | None:
     """The exact mean of ``values`` (computed in Decimal from the typed digits, so a mean of
-    exactly 3.25 is 3.25 and rounds to 3.3); None when there are none."""
+    exactly 3.25 is 3.25 and rounds to 3.3); None when there are none. Unrounded: show it with
+    format_mean (ratings) or, for a mean of figures, through computed()."""
     with localcontext() as context:
         context.prec = PRECISION
         numbers = [exact(value) for value in values]
@@ -211,18 +254,21 @@ def mean(values: Iterable[int | float | Decimal]) -> Decimal | None:
 
 
 def median(values: Iterable[float | int | Decimal]) -> Decimal | None:
-    """The median of ``values`` in Decimal: the middle value, or the exact mean of the two
-    middle values (so at most one decimal more than the figures, and only a 5); None when there
-    are none."""
+    """The median of ``values`` in Decimal: the middle value, or the mean of the two middle
+    values, shown as computed() shows a figure: with the decimals of the figures (one more for
+    an even count, where the mean may end in a 5) and no binary noise. None when there are
+    none."""
     numbers = sorted(exact(value) for value in values)
     if not numbers:
         return None
+    decimals = max(places(number) for number in numbers)
     middle = len(numbers) // 2
     if len(numbers) % 2:
-        return numbers[middle]
+        return computed(numbers[middle], decimals)
     with localcontext() as context:
         context.prec = PRECISION
-        return (numbers[middle - 1] + numbers[middle]) / 2
+        mid = (numbers[middle - 1] + numbers[middle]) / 2
+    return computed(mid, decimals + 1)
 
 
 def format_count(count: int, lang: str | None = None) -> str:

@@ -6,11 +6,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from babel.numbers import parse_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
 from interviewer.figures import (
+    SIGNIFICANT,
     before_and_now,
+    change,
     figure_change,
     format_count,
     format_figure,
@@ -207,3 +210,83 @@ def test_a_change_keeps_the_decimals_of_its_operands(before, now, before_places,
     places = max(before_places, now_places)
     written = format_figure(change, "en").replace(",", "")
     assert len(written.partition(".")[2]) <= places
+
+
+# ------------------------------------------------- computed figures: no binary noise (F6)
+
+
+def test_the_median_of_extreme_figures_has_no_binary_noise():
+    # breaker11 F6: four figures of one measure gave the median "0,35000600000000005"
+    figures = [1.2e-05, 0.7000000000000001, 2.35, 1e-07]
+    assert median(figures) == Decimal("0.350006")
+    assert format_figure(median(figures), "da") == "0,350006"
+    assert figure_change(0.1, 0.7000000000000001) == 0.6  # the workbook showed 0.6000000000000001
+    assert format_figure(median([1e20, 1e-07]), "en") == "50,000,000,000,000,000,000"
+    assert format_figure(change(1e-07, 1.2e-05), "da") == "0,0000119"
+
+
+# figures as people type them: up to 15 significant digits, from tiny to huge
+TYPED = st.one_of(
+    st.builds(
+        lambda digits, exponent, negative: ("-" if negative else "") + f"{digits}e{exponent}",
+        st.integers(min_value=0, max_value=10**15 - 1),
+        st.integers(min_value=-20, max_value=12),
+        st.booleans(),
+    ),
+    st.sampled_from(["1e-07", "1.2e-05", "1e20", "0.7000000000000001", "0.1", "2.35", "-0"]),
+)
+
+
+def _decimals(shown: str, lang: str) -> int:
+    mark = "," if lang == "da" else "."
+    return len(shown.partition(mark)[2])
+
+
+def _significant(number: Decimal) -> int:
+    return 0 if number.is_zero() else len(number.normalize().as_tuple().digits)
+
+
+def _check_computed(shown: str, value: Decimal, exact_value: Fraction, allowed: int, lang):
+    """``shown`` (the formatted ``value``) keeps to the rule for ``exact_value`` computed from
+    figures whose most decimals allow ``allowed``."""
+    assert "e" not in shown.lower()
+    assert parse_decimal(shown, locale=lang, strict=True) == value  # reads back exactly
+    assert _decimals(shown, lang) <= allowed
+    assert _significant(value) <= SIGNIFICANT
+    # the nearest number of those digits: off by at most half the last place kept
+    exact_decimal = Decimal(exact_value.numerator) / Decimal(exact_value.denominator)
+    magnitude = 0 if exact_value == 0 else exact_decimal.adjusted()
+    kept = min(allowed, SIGNIFICANT - 1 - magnitude)
+    assert abs(Fraction(value) - exact_value) <= Fraction(1, 2) * Fraction(10) ** -kept
+    # nothing is lost when the exact result fits the rule (every ordinary figure)
+    if kept >= 0 and exact_value * 10**kept == int(exact_value * 10**kept):
+        assert Fraction(value) == exact_value
+
+
+def _typed_decimals(text: str) -> int:
+    return max(0, -Decimal(repr(float(text))).normalize().as_tuple().exponent)
+
+
+@given(LANGUAGES, st.lists(TYPED, min_size=1, max_size=9))
+def test_a_median_of_typed_figures_keeps_their_decimals_and_reads_back(lang, typed):
+    figures = [float(text) for text in typed]
+    exact_figures = sorted(Fraction(repr(figure)) for figure in figures)
+    middle = len(figures) // 2
+    allowed = max(_typed_decimals(text) for text in typed)
+    if len(figures) % 2:
+        exact_median = exact_figures[middle]
+    else:
+        exact_median = (exact_figures[middle - 1] + exact_figures[middle]) / 2
+        allowed += 1
+    value = median(figures)
+    _check_computed(format_figure(value, lang), value, exact_median, allowed, lang)
+
+
+@given(LANGUAGES, TYPED, TYPED)
+def test_a_change_of_typed_figures_keeps_their_decimals_and_reads_back(lang, before, now):
+    baseline, current = float(before), float(now)
+    value = change(baseline, current)
+    exact_change = Fraction(repr(current)) - Fraction(repr(baseline))
+    allowed = max(_typed_decimals(before), _typed_decimals(now))
+    _check_computed(format_figure(value, lang), value, exact_change, allowed, lang)
+    assert figure_change(baseline, current) == float(value)  # the workbook's cell, same digits
