@@ -5,13 +5,14 @@ consent recorded), the four questions with their answers, the ranked challenges 
 each initiative with its effects and figures, and the quotes, on the styles of the reference
 document. The interviewer's own notes stay out unless options.internal_notes (the document then
 says "For internal use" at the top of every page); a draft says "Draft" in its title and on
-every page; personal data follows export/ethics.py.
+every page; personal data follows export/ethics.py (without it: every date as its month, the
+interviewer as a number, never the name, the municipality, the location or the device).
 """
 
 import uuid
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from interviewer import interviews as svc
 from interviewer.errors import InterviewerError
@@ -25,7 +26,7 @@ from interviewer.export.docx_common import (
     table,
     text,
 )
-from interviewer.export.ethics import personal, shown_date, shown_time
+from interviewer.export.ethics import interviewer_labels, personal, shown_date, shown_time
 from interviewer.export.options import ExportOptions
 from interviewer.export.reading import read_only_engine, study_context
 from interviewer.guide import AnswerType
@@ -75,8 +76,15 @@ def _build(session: Session, interview, options: ExportOptions):
     set_metadata(document, title=title, study=context.name, language=lang)
     paragraph(document, title, "Title")
     paragraph(document, context.name, "Subtitle")
-    interviewer = (
-        session.get(Interviewer, interview.interviewer_id) if interview.interviewer_id else None
+    # numbered among all the study's interviewers when personal data is left out, so a number
+    # means the same person here as in the synthesis and the workbook
+    interviewers = interviewer_labels(
+        session.exec(
+            select(Interviewer.id, Interviewer.name).where(
+                Interviewer.study_id == interview.study_id
+            )
+        ).all(),
+        options,
     )
     facts = [
         (t("Study"), context.name),
@@ -86,7 +94,7 @@ def _build(session: Session, interview, options: ExportOptions):
         (t("Municipality"), personal(interview.municipality, options)),
         (t("Date"), _date_text(shown_date(interview.interview_date, options))),
         (t("Time"), _times(interview, options)),
-        (t("Interviewer"), interviewer.name if interviewer else "—"),
+        (t("Interviewer"), interviewers.get(interview.interviewer_id, "—")),
         (t("Mode"), mode_labels(lang)[interview.mode]),
         (t("Location"), personal(interview.location, options)),
         (t("Consent"), _consent(interview, options, lang)),
@@ -147,7 +155,8 @@ def _build(session: Session, interview, options: ExportOptions):
                     statuses[initiative.status],
                 ]
                 if initiative.start_date:
-                    details.append(t("since {date}", date=initiative.start_date.isoformat()))
+                    since = _date_text(shown_date(initiative.start_date, options))
+                    details.append(t("since {date}", date=since))
                 paragraph(document, " · ".join(part for part in details if part))
                 if initiative.description:
                     paragraph(document, initiative.description)

@@ -135,13 +135,19 @@ def test_without_personal_data_nothing_points_at_the_respondent(sample, tmp_path
     assert shown["Location"] == "Town hall, meeting room 2"
     assert shown["Date"] == "2017-05-17"
     assert shown["Time"] == "10:00"
+    assert shown["Interviewer"] == "Mette Sørensen"
+    assert any("since 2016-09-01" in p.text for p in Document(out).paragraphs)
 
     write_interview_docx(path, out, sample_id, ExportOptions(personal_data=False))
-    shown = facts(Document(out))
+    document = Document(out)
+    shown = facts(document)
     assert shown["Date"] == "2017-05"  # the month is kept
     assert shown["Consent"] == "Yes, given 2017-05"
+    assert shown["Interviewer"] == "Interviewer 1"  # numbered, as in the other exports
+    assert any("since 2016-09" in p.text for p in document.paragraphs)  # the initiative's start
     assert {"Name", "Municipality", "Location", "Time"}.isdisjoint(shown)
     everything = every_part_text(out)
-    for personal in ("Mølgaard", "Faaborg", "Town hall", "2017-05-17", "10:00"):
+    personal_data = ("Mølgaard", "Faaborg", "Town hall", "2017-05-17", "10:00", "2016-09-01")
+    for personal in (*personal_data, "Sørensen"):
         assert personal not in everything, personal
     assert shown["Respondent"] == "Head of Child and Family Services"  # the role stays
