@@ -7,8 +7,10 @@ file whole or not at all.
 Layout rules, for Word and for LibreOffice alike:
 - a heading, the question text under it, a table's caption and the paragraph just before a
   table or chart keep with what follows, so none of them ends a page;
-- a table's header row repeats on every page and keeps with the first row below it; a row
-  never splits across pages unless it is taller than a third of a page;
+- a table's header row repeats on every page and keeps with the first rows below it, and the
+  last rows keep together (KEPT_ROWS each; a table of up to SHORT_TABLE rows is kept whole),
+  so no page ends with a caption, a header and one row, nor begins with a header and the last
+  row; a row never splits across pages unless it is taller than a third of a page;
 - a column is at least as wide as its longest word (measured with export/text_width.py), so no
   word breaks inside; the columns together fill the text width exactly (fixed layout);
 - table captions go above the table ("Table 2: …"), figure captions below the chart
@@ -32,6 +34,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 
+from interviewer import __version__
 from interviewer.errors import InterviewerError
 from interviewer.export.text import writable
 from interviewer.export.text_width import longest_word, text_width
@@ -59,6 +62,11 @@ _COMPACT_PADDING_PT = 2 * _COMPACT_MARGIN_TWIPS / 20 + 1.5 + 2.0
 _SMALLEST_SIZE = 7.0  # the smallest type a crowded table is set in, in points
 _LINE_HEIGHT = 1.25  # a line of table text is about 1.25 times its font size high
 _UNSPLIT_SHARE = 1 / 3  # a row up to a third of a page high is never split across pages
+# a table's first rows keep with its header (and caption), so a page never ends with a table
+# begun by one row, and its last rows keep together, so no page holds a header and one row
+# that ends it; a table this short is kept whole
+KEPT_ROWS = 3
+SHORT_TABLE = 8
 
 Kind = Literal["table", "figure"]
 
@@ -198,7 +206,7 @@ def set_metadata(document: DocumentType, *, title: str, study: str, language: st
     the study's name), the language ("da" or "en", written as da-DK or en-GB), this program
     as author and last editor, created and modified now (UTC), revision 1, and nothing left
     over from the reference document (its description, keywords, category). The extended
-    properties name this program as the application."""
+    properties name this program and its version, and nothing else (app_properties)."""
     properties = document.core_properties
     properties.title = text(title)
     properties.subject = text(study)
@@ -214,11 +222,36 @@ def set_metadata(document: DocumentType, *, title: str, study: str, language: st
     properties.category = ""
     for part in document.part.package.iter_parts():
         if part.partname == "/docProps/app.xml":
-            part._blob = re.sub(
-                rb"<Application>[^<]*</Application>",
-                b"<Application>" + AUTHOR.encode() + b"</Application>",
-                part.blob,
-            )
+            part._blob = app_properties()
+
+
+def app_version(version: str = __version__) -> str:
+    """This program's version in the XX.YYYY form the extended properties require (ECMA-376
+    AppVersion): major, then minor and patch two digits each, "0.1.0" -> "00.0100"."""
+    numbers = [int(n) for n in re.findall(r"\d+", version)[:3]] + [0, 0, 0]
+    major, minor, patch = numbers[:3]
+    return f"{min(major, 99):02d}.{min(minor, 99):02d}{min(patch, 99):02d}"
+
+
+def app_properties() -> bytes:
+    """The extended properties (docProps/app.xml): this program and its version, and none of
+    the reference document's statistics (its "Pages 1, Words 0", template, edit time, titles of
+    parts), which would be false for any report; Word and LibreOffice count pages and words
+    themselves when the file is opened."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/docPropsVTypes">'
+        f"<Application>{AUTHOR}</Application>"
+        "<DocSecurity>0</DocSecurity>"
+        "<ScaleCrop>false</ScaleCrop>"
+        "<LinksUpToDate>false</LinksUpToDate>"
+        "<SharedDoc>false</SharedDoc>"
+        "<HyperlinksChanged>false</HyperlinksChanged>"
+        f"<AppVersion>{app_version()}</AppVersion>"
+        "</Properties>"
+    ).encode()
 
 
 # ------------------------------------------------------------------------------ paragraphs
@@ -575,8 +608,10 @@ def table(
     given, are preferred widths instead of the longest lines; a word still never breaks).
     When the longest words of all columns do not fit the line, the cell margins narrow and
     then the type gets smaller, down to 7 pt. The header row repeats on every page and keeps
-    with the first row; no row splits across pages unless it is taller than a third of a
-    page; the paragraph just before the table keeps with it. Returns the python-docx table,
+    with the first KEPT_ROWS rows, the last KEPT_ROWS rows keep together (a table of up to
+    SHORT_TABLE rows stays whole); no row
+    splits across pages unless it is taller than a third of a page; the paragraph just before
+    the table keeps with it. Returns the python-docx table,
     or None when there is nothing to show."""
     rows = iter(rows)
     first = headers if headers is not None else next(rows, None)
@@ -616,10 +651,28 @@ def table(
     if shown_size != size:
         for run in result._tbl.iter(qn("w:r")):
             run.get_or_add_rPr().sz_val = Pt(shown_size)
-    for index, row in enumerate(result._tbl.tr_lst):
+    all_rows = result._tbl.tr_lst
+    with_next = _kept_with_next(len(all_rows), header=headers is not None)
+    for index, row in enumerate(all_rows):
         tall = measure.height(index, widths, shown_size, padding) > height * _UNSPLIT_SHARE
-        _row_rules(row, header=index == 0 and headers is not None, whole=not tall)
+        _row_rules(
+            row,
+            header=index == 0 and headers is not None,
+            whole=not tall,
+            with_next=with_next[index] and not tall,
+        )
     return result
+
+
+def _kept_with_next(rows: int, *, header: bool) -> list[bool]:
+    """For each of a table's ``rows`` (the header row first when ``header``), whether it keeps
+    with the row below: all but the last in a table of up to SHORT_TABLE body rows; otherwise
+    the header with the first KEPT_ROWS rows, and the last KEPT_ROWS rows with each other."""
+    body = rows - header
+    if body <= SHORT_TABLE:
+        return [index < rows - 1 for index in range(rows)]
+    first = KEPT_ROWS + header - 1
+    return [index < first or rows - KEPT_ROWS <= index < rows - 1 for index in range(rows)]
 
 
 def _narrow_margins(result) -> None:
@@ -671,15 +724,16 @@ _AFTER_CANT_SPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w
 _AFTER_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
 
 
-def _row_rules(row, *, header: bool, whole: bool) -> None:
+def _row_rules(row, *, header: bool, whole: bool, with_next: bool) -> None:
     """A row kept on one page (w:cantSplit) when ``whole``; a header row repeated on every
-    page (w:tblHeader) whose paragraphs keep with the next row."""
+    page (w:tblHeader); a row whose paragraphs keep with the next row when ``with_next`` (Word
+    and LibreOffice then keep the two rows on one page), as a header row always does."""
     properties = row.get_or_add_trPr()
     if whole and properties.find(qn("w:cantSplit")) is None:
         properties.insert_element_before(OxmlElement("w:cantSplit"), *_AFTER_CANT_SPLIT)
-    if header:
-        if properties.find(qn("w:tblHeader")) is None:
-            properties.insert_element_before(OxmlElement("w:tblHeader"), *_AFTER_HEADER)
+    if header and properties.find(qn("w:tblHeader")) is None:
+        properties.insert_element_before(OxmlElement("w:tblHeader"), *_AFTER_HEADER)
+    if header or with_next:
         for para in row.iter(qn("w:p")):
             para.get_or_add_pPr().keepNext_val = True
 

@@ -12,6 +12,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -20,8 +21,10 @@ from docx import Document
 from docx.oxml.ns import qn
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import etree
 from PIL import ImageFont
 
+import interviewer
 from interviewer import interviews as svc
 from interviewer.demo import add_sample_interview, generate_demo
 from interviewer.export import charts, docx_common
@@ -240,6 +243,46 @@ def test_header_rows_repeat_and_rows_are_never_split(documents):
             assert not any(has(row, "w:tblHeader") for row in rows[1:]), name
 
 
+def keeps_with_next(row) -> bool:
+    return all(p.pPr is not None and p.pPr.keepNext_val for p in row.iter(qn("w:p")))
+
+
+def expected_keeps(rows: int, header: bool) -> list[bool]:
+    kept_rows, body = docx_common.KEPT_ROWS, rows - header
+    if body <= docx_common.SHORT_TABLE:
+        return [index < rows - 1 for index in range(rows)]
+    return [
+        index < kept_rows + header - 1 or rows - kept_rows <= index < rows - 1
+        for index in range(rows)
+    ]
+
+
+def test_a_tables_first_and_last_rows_keep_together_and_a_short_table_stays_whole(documents):
+    """No page ends with a caption, a header and one row (breaker11 F9), nor holds a header
+    and a table's last row: the header and the first KEPT_ROWS rows keep together, so do the
+    last KEPT_ROWS; a table of up to SHORT_TABLE rows keeps whole."""
+    kept_rows, short = docx_common.KEPT_ROWS, docx_common.SHORT_TABLE
+    for name, document in documents.items():
+        for tbl in body_tables(document):
+            rows = rows_of(tbl)
+            header = has(rows[0], "w:tblHeader")
+            assert [keeps_with_next(row) for row in rows] == expected_keeps(len(rows), header), (
+                name,
+                len(rows),
+            )
+    document = docx_common.new_document("en")
+    docx_common.table(document, ["A", "B"], [(str(n), "x") for n in range(20)])
+    docx_common.table(document, ["A", "B"], [(str(n), "x") for n in range(short)])
+    docx_common.table(document, None, [(str(n), "x") for n in range(10)])  # no header row
+    long_table, short_table, headerless = (
+        [keeps_with_next(row) for row in rows_of(t)] for t in body_tables(document)
+    )
+    assert long_table[: kept_rows + 2] == [True] * kept_rows + [False, False]
+    assert long_table[-kept_rows - 1 :] == [False] + [True] * (kept_rows - 1) + [False]
+    assert short_table == [True] * short + [False]
+    assert headerless[:4] == [True, True, False, False]
+
+
 def test_a_row_taller_than_a_third_of_a_page_may_split_the_others_not(tmp_path):
     document = docx_common.new_document("en")
     long = " ".join(["A long description of a challenge, as typed in the meeting."] * 120)
@@ -322,6 +365,24 @@ def test_the_files_metadata_names_the_report_the_study_and_the_language(document
             if part.partname == "/docProps/app.xml"
         )
         assert b"<Application>Interviewer</Application>" in extended.blob
+
+
+def test_the_extended_properties_name_this_program_and_hold_no_stale_counts(reports):
+    """docProps/app.xml, read back from the saved file: the application and its version,
+    and none of the reference document's statistics ("Pages 1, Words 0", its template)."""
+    namespace = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    for name, file in reports.items():
+        with zipfile.ZipFile(file) as archive:
+            root = etree.fromstring(archive.read("docProps/app.xml"))
+        values = {child.tag.removeprefix(namespace): child.text for child in root}
+        assert values["Application"] == "Interviewer", name
+        assert values["AppVersion"] == docx_common.app_version(interviewer.__version__), name
+        assert re.fullmatch(r"\d\d\.\d{4}", values["AppVersion"])  # the form ECMA-376 asks
+        stale = {"Pages", "Words", "Characters", "CharactersWithSpaces", "Lines", "Paragraphs"}
+        assert stale.isdisjoint(values), (name, stale & set(values))
+        assert {"Template", "TotalTime", "TitlesOfParts", "HeadingPairs"}.isdisjoint(values)
+    assert docx_common.app_version("0.1.0") == "00.0100"
+    assert docx_common.app_version("2.13.4.dev1") == "02.1304"
 
 
 def test_columns_are_as_wide_as_their_longest_word_and_fill_the_line(documents):
@@ -607,3 +668,61 @@ def test_in_libreoffice_a_heading_caption_and_header_row_move_to_the_next_page_t
             if page[0].startswith("Theme ") and page[0] != "Theme Interviews Share":
                 raise AssertionError(f"{file.name}: a page of the table without its header row")
     assert moved  # some page break fell where the heading would have ended a page
+
+
+@needs_libreoffice
+def test_in_libreoffice_a_table_begins_with_its_first_rows_or_not_at_all(tmp_path):
+    """Wherever the page ends, a long table leaves at least its first KEPT_ROWS rows with its
+    caption and header at the foot of a page and carries at least KEPT_ROWS on, and a short
+    table is never split (breaker11 F9: at 10,000 interviews a caption, a header and one row
+    ended a page)."""
+    files = []
+    for lines in range(26, 42):
+        for rows in (12, docx_common.SHORT_TABLE):
+            document = docx_common.new_document("en")
+            for number in range(lines):
+                docx_common.paragraph(document, f"Line {number} of the text before the table.")
+            docx_common.table(
+                document,
+                ["Theme", "Interviews", "Share"],
+                [(f"Theme {n}", str(n), f"{n} %") for n in range(1, rows + 1)],
+                caption_title="Themes by interviews",
+                n=40,
+            )
+            files.append(tmp_path / f"lines-{lines}-rows-{rows}.docx")
+            docx_common.save_whole(document, files[-1])
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    split = 0
+    for file in files:
+        raw = subprocess.run(
+            ["pdftotext", "-raw", str(file.with_suffix(".pdf")), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        pages = [content_lines(page) for page in raw.split("\f") if page.strip()]
+        for page in pages[:-1]:
+            begun = [line for line in page if re.fullmatch(r"Theme \d+ \d+ \d+ %", line)]
+            if begun:  # the table begins on this page and goes on on the next
+                split += 1
+                assert not file.stem.endswith(f"rows-{docx_common.SHORT_TABLE}"), file.name
+                assert len(begun) >= docx_common.KEPT_ROWS, (file.name, page[-4:])
+        for page in pages[1:]:  # a page the table goes on to holds its last rows, not one
+            ended = [line for line in page if re.fullmatch(r"Theme \d+ \d+ \d+ %", line)]
+            assert not ended or len(ended) >= docx_common.KEPT_ROWS, (file.name, page[:4])
+    assert split  # some page break fell inside the long table
