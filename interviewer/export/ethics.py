@@ -6,14 +6,16 @@ reports, the workbook and a later exporter (REFI-QDA, issue #14) say and do exac
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import TypeVar
 
+from interviewer.errors import InterviewerError
 from interviewer.export.options import Attribution, ExportOptions
-from interviewer.i18n import tr
+from interviewer.i18n import tr, tr_n
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 # What --no-personal-data (personal_data=False) leaves out, in words. Each entry is the English
 # source text, marked with tr(…, lang="en") so the catalog test sees it; in_words() gives them
@@ -128,6 +130,81 @@ def too_few_text(options: ExportOptions) -> str:
     """The short mark shown instead of a figure from too few interviews, e.g. "< 3", in
     ``options.language``."""
     return tr("< {k}", lang=options.language, k=options.smallest_group)
+
+
+def hidden_cells(counts: Mapping[K, int], lines: Iterable[tuple[K, Sequence[K]]], k: int) -> set[K]:
+    """Which cells of a report's tables to hide so that no figure from fewer than ``k``
+    interviews can be read off the page, directly or by subtraction (complementary
+    suppression, as statistics offices do it).
+
+    ``counts[key]`` is the number of interviews a cell is computed from (the number a reader
+    could subtract; a mean or share of the cell is hidden with it). ``lines`` are (total,
+    parts): a total the report shows and the cells it adds up to (a column and its "All" row,
+    a theme's interviews and its ranks). A total may be less than its parts' sum (an interview
+    naming one theme at two ranks), never more. Keys of a line missing from ``counts`` count 0.
+
+    The rule: a cell of 1 to k-1 interviews is hidden (0 is shown: it is no one's answer).
+    Then, for every line whose total is shown, what subtracting the shown parts from the total
+    leaves, d = total − shown parts, must be no figure under k: when a part is hidden and d > 0,
+    at least two parts are hidden and d ≥ k. Else the smallest shown part (not 0; the first of
+    equals) is hidden too, or with none left the total. Repeated until no line changes, as
+    hiding one cell can open another line. Deterministic: the same counts and lines give the
+    same cells. Returns the keys to hide (a subset of the keys of ``counts`` and ``lines``)."""
+    hidden = {key for key, count in counts.items() if 0 < count < k}
+    lines = [(total, list(parts)) for total, parts in lines]
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in lines:
+            if total in hidden:
+                continue
+            shown = [part for part in parts if part not in hidden]
+            left = counts.get(total, 0) - sum(counts.get(part, 0) for part in shown)
+            hidden_parts = len(parts) - len(shown)
+            if not hidden_parts or left <= 0 or (hidden_parts >= 2 and left >= k):
+                continue
+            more = [part for part in shown if counts.get(part, 0) > 0]
+            if more:
+                hidden.add(min(more, key=lambda part: counts.get(part, 0)))
+            else:
+                hidden.add(total)
+            changed = True
+    return hidden
+
+
+def pooled(counts: Mapping[K, int], k: int) -> tuple[list[K], list[K]]:
+    """Groups listed with their own count (e.g. interviews per interviewer) and those pooled
+    into one "together" entry, so that no listed count and no pooled count is 1 to k-1: a group
+    of fewer than ``k`` is pooled; while the pool holds fewer than ``k`` interviews the smallest
+    listed group joins it (the last of equals, so the order of the list is kept). Groups of 0
+    are left out of both. Returns (listed, pooled), each in the order of ``counts``; the pool is
+    under k only when all of them together are."""
+    listed = [key for key, count in counts.items() if count >= k]
+    pool = [key for key, count in counts.items() if 0 < count < k]
+    while pool and listed and sum(counts[key] for key in pool) < k:
+        smallest = min(reversed(listed), key=lambda key: counts[key])
+        listed.remove(smallest)
+        pool.append(smallest)
+    order = list(counts)
+    return listed, sorted(pool, key=order.index)
+
+
+def check_enough_interviews(covered: int, options: ExportOptions) -> None:
+    """Refuses a synthesis of fewer than k interviews: every figure of it would come from
+    fewer than k. Raises InterviewerError with one sentence (in the user's language, not the
+    report's), before anything is written."""
+    if covered < options.smallest_group:
+        raise InterviewerError(
+            tr_n(
+                "The choice holds {number} interview, fewer than the smallest group a "
+                "report may show ({k}): choose more interviews or a smaller smallest group.",
+                "The choice holds {number} interviews, fewer than the smallest group a "
+                "report may show ({k}): choose more interviews or a smaller smallest group.",
+                covered,
+                number=covered,
+                k=options.smallest_group,
+            )
+        )
 
 
 def too_few_sentence(options: ExportOptions) -> str:
