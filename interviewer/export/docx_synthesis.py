@@ -12,6 +12,8 @@ consent (unless asked), attributed by role unless asked, and no number computed 
 k interviews. Every ordering ends in a code or an id, so the same data gives the same document.
 """
 
+import unicodedata
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +37,7 @@ from interviewer.export.docx_common import (
     set_metadata,
     table,
 )
-from interviewer.export.options import ExportOptions, live_condition, no_progress
+from interviewer.export.options import ExportOptions, check_filter, live_condition, no_progress
 from interviewer.export.reading import describe_filter, read_only_engine, study_context
 from interviewer.figures import (
     format_count,
@@ -67,6 +69,12 @@ STEPS = 6  # progress: one step per section of the report
 # many more the workbook holds. Five keep the quotes of a 10,000-interview study to a few pages.
 QUOTES_PER_THEME = 5
 
+# A quote longer than this many characters is shortened in the synthesis (the workbook holds
+# it whole). 600 is about eight lines of a page: longer than any quote a report sets as a
+# quote, short enough that five per theme stay within a page; one pasted transcript (seen: a
+# 20,000-emoji quote filling seven pages) cannot break the page budget.
+QUOTE_CHARACTERS = 600
+
 
 def write_synthesis_docx(
     db_path: Path,
@@ -80,6 +88,7 @@ def write_synthesis_docx(
     engine = read_only_engine(db_path)
     try:
         with naming_bad_records(db_path), Session(engine) as session:
+            check_filter(session, options.filter)  # a filter naming nothing: refused
             document, covered = _build(session, options, progress)
     finally:
         engine.dispose()
@@ -104,31 +113,36 @@ class _Cells:
     def too_few(self, interviews: int) -> bool:
         return ethics.too_few(interviews, self.options)
 
-    def count(self, count: int, interviews: int | None = None) -> str:
+    def count(self, count: int, interviews: int | None = None, *, hide: bool = False) -> str:
         """``count`` things reported by ``interviews`` interviews (default: ``count`` is itself
-        a number of interviews); 0 is shown as 0, nothing of a group being no one's answer."""
+        a number of interviews); 0 is shown as 0, nothing of a group being no one's answer.
+        ``hide``: the cell is one ethics.hidden_cells hides so that the totals give nothing
+        away."""
         interviews = count if interviews is None else interviews
-        if count and self.too_few(interviews):
+        if count and (hide or self.too_few(interviews)):
             return self.mark
         return format_count(count, self.lang)
 
-    def mean(self, total: int, answers: int) -> str:
-        """The mean of ``answers`` ratings adding up to ``total``, with its n: "3.7 (25)"."""
+    def mean(self, total: int, answers: int, *, hide: bool = False) -> str:
+        """The mean of ``answers`` ratings adding up to ``total``, with its n: "3.7 (25)";
+        ``hide`` as for count."""
         if not answers:
             return tr("no answers", lang=self.lang)
-        if self.too_few(answers):
+        if hide or self.too_few(answers):
             return self.mark
         return (
             f"{format_mean(ratio(total, answers), self.lang)} ({format_count(answers, self.lang)})"
         )
 
-    def share(self, part: int, whole: int, part_interviews: int | None = None) -> str:
+    def share(
+        self, part: int, whole: int, part_interviews: int | None = None, *, hide: bool = False
+    ) -> str:
         """``part`` of ``whole`` interviews in per cent; hidden when the whole is under k, or
         when ``part_interviews`` (a count shown beside it) is hidden, so the share cannot undo
-        that count's mark."""
+        that count's mark; ``hide`` as for count (the count it belongs to is hidden)."""
         if not whole:
             return "—"
-        if self.too_few(whole) or (part_interviews and self.too_few(part_interviews)):
+        if hide or self.too_few(whole) or (part_interviews and self.too_few(part_interviews)):
             return self.mark
         return format_share(part, whole, self.lang)
 
@@ -190,6 +204,7 @@ def _build(session: Session, options: ExportOptions, progress):
         }
     )
     covered = sum(by_area_status.values())
+    ethics.check_enough_interviews(covered, options)  # before anything is written
     drafts = sum(n for (_, status), n in by_area_status.items() if status == "draft")
     first_day, last_day = session.execute(
         select(func.min(Interview.interview_date), func.max(Interview.interview_date)).where(
@@ -200,6 +215,9 @@ def _build(session: Session, options: ExportOptions, progress):
     for (area, _), n in by_area_status.items():
         area_count[area] += n
     areas = by_count_then_label(area_count, CodeKind.SERVICE_AREA, "")
+    k = options.smallest_group
+    # the "All" row is their total: a lone hidden area would be All minus the others
+    hidden_areas = ethics.hidden_cells({**area_count, None: covered}, [(None, areas)], k)
 
     document = new_document(lang)
     paragraph(document, t("Study synthesis"), "Title")
@@ -225,36 +243,14 @@ def _build(session: Session, options: ExportOptions, progress):
         [
             (
                 context.label(CodeKind.SERVICE_AREA, area),
-                cells.count(area_count[area]),
-                cells.share(area_count[area], covered, area_count[area]),
+                cells.count(area_count[area], hide=area in hidden_areas),
+                cells.share(area_count[area], covered, area_count[area], hide=area in hidden_areas),
             )
             for area in areas
         ]
         + [(t("All"), format_count(covered, lang), format_share(covered, covered, lang))],
     )
-    # Counts per interviewer describe the team's work, not the respondents: no mark for small
-    # ones. An interview without an interviewer is counted too, so the list adds up.
-    interviewers = sorted(
-        session.execute(
-            select(Interviewer.name, func.count())
-            .select_from(Interview)
-            .outerjoin(Interviewer, Interviewer.id == Interview.interviewer_id)
-            .where(col(Interview.id).in_(chosen))
-            .group_by(Interviewer.name)
-        ).all(),
-        key=lambda row: (row[0] is None, -row[1], (row[0] or "").casefold(), row[0] or ""),
-    )
-    if interviewers:
-        paragraph(
-            document,
-            t(
-                "Interviews per interviewer: {list}.",
-                list=", ".join(
-                    f"{name or t('no interviewer recorded')} {format_count(count, lang)}"
-                    for name, count in interviewers
-                ),
-            ),
-        )
+    _per_interviewer(document, session, chosen, context, options, covered)
 
     # ---------------------------------------------------------------- priority ratings
     progress(2, STEPS)
@@ -283,6 +279,20 @@ def _build(session: Session, options: ExportOptions, progress):
             name = scale.label.in_language(lang)
             headers += [t("{scale}: mean (n)", scale=name), t("{scale}: 4–5", scale=name)]
         rows, means, counts = [], defaultdict(dict), defaultdict(dict)
+        answered = {  # (area, scale) -> ratings given; area None: all areas together
+            (area, scale.key): ratings.get((question.key, scale.key, area), nothing)[0]
+            for area in areas
+            for scale in question.scales
+        }
+        for scale in question.scales:
+            answered[(None, scale.key)] = sum(answered[(a, scale.key)] for a in areas)
+        # a mean and a share go with their n: the All row's n, mean and share minus the
+        # shown areas' would give a lone hidden area's
+        hidden = ethics.hidden_cells(
+            answered,
+            [((None, sc.key), [(a, sc.key) for a in areas]) for sc in question.scales],
+            k,
+        )
         for area in [*areas, None]:  # None: all service areas together
             row = [context.label(CodeKind.SERVICE_AREA, area) if area else t("All")]
             for scale in question.scales:
@@ -295,8 +305,15 @@ def _build(session: Session, options: ExportOptions, progress):
                     answers, total, high, _ = ratings.get((question.key, scale.key, area), nothing)
                     # the chart draws no bar from fewer than k interviews (charts.py)
                     means[scale.key][area] = ratio(total, answers)
-                    counts[scale.key][area] = answers
-                row += [cells.mean(total, answers), cells.share(high, answers)]
+                    # a hidden cell goes to the chart as a count under k: no bar there either
+                    counts[scale.key][area] = (
+                        min(answers, k - 1) if (area, scale.key) in hidden else answers
+                    )
+                hide = (area, scale.key) in hidden
+                row += [
+                    cells.mean(total, answers, hide=hide),
+                    cells.share(high, answers, hide=hide),
+                ]
             rows.append(row)
         caption(
             document,
@@ -343,6 +360,14 @@ def _build(session: Session, options: ExportOptions, progress):
     limit = max(
         [guide.max_challenges] + [rank for by_rank in ranks.values() for rank in by_rank if rank]
     )
+    # a theme's interviews are (about) the sum of its ranks: a lone hidden rank would be the
+    # interviews minus the shown ranks
+    named_at = {(code, rank): ranks[code][rank] for code in themes for rank in range(1, limit + 1)}
+    hidden = ethics.hidden_cells(
+        {**named_at, **{(code, None): naming[code] for code in themes}},
+        [((code, None), [(code, rank) for rank in range(1, limit + 1)]) for code in themes],
+        k,
+    )
     if not themes:
         paragraph(document, t("No challenges are recorded in these interviews."))
     else:
@@ -354,10 +379,13 @@ def _build(session: Session, options: ExportOptions, progress):
             [
                 (
                     context.label(CodeKind.CHALLENGE_THEME, code) or t("No theme"),
-                    cells.count(naming[code]),
-                    cells.share(naming[code], covered, naming[code]),
+                    cells.count(naming[code], hide=(code, None) in hidden),
+                    cells.share(naming[code], covered, naming[code], hide=(code, None) in hidden),
                 )
-                + tuple(cells.count(ranks[code][rank]) for rank in range(1, limit + 1))
+                + tuple(
+                    cells.count(ranks[code][rank], hide=(code, rank) in hidden)
+                    for rank in range(1, limit + 1)
+                )
                 for code in themes
             ],
         )
@@ -373,10 +401,13 @@ def _build(session: Session, options: ExportOptions, progress):
         # a bar segment only where the table shows a number; charts.py leaves out the themes
         # named in fewer than k interviews
         shown_ranks = {
-            code: Counter({rank: n for rank, n in ranks[code].items() if not cells.too_few(n)})
+            code: Counter(
+                {rank: n for rank, n in ranks[code].items() if (code, rank) not in hidden}
+            )
             for code in themes
         }
-        chart = theme_chart(themes, shown_ranks, limit, context, options, naming)
+        shown_naming = {code: 0 if (code, None) in hidden else naming[code] for code in themes}
+        chart = theme_chart(themes, shown_ranks, limit, context, options, shown_naming)
         title = t("How often each theme is named, by rank")
         picture(document, chart.png, title, chart.alt_text, covered)
 
@@ -453,6 +484,67 @@ def _build(session: Session, options: ExportOptions, progress):
     return document, covered
 
 
+def _per_interviewer(document, session, chosen, context, options, covered) -> None:
+    """The sentence "Interviews per interviewer: …", most first. Each interviewer is named as
+    ethics.interviewer_labels says (a number when anonymised); those with fewer than k
+    interviews are pooled (ethics.pooled), as a count of one or two would say who held which
+    interview of a small choice. An interview without an interviewer is counted too, so the
+    list adds up to ``covered``."""
+    lang = options.language
+    labels = ethics.interviewer_labels(
+        session.execute(
+            select(Interviewer.id, Interviewer.name).where(Interviewer.study_id == context.study_id)
+        ).all(),
+        options,
+    )
+    held = dict(
+        session.execute(
+            select(Interview.interviewer_id, func.count())
+            .where(col(Interview.id).in_(chosen))
+            .group_by(Interview.interviewer_id)
+        ).all()
+    )
+
+    def label(interviewer_id) -> str:
+        if interviewer_id is None or interviewer_id not in labels:
+            return tr("no interviewer recorded", lang=lang)
+        return labels[interviewer_id]
+
+    order = sorted(
+        held,
+        key=lambda who: (
+            who is None or who not in labels,
+            -held[who],
+            label(who).casefold(),
+            label(who),
+            str(who),
+        ),
+    )
+    listed, pool = ethics.pooled({who: held[who] for who in order}, options.smallest_group)
+    if not held:
+        return
+    if not listed:
+        paragraph(
+            document,
+            tr(
+                "Interviews per interviewer: each held fewer than {k}, so they are not listed.",
+                lang=lang,
+                k=options.smallest_group,
+            ),
+        )
+        return
+    parts = [f"{label(who)} {format_count(held[who], lang)}" for who in listed]
+    if pool:
+        parts.append(
+            tr(
+                "the others together {count}",
+                lang=lang,
+                count=format_count(sum(held[who] for who in pool), lang),
+            )
+        )
+    paragraph(document, tr("Interviews per interviewer: {list}.", lang=lang, list=", ".join(parts)))
+
+
 def _methods(options, context, covered, drafts, first_day, last_day, mark) -> list[str]:
     """The methods paragraph: which interviews, chosen how, whether drafts count, and the
     research-ethics rules the report follows."""
@@ -494,8 +586,8 @@ def _methods(options, context, covered, drafts, first_day, last_day, mark) -> li
     sentences.append(" ".join(ethics.ethics_statement(options, lang)))
     sentences.append(
         t(
-            "In the tables, “{mark}” stands for a group of fewer than {k} interviews, too few "
-            "to show.",
+            "In the tables, “{mark}” stands for a figure from fewer than {k} interviews, or "
+            "one hidden with it so that it cannot be worked out from the totals.",
             mark=mark,
             k=options.smallest_group,
         )
@@ -549,8 +641,9 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
     paragraph(
         document,
         t(
-            "Effects with a figure, by measure: how many, from how many interviews, and the "
-            "median figure before and now; first for all categories, then for each. A median "
+            "Effects with a figure, whatever their kind, by measure: how many, from how many "
+            "interviews, and the median figure before and now; first for all categories, then "
+            "for each. A median "
             "is taken over the figures that give it, with its n when not all do. The workbook "
             "lists every figure."
         ),
@@ -565,17 +658,36 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
     for measures in by_category.values():
         for measure, figures in measures.items():
             everything[measure] += figures
-    sections = [(t("All categories"), everything)] + [
-        (context.label(CodeKind.INITIATIVE_CATEGORY, code) or t("No category"), by_category[code])
+    # A measure's figures in "All categories" are the sum of its figures in each category: a
+    # lone hidden category would be All minus the shown ones (ethics.hidden_cells).
+    interviews = {
+        (None, m): len({f.interview_id for f in figures}) for m, figures in everything.items()
+    }
+    for code, measures in by_category.items():
+        for m, figures in measures.items():
+            interviews[(code, m)] = len({f.interview_id for f in figures})
+    hidden = ethics.hidden_cells(
+        interviews,
+        [
+            ((None, m), [(code, m) for code in by_category if m in by_category[code]])
+            for m in everything
+        ],
+        cells.options.smallest_group,
+    )
+    sections = [(t("All categories"), None, everything)] + [
+        (
+            context.label(CodeKind.INITIATIVE_CATEGORY, code) or t("No category"),
+            code,
+            by_category[code],
+        )
         for code in categories
         if code in by_category
     ]
-    all_too_few = []  # categories none of whose measures comes from k interviews
-    for number, (heading, measures) in enumerate(sections):
-        if number and all(
-            cells.too_few(len({f.interview_id for f in figures})) for figures in measures.values()
-        ):
-            all_too_few.append(heading)
+    all_hidden = []  # categories none of whose measures can be shown on its own
+    for number, (heading, code, measures) in enumerate(sections):
+        hidden_here = {m for m in measures if (code, m) in hidden}
+        if number and len(hidden_here) == len(measures):
+            all_hidden.append(heading)
             continue
         caption(
             document,
@@ -583,18 +695,14 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
             t("Figures by measure: {category}", category=heading),
             len({f.interview_id for figures in measures.values() for f in figures}),
         )
-        table(
-            document,
-            headers,
-            _figure_rows(measures, label, cells),
-        )
-    if all_too_few:
+        table(document, headers, _figure_rows(measures, hidden_here, label, cells))
+    if all_hidden:
         paragraph(
             document,
             t(
-                "In {categories}, each measure comes from fewer than {k} interviews: their "
-                "figures count in “All categories” above.",
-                categories=format_list(all_too_few, locale=lang),
+                "In {categories}, no measure can be shown on its own without a figure from "
+                "fewer than {k} interviews: their figures count in “All categories” above.",
+                categories=format_list(all_hidden, locale=lang),
                 k=cells.options.smallest_group,
             ),
         )
@@ -607,13 +715,15 @@ class _Figure:
     interview_id: object
 
 
-def _figure_rows(measures: dict, label, cells: "_Cells") -> list[tuple[str, ...]]:
-    """One row per measure of at least k interviews, most interviews first (then most
-    figures, then by name), and one row for the measures of fewer."""
+def _figure_rows(measures: dict, hidden: set, label, cells: "_Cells") -> list[tuple[str, ...]]:
+    """One row per measure not in ``hidden`` (those ethics.hidden_cells hides: from fewer than
+    k interviews, or hidden with one), most interviews first (then most figures, then by
+    name), and one row for the hidden measures together. That row shows its numbers only when
+    it pools two measures or more, else it would be the one measure's."""
     lang = cells.lang
     interviews = {m: len({f.interview_id for f in figures}) for m, figures in measures.items()}
     shown = sorted(
-        (m for m in measures if not cells.too_few(interviews[m])),
+        (m for m in measures if m not in hidden),
         key=lambda m: (-interviews[m], -len(measures[m]), label(m).casefold(), label(m), m),
     )
     rows = []
@@ -627,18 +737,15 @@ def _figure_rows(measures: dict, label, cells: "_Cells") -> list[tuple[str, ...]
                 cells.medians(figures),
             )
         )
-    rare = [f for m in measures if cells.too_few(interviews[m]) for f in measures[m]]
+    rare = [f for m in measures if m in hidden for f in measures[m]]
     if rare:
         rare_interviews = len({f.interview_id for f in rare})
+        alone = len(hidden) < 2
         rows.append(
             (
-                tr(
-                    "Other measures, each from fewer than {k} interviews",
-                    lang=lang,
-                    k=cells.options.smallest_group,
-                ),
-                cells.count(len(rare), rare_interviews),
-                cells.count(rare_interviews),
+                tr("Other measures together, each too few to show on its own", lang=lang),
+                cells.count(len(rare), rare_interviews, hide=alone),
+                cells.count(rare_interviews, hide=alone),
                 "—",  # a median across different measures would mean nothing
             )
         )
@@ -672,6 +779,7 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
     ranked = (
         select(
             theme.label("theme"),
+            Quote.id.label("quote_id"),
             Quote.text,
             Quote.speaker_role,
             Interview.service_area,
@@ -733,7 +841,8 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
             document, context.label(CodeKind.CHALLENGE_THEME, code) or t("No theme"), "Heading 2"
         )
         for quote in grouped[code]:
-            said = paragraph(document, f"“{quote.text}”", "Quote")
+            text, cut = shortened(quote.text, QUOTE_CHARACTERS)
+            said = paragraph(document, f"“{text}”", "Quote")
             said.paragraph_format.keep_with_next = True  # never apart from who said it
             said_by = ethics.attribution(
                 role=quote.speaker_role,
@@ -741,6 +850,11 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
                 municipality=quote.municipality,
                 options=options,
             )
+            if cut:  # the same id as the workbook's Quotes sheet, column quote_id
+                said_by += " · " + t(
+                    "shortened; the whole quote is in the workbook, quote_id {id}",
+                    id=str(uuid.UUID(str(quote.quote_id))),
+                )
             paragraph(document, f"— {said_by}", "Caption")
         more = total[code] - len(grouped[code])
         if more:
@@ -754,6 +868,62 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
                     number=format_count(more, lang),
                 ),
             )
+
+
+# Characters a cut must not fall before: they belong to the character ahead of them
+# (combining marks, variation selectors, emoji skin tones, tag characters, the zero-width
+# joiner), and those it must not fall after (the joiner, a lone high surrogate).
+_JOINER = "\u200d"
+
+
+def _clings(char: str) -> bool:
+    point = ord(char)
+    return (
+        unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or char == _JOINER
+        or 0xFE00 <= point <= 0xFE0F
+        or 0xE0100 <= point <= 0xE01EF
+        or 0x1F3FB <= point <= 0x1F3FF
+        or 0xE0020 <= point <= 0xE007F
+        or 0xDC00 <= point <= 0xDFFF
+    )
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _cut_at(text: str, end: int) -> int:
+    """The last place at or before ``end`` where ``text`` may be cut without splitting a
+    character as the reader sees it (a grapheme: a letter with its marks, an emoji sequence, a
+    flag of two regional indicators, a surrogate pair)."""
+    while 0 < end < len(text):
+        before, after = text[end - 1], text[end]
+        if _clings(after) or before == _JOINER or 0xD800 <= ord(before) <= 0xDBFF:
+            end -= 1
+            continue
+        if _regional(before) and _regional(after):
+            run = end
+            while run > 0 and _regional(text[run - 1]):
+                run -= 1
+            if (end - run) % 2:  # inside a flag
+                end -= 1
+                continue
+        break
+    return end
+
+
+def shortened(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` itself when it is at most ``limit`` characters, else (its start, True): cut at
+    the last space in the last third before ``limit`` (or, in text without one, at the last
+    whole grapheme), the space and trailing punctuation dropped, ending with "…"."""
+    if len(text) <= limit:
+        return text, False
+    end = _cut_at(text, limit - 1)  # room for the "…"
+    space = max(text.rfind(" ", 0, end + 1), text.rfind("\n", 0, end + 1))
+    if space > limit * 2 // 3:
+        end = space
+    return text[:end].rstrip(" \n\t,;:.-–—") + "…", True
 
 
 TEXT_WIDTH_CM = 16.4

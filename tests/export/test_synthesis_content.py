@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from interviewer import interviews as svc
 from interviewer.demo import generate_demo
+from interviewer.errors import InterviewerError
 from interviewer.export.docx_synthesis import QUOTES_PER_THEME, write_synthesis_docx
 from interviewer.export.options import Attribution, ExportOptions, InterviewFilter
 from interviewer.figures import parse_figure
@@ -277,18 +278,12 @@ def test_no_number_is_shown_that_comes_from_fewer_than_k_interviews(tmp_path):
         tmp_path / "two.sqlite",
         [everything(1, area="disability"), everything(2, area="elderly")],
     )
-    document = export(db, tmp_path)
-    for caption, rows in captioned_tables(document):
-        for row in rows[1:]:
-            if caption.startswith("Table 1:") and row[0] == "All":
-                continue  # how many interviews the report covers: its scope, not a finding
-            for cell in row[1:]:
-                assert cell in MARKS or " → " in cell and set(cell.split(" → ")) <= MARKS, (
-                    caption,
-                    row,
-                )
-    assert len(document.inline_shapes) == 0  # no chart bar either
-    assert "4.0 (1)" not in all_text(document)
+    # two interviews, k = 3: every figure would come from fewer than k, so no synthesis at
+    # all (tests/export/test_small_numbers.py checks the tables of larger choices)
+    with pytest.raises(InterviewerError, match=r"^The choice holds 2 interviews, fewer than"):
+        export(db, tmp_path, "refused.docx")
+    assert not (tmp_path / "refused.docx").exists()
+    assert not list(tmp_path.glob("*.docx"))
 
     # the same data with k = 1 shows every number: the marks above came from the rule
     everyone = export(db, tmp_path, "k1.docx", smallest_group=1)
@@ -516,11 +511,25 @@ def test_interviews_without_an_interviewer_are_counted(tmp_path):
             everything(4, interviewer=None),
         ],
     )
-    methods = normal_text(export(db, tmp_path))
-    line = next(line for line in methods if line.startswith("Interviews per interviewer"))
-    assert line == (
+
+    def line(**options) -> str:
+        methods = normal_text(export(db, tmp_path, **options))
+        return next(line for line in methods if line.startswith("Interviews per interviewer"))
+
+    assert line(smallest_group=1) == (
         "Interviews per interviewer: Mette Sørensen 2, Jonas Holm 1, no interviewer recorded 1."
     )
+    # a count under k is pooled with the others, as the tables mark theirs
+    assert line(smallest_group=2) == (
+        "Interviews per interviewer: Mette Sørensen 2, the others together 2."
+    )
+    assert line(smallest_group=3) == (
+        "Interviews per interviewer: each held fewer than 3, so they are not listed."
+    )
+    # anonymised: numbered as ethics.interviewer_labels numbers them for the whole study
+    anonymised = line(smallest_group=1, personal_data=False)
+    assert "Mette" not in anonymised and "Jonas" not in anonymised
+    assert anonymised.count("Interviewer ") == 2
 
 
 # ------------------------------------------------------------------------- at any size
@@ -695,14 +704,12 @@ def test_without_personal_data_nothing_points_at_a_person(demo_db, tmp_path):
     assert "Anonymised: this export leaves out the respondent's name, the municipality" in text
 
 
-def test_a_choice_of_no_interviews_is_a_short_report_not_an_error(demo_db, tmp_path):
+def test_a_choice_of_no_interviews_is_refused_and_nothing_is_written(demo_db, tmp_path):
     out = tmp_path / "none.docx"
     chosen = InterviewFilter(date_from=date(2099, 1, 1))
-    assert write_synthesis_docx(demo_db, out, ExportOptions(filter=chosen)) == 0
-    text = normal_text(Document(out))
-    assert "No interviews match the choice." in text
-    assert "No challenges are recorded in these interviews." in text
-    assert "No quotes in these interviews." in text
+    with pytest.raises(InterviewerError):
+        write_synthesis_docx(demo_db, out, ExportOptions(filter=chosen))
+    assert not out.exists()
 
 
 def test_removed_records_and_effects_of_removed_initiatives_do_not_count(tmp_path):
