@@ -10,7 +10,17 @@ from pathlib import Path
 
 from interviewer import __version__
 from interviewer.errors import InterviewerError
-from interviewer.export.options import SMALLEST_GROUP, Attribution, ExportOptions, InterviewFilter
+from interviewer.export.options import (
+    SMALLEST_GROUP,
+    SMALLEST_GROUP_LIMIT,
+    SUMMARY,
+    SYNTHESIS,
+    WORKBOOK,
+    Attribution,
+    ExportOptions,
+    InterviewFilter,
+    check_options_used,
+)
 from interviewer.file_safety import (
     SECRET_LIMIT,
     check_database_path,
@@ -137,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     bundle.add_argument(
         "--since",
-        type=date.fromisoformat,
+        type=_date,
         metavar="YYYY-MM-DD",
         help="only interviews changed on or after this date",
     )
@@ -318,36 +328,38 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--from",
         dest="date_from",
-        type=date.fromisoformat,
+        type=_date,
         metavar="YYYY-MM-DD",
         help="only interviews on or after this date",
     )
     parser.add_argument(
         "--to",
         dest="date_to",
-        type=date.fromisoformat,
+        type=_date,
         metavar="YYYY-MM-DD",
         help="only interviews on or before this date",
     )
     parser.add_argument(
         "--attribution",
         choices=[level.value for level in Attribution],
-        default=Attribution.ROLE.value,
-        help="how quotes are attributed: by role only (the default), by role and service area, "
-        "or by role, service area and municipality; never by name",
+        default=None,  # None: not given (an option that does nothing for an export is refused)
+        help="the synthesis: how quotes are attributed: by role only (the default), by role "
+        "and service area, or by role, service area and municipality; never by name",
     )
     parser.add_argument(
         "--quotes-without-consent",
         action="store_true",
-        help="include quotes of interviews without recorded consent (the report then says so); "
-        "by default they are left out",
+        help="the synthesis: include quotes of interviews without recorded consent (the report "
+        "then says so); by default they are left out (the workbook holds every quote and marks "
+        "each interview's consent)",
     )
     parser.add_argument(
         "--smallest-group",
         type=_smallest_group,
-        default=SMALLEST_GROUP,
+        default=None,
         metavar="K",
-        help=f"show no figure computed from fewer than K interviews (default {SMALLEST_GROUP})",
+        help="the synthesis: show no figure computed from fewer than K interviews "
+        f"(1 to {SMALLEST_GROUP_LIMIT}, default {SMALLEST_GROUP})",
     )
     parser.add_argument(
         "--internal-notes",
@@ -358,14 +370,28 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _smallest_group(text: str) -> int:
-    """--smallest-group's value: a whole number of at least 1."""
+    """--smallest-group's value: a whole number from 1 to SMALLEST_GROUP_LIMIT (the app's
+    dialog offers the same range)."""
     try:
         k = int(text)
     except ValueError:
         k = 0
-    if k < 1:
-        raise argparse.ArgumentTypeError("K must be a whole number of at least 1")
+    if not 1 <= k <= SMALLEST_GROUP_LIMIT:
+        raise argparse.ArgumentTypeError(
+            tr("K must be a whole number from 1 to {limit}", limit=SMALLEST_GROUP_LIMIT)
+        )
     return k
+
+
+def _date(text: str) -> date:
+    """A date option's value, written YYYY-MM-DD; refused in one sentence otherwise."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise argparse.ArgumentTypeError(
+            tr("'{text}' is not a date written YYYY-MM-DD (e.g. 2017-06-20)", text=shown)
+        ) from None
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -442,9 +468,9 @@ def export_options(args: argparse.Namespace) -> ExportOptions:
     return ExportOptions(
         language=args.language,
         personal_data=not args.no_personal_data,
-        attribution=Attribution(args.attribution),
+        attribution=Attribution(args.attribution or Attribution.ROLE),
         quotes_without_consent=args.quotes_without_consent,
-        smallest_group=args.smallest_group,
+        smallest_group=args.smallest_group or SMALLEST_GROUP,
         internal_notes=args.internal_notes,
         filter=InterviewFilter(
             service_areas=tuple(args.service_area),
@@ -461,16 +487,45 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun if count == 1 else noun + 's'}"
 
 
+def export_kind(args: argparse.Namespace) -> str:
+    """Which export the command line asks for: WORKBOOK, SYNTHESIS or SUMMARY."""
+    if args.format == "xlsx":
+        return WORKBOOK
+    return SUMMARY if args.interview is not None else SYNTHESIS
+
+
+def given_export_options(args: argparse.Namespace) -> dict[str, str]:
+    """The export options given on the command line that not every export uses, each as
+    typed ("--attribution") mapped to its ExportOptions field."""
+    values = (
+        ("--service-area", "filter", args.service_area),
+        ("--interviewer", "filter", args.interviewer),
+        ("--status", "filter", args.status),
+        ("--from", "filter", args.date_from),
+        ("--to", "filter", args.date_to),
+        ("--attribution", "attribution", args.attribution),
+        ("--quotes-without-consent", "quotes_without_consent", args.quotes_without_consent),
+        ("--smallest-group", "smallest_group", args.smallest_group),
+        ("--internal-notes", "internal_notes", args.internal_notes),
+    )
+    return {flag: used for flag, used, value in values if value not in (None, [], False)}
+
+
 def run_export(args: argparse.Namespace) -> int:
+    from interviewer.export.file_names import check_suffix
+
     check_output_path(args.output, database=args.db, what=tr("the export"))
+    kind = export_kind(args)
+    check_suffix(kind, args.output)  # Word and Excel open a file by its suffix
+    check_options_used(kind, given_export_options(args))  # never silently ignored
     options = export_options(args)
     started = time.perf_counter()
-    if args.format == "xlsx":
+    if kind == WORKBOOK:
         from interviewer.export.xlsx_workbook import write_workbook
 
         counts = write_workbook(args.db, args.output, options)
         what = ", ".join(f"{count} {sheet}" for sheet, count in counts.items())  # sheet names
-    elif args.interview is not None:
+    elif kind == SUMMARY:
         from interviewer.export.docx_interview import write_interview_docx
 
         write_interview_docx(args.db, args.output, args.interview, options)

@@ -7,10 +7,19 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import Select, and_, select
-from sqlmodel import col
+from sqlmodel import Session, col
 
+from interviewer.errors import InterviewerError
+from interviewer.i18n import tr, tr_n
 from interviewer.storage.id_lists import among
-from interviewer.storage.models import Interview, Interviewer, InterviewStatus
+from interviewer.storage.models import (
+    CodebookEntry,
+    CodeKind,
+    Interview,
+    Interviewer,
+    InterviewStatus,
+    Study,
+)
 from interviewer.text_rules import clean_name
 
 
@@ -44,6 +53,96 @@ class InterviewFilter:
                 col(Interviewer.name).in_([clean_name(name) for name in self.interviewers])
             )
         return query
+
+    def narrows(self) -> bool:
+        """Whether the filter leaves out any interview at all (False: it chooses them all)."""
+        return any(
+            (
+                self.service_areas,
+                self.interviewers,
+                self.status is not None,
+                self.date_from is not None,
+                self.date_to is not None,
+                self.interview_ids,
+            )
+        )
+
+
+class FilterRefused(InterviewerError):
+    """A filter that names what the study does not have, or that chooses no interview: the
+    export is refused before anything is written. The message never holds record content."""
+
+
+SHOWN_CODE_LIMIT = 40  # characters of a typed code repeated in a refusal
+
+
+def check_filter(session: Session, chosen: InterviewFilter) -> None:
+    """Refuses (FilterRefused, one sentence in the app's language) a filter whose dates are
+    the wrong way round, that names a service-area code the study's codebook lacks (the
+    sentence lists its codes) or an interviewer name no interviewer of the study has (the
+    name is not repeated: it is record content), or that matches no interview at all.
+    Every export calls this before it writes, so the command line and the app refuse alike."""
+    start, end = chosen.date_from, chosen.date_to
+    if start is not None and end is not None and start > end:
+        raise FilterRefused(
+            tr(
+                "the first date chosen ({start}) is after the last ({end}), so no interview "
+                "can be between them",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
+        )
+    study_id = session.execute(select(Study.id).order_by(Study.created_at)).scalars().first()
+    if chosen.service_areas:
+        known = list(
+            session.execute(
+                select(CodebookEntry.code)
+                .where(
+                    CodebookEntry.study_id == study_id,
+                    CodebookEntry.kind == CodeKind.SERVICE_AREA,
+                )
+                .order_by(CodebookEntry.position, CodebookEntry.code)
+            ).scalars()
+        )
+        unknown = [code for code in chosen.service_areas if code not in known]
+        if unknown:
+            code = unknown[0]
+            if len(code) > SHOWN_CODE_LIMIT:
+                code = code[:SHOWN_CODE_LIMIT] + "…"
+            raise FilterRefused(
+                tr(
+                    "the study's codebook has no service area '{code}'; its codes are {codes}",
+                    code=code,
+                    codes=", ".join(known) or "-",
+                )
+            )
+    if chosen.interviewers:
+        names = set(
+            session.execute(
+                select(Interviewer.name).where(Interviewer.study_id == study_id)
+            ).scalars()
+        )
+        missing = sum(clean_name(name) not in names for name in chosen.interviewers)
+        if missing:  # the name typed is not repeated: it may be a person's
+            raise FilterRefused(
+                tr(
+                    "no interviewer of this study has the interviewer name chosen (names "
+                    "are matched letter for letter, as the app shows them)"
+                )
+                if len(chosen.interviewers) == 1
+                else tr_n(
+                    "{count} of the {total} interviewer names chosen is the name of no "
+                    "interviewer of this study (names are matched letter for letter, as "
+                    "the app shows them)",
+                    "{count} of the {total} interviewer names chosen are the names of no "
+                    "interviewer of this study (names are matched letter for letter, as "
+                    "the app shows them)",
+                    missing,
+                    total=len(chosen.interviewers),
+                )
+            )
+    if chosen.narrows() and session.execute(chosen.interview_ids_query().limit(1)).first() is None:
+        raise FilterRefused(tr("no interview matches the filter chosen; choose fewer conditions"))
 
 
 # Which stored records count, in the exports and in `interviewer check` alike: a record is
@@ -99,6 +198,9 @@ class Attribution(StrEnum):
 
 
 SMALLEST_GROUP = 3  # the default k: no figure in a report is computed from fewer interviews
+# the largest k offered (command line and dialog): a k above a study's interviews hides every
+# figure anyway, and "< 1000" still fits a table cell; a 23-digit k would not
+SMALLEST_GROUP_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -114,6 +216,54 @@ class ExportOptions:
     smallest_group: int = SMALLEST_GROUP  # k, at least 1
     # the summary of one interview: True keeps the interviewer's own notes (internal use)
     internal_notes: bool = False
+
+
+# The exports the app and the command line offer, and the ExportOptions fields each one uses:
+# an option another export uses does nothing here, so the command line refuses it and the
+# app's dialog does not offer it (a third exporter adds its line).
+WORKBOOK, SYNTHESIS, SUMMARY = "xlsx", "synthesis", "summary"
+USED_OPTIONS = {
+    WORKBOOK: frozenset({"language", "personal_data", "filter"}),
+    SYNTHESIS: frozenset(
+        {
+            "language",
+            "personal_data",
+            "filter",
+            "attribution",
+            "quotes_without_consent",
+            "smallest_group",
+        }
+    ),
+    SUMMARY: frozenset({"language", "personal_data", "internal_notes"}),
+}
+
+
+def export_name(kind: str) -> str:
+    """The export ``kind`` (WORKBOOK, SYNTHESIS, SUMMARY) in words, in the app's language."""
+    return {
+        WORKBOOK: tr("the study workbook"),
+        SYNTHESIS: tr("the study synthesis"),
+        SUMMARY: tr("one interview's summary"),
+    }[kind]
+
+
+def check_options_used(kind: str, given: dict[str, str]) -> None:
+    """Refuses (InterviewerError, one sentence) options that do nothing for the export
+    ``kind``; ``given`` maps each option the person chose (its name as they see it, e.g.
+    "--attribution") to its ExportOptions field."""
+    unused = [name for name, used in given.items() if used not in USED_OPTIONS[kind]]
+    if unused:
+        raise InterviewerError(
+            tr_n(
+                "{options} does nothing for {export}, so it is refused rather than ignored; "
+                "leave it out",
+                "{options} do nothing for {export}, so they are refused rather than "
+                "ignored; leave them out",
+                len(unused),
+                options=", ".join(unused),
+                export=export_name(kind),
+            )
+        )
 
 
 class Cancelled(Exception):

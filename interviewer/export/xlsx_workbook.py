@@ -41,7 +41,7 @@ from sqlmodel import Session, col
 
 from interviewer.export import ethics
 from interviewer.export.docx_common import check_target
-from interviewer.export.options import ExportOptions, live_condition, no_progress
+from interviewer.export.options import ExportOptions, check_filter, live_condition, no_progress
 from interviewer.export.reading import (
     StudyContext,
     describe_filter,
@@ -283,6 +283,7 @@ def write_workbook(
     try:
         with naming_bad_records(db_path), engine.connect() as connection:
             session = Session(bind=connection)
+            check_filter(session, options.filter)  # a filter naming nothing: refused
             context = study_context(session, options.language)
             workbook.properties.title = tr(
                 "Study workbook: {study}", lang=options.language, study=context.name
