@@ -15,6 +15,8 @@ from interviewer.data_files import (
     load_data_file,
     parse_data_text,
 )
+from interviewer.errors import ResourceFileError
+from interviewer.i18n import tr
 from interviewer.resources import default_guide
 
 GUIDE_FORMAT = "interviewer-guide"
@@ -38,6 +40,18 @@ Identifier = Annotated[
     Field(min_length=1),
     AfterValidator(lambda value: checked_text(value, limit=LINE_LIMIT, one_line=True)),
 ]
+
+
+class GuideProblem(ResourceFileError):
+    """A rule across a guide's fields is broken (two questions alike, a ratings question
+    without scales, keys that name one workbook column twice). Raised from a validator as
+    it is, not as pydantic's ValueError, so the refusal reads as one plain sentence;
+    load_guide and parse_guide put the file's name in front."""
+
+
+def _question(question) -> str:
+    """A question as the person editing the guide finds it: its number and key."""
+    return tr("question {number} ('{key}')", number=question.number, key=question.key)
 
 
 class AnswerType(StrEnum):
@@ -94,10 +108,22 @@ class Question(Strict):
     def answer_fields(self) -> "Question":
         if self.answer is AnswerType.RATINGS:
             if not self.scales:
-                raise ValueError("a ratings question needs at least one entry in 'scales'")
+                raise GuideProblem(
+                    tr(
+                        "{question} is a ratings question, so it needs at least one entry "
+                        "in 'scales'",
+                        question=_question(self),
+                    )
+                )
             points = self.scale_points
             if points is None or len(points.en) != 5 or len(points.da) != 5:
-                raise ValueError("'scale_points' must name the 5 points in every language")
+                raise GuideProblem(
+                    tr(
+                        "{question} is a ratings question, so its 'scale_points' must name "
+                        "the 5 points in every language",
+                        question=_question(self),
+                    )
+                )
         return self
 
 
@@ -134,22 +160,35 @@ class AnswerColumns:
 
 def _column_collision(questions: list[Question]) -> str | None:
     """The sentence refusing the first key whose workbook column another column already has
-    (ignoring case), naming the field; None when every column is its own."""
-    made = {name: None for name in INTERVIEW_COLUMNS}  # name: the key's field, or None
-    for number, question in enumerate(questions):
-        field = f"questions.{number}.key"
-        names = [(AnswerColumns.notes(question), field), (AnswerColumns.minutes(question), field)]
-        for place, scale in enumerate(question.scales):
-            at = f"questions.{number}.scales.{place}.key"
+    (ignoring case), naming the question and the key; None when every column is its own."""
+    made = {name: None for name in INTERVIEW_COLUMNS}  # name: the field that gives it, or None
+    for question in questions:
+        key = tr("the key of {question}", question=_question(question))
+        names = [(AnswerColumns.notes(question), key), (AnswerColumns.minutes(question), key)]
+        for scale in question.scales:
+            at = tr(
+                "the scale key '{scale}' of {question}",
+                scale=scale.key,
+                question=_question(question),
+            )
             names += [(AnswerColumns.rating(question, scale), at)]
             names += [(AnswerColumns.dont_know(question, scale), at)]
         for name, at in names:
             if name.casefold() in made:
                 other = made[name.casefold()]
-                return (
-                    f"field '{at}' gives the workbook column '{name}', which "
-                    + (f"field '{other}' gives too" if other else "the workbook already has")
-                    + "; choose another key"
+                if other is None:
+                    return tr(
+                        "{field} gives the workbook column '{column}', which the workbook "
+                        "already has for its own data; choose another key",
+                        field=at,
+                        column=name,
+                    )
+                return tr(
+                    "{field} gives the workbook column '{column}', which {other} gives too; "
+                    "choose another key",
+                    field=at,
+                    column=name,
+                    other=other,
                 )
             made[name.casefold()] = at
     return None
@@ -165,23 +204,46 @@ class Guide(Strict):
 
     @model_validator(mode="after")
     def unique_keys(self) -> "Guide":
-        keys = [question.key for question in self.questions]
-        if len(set(keys)) != len(keys):
-            raise ValueError("question keys must be unique")
-        numbered: dict[int, int] = {}
-        for place, question in enumerate(self.questions):
-            if question.number in numbered:
-                raise ValueError(
-                    f"field 'questions.{place}.number' is the number of "
-                    f"questions.{numbered[question.number]} too; each question needs its own"
+        keyed: dict[str, Question] = {}
+        numbered: dict[int, Question] = {}
+        for question in self.questions:
+            if question.key in keyed:
+                raise GuideProblem(
+                    tr(
+                        "questions {first} and {second} both have the key '{key}'; each "
+                        "question needs its own key",
+                        first=keyed[question.key].number,
+                        second=question.number,
+                        key=question.key,
+                    )
                 )
-            numbered[question.number] = place
+            keyed[question.key] = question
+            if question.number in numbered:
+                raise GuideProblem(
+                    tr(
+                        "the questions '{first}' and '{second}' both have 'number' = "
+                        "{number}; each question needs its own number",
+                        first=numbered[question.number].key,
+                        second=question.key,
+                        number=question.number,
+                    )
+                )
+            numbered[question.number] = question
         for answer in (AnswerType.RANKED_CHALLENGES, AnswerType.INITIATIVES, AnswerType.EFFECTS):
-            if sum(question.answer is answer for question in self.questions) > 1:
-                raise ValueError(f"only one question may have answer = '{answer}'")
+            alike = [question for question in self.questions if question.answer is answer]
+            if len(alike) > 1:
+                raise GuideProblem(
+                    tr(
+                        "{first} and {second} both have answer = '{answer}'; only one "
+                        "question of a guide may have it",
+                        first=_question(alike[0]),
+                        second=_question(alike[1]),
+                        answer=answer.value,
+                    )
+                )
         collision = _column_collision(self.questions)
         if collision:
-            raise ValueError(collision)
+            raise GuideProblem(collision)
         return self
 
     def question(self, key: str) -> Question:
@@ -197,17 +259,23 @@ class Guide(Strict):
 
 
 def load_guide(source=None) -> Guide:
-    """Loads a guide file (the default guide when ``source`` is None)."""
-    return load_data_file(
-        source if source is not None else default_guide(),
-        Guide,
-        expected_format=GUIDE_FORMAT,
-        versions=GUIDE_FORMAT_VERSIONS,
-    )
+    """Loads a guide file (the default guide when ``source`` is None); raises
+    ResourceFileError, one sentence naming the file and the field, when it is refused."""
+    source = source if source is not None else default_guide()
+    try:
+        return load_data_file(
+            source, Guide, expected_format=GUIDE_FORMAT, versions=GUIDE_FORMAT_VERSIONS
+        )
+    except GuideProblem as problem:
+        raise ResourceFileError(f"{source}: {problem}") from None
 
 
 def parse_guide(text: str, *, name: str = "the study's guide") -> Guide:
-    """Parses guide text, e.g. the copy a study keeps in its database."""
-    return parse_data_text(
-        text, Guide, name=name, expected_format=GUIDE_FORMAT, versions=GUIDE_FORMAT_VERSIONS
-    )
+    """Parses guide text, e.g. the copy a study keeps in its database; raises
+    ResourceFileError as load_guide does, naming ``name``."""
+    try:
+        return parse_data_text(
+            text, Guide, name=name, expected_format=GUIDE_FORMAT, versions=GUIDE_FORMAT_VERSIONS
+        )
+    except GuideProblem as problem:
+        raise ResourceFileError(f"{name}: {problem}") from None

@@ -61,7 +61,7 @@ GUIDE_CASES = {
     "max_items zero": (replaced(GUIDE, "max_items = 3", "max_items = 0"), "questions.1.max_items"),
     "two questions with one number": (
         replaced(GUIDE, "number = 2", "number = 1"),
-        "questions.1.number",
+        "number",
     ),
     "a title longer than a line": (
         replaced(GUIDE, 'en = "Priority"', 'en = "' + "P" * (LINE_LIMIT + 1) + '"'),
