@@ -1,5 +1,6 @@
 """Reading a database for an export: read-only, and with the study's guide and code labels."""
 
+import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +22,26 @@ from interviewer.storage.models import CodebookEntry, CodeKind, Study
 from interviewer.wording import interview_status_labels
 
 
+def decoded_text(stored: bytes) -> str:
+    """A stored text as an export reads it: UTF-8, each byte sequence that is not valid
+    UTF-8 (a lone surrogate another program wrote, a cut-off character) read as the
+    replacement character U+FFFD, text.MARKER, so the export shows where it was."""
+    return stored.decode("utf-8", "replace")
+
+
+def connect_for_export(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection (``connect_read_only``) whose text comes back through
+    ``decoded_text``: one invalid value marks its own cell, paragraph or line instead of
+    stopping the whole export. `interviewer check` reads through its own connection, as
+    bytes, and still names every such value."""
+    connection = connect_read_only(db_path)
+    connection.text_factory = decoded_text
+    return connection
+
+
 def read_only_engine(db_path: Path) -> Engine:
     """An engine that can only read ``db_path``: an export never changes what it reads.
+    Text is read through ``decoded_text`` (see ``connect_for_export``).
 
     A file of an older schema is first brought up to date (after a backup), as opening it in
     the app would; the export then reads the current schema."""
@@ -32,7 +51,7 @@ def read_only_engine(db_path: Path) -> Engine:
     if revision != head_revision():
         open_database(db_path).close()
     return create_engine(
-        "sqlite://", creator=lambda: connect_read_only(db_path), hide_parameters=True
+        "sqlite://", creator=lambda: connect_for_export(db_path), hide_parameters=True
     )
 
 

@@ -143,3 +143,168 @@ def test_an_error_nobody_foresaw_is_its_kind_in_one_sentence(demo, tmp_path, cap
     logged = log_file().read_text("utf-8")
     assert "ValueError" in logged and "in broken" in logged  # kind and frames
     assert MARKER not in captured.out + captured.err + logged
+
+
+# ---------------------------------------------------------------- text that is not UTF-8
+
+# Invalid UTF-8 as another program may store it: a lone surrogate (CESU-8) and a byte that
+# never starts a character. Python reads each invalid byte as one replacement character.
+NOT_UTF8 = "EDA080FF"
+REPLACEMENT = "\ufffd"
+# the migration tool's own table: its text names the schema, and a file of an unknown schema
+# is refused before anything is read (as it must be), so it holds no record text to mark
+NOT_RECORD_TEXT = {"alembic_version"}
+
+
+def _text_columns(path: Path) -> list[tuple[str, str]]:
+    """Every (table, column) of the file's schema whose rule is free text (a choice from a
+    fixed list holding anything else is a bad value of its own kind: see BAD_VALUES)."""
+    from interviewer import record_rules as rules
+
+    connection = sqlite3.connect(path)
+    try:
+        tables = [
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return [
+            (table, row[1])
+            for table in tables
+            if table in rules.RECORD and table not in NOT_RECORD_TEXT
+            for row in connection.execute(f'PRAGMA table_info("{table}")')
+            if rules.RECORD[table][row[1]].kind is rules.Kind.TEXT
+        ]
+    finally:
+        connection.close()
+
+
+def _holds_toml(connection, table: str, column: str) -> bool:
+    """Whether the column's values are TOML documents of several lines (a guide)."""
+    import tomllib
+
+    values = [row[0] for row in connection.execute(f'SELECT "{column}" FROM "{table}"')]
+    try:
+        return any("\n" in value and tomllib.loads(value) for value in values if value)
+    except (tomllib.TOMLDecodeError, TypeError):
+        return False
+
+
+def _shown_text(out: Path) -> str:
+    """The text of every part of the file, character references decoded (a part may write
+    the marker as &#65533;)."""
+    import html
+
+    return html.unescape(_written_text(out))
+
+
+def _sentinel(number: int) -> str:
+    return f"QZN{number:03d}Q"
+
+
+def _spoil_every_text(demo: Path, path: Path) -> tuple[dict[str, tuple[str, str]], str]:
+    """A copy of the demo where every stored text of every text column ends in invalid
+    UTF-8 and then a sentinel naming the column: of every row of a table outside the
+    interviews, and of one interview's rows (the columns take the interviews in turn, so
+    that a spoilt key, such as an answer's question key, does not hide the spoilt text of
+    the same rows). Returns {sentinel: (table, column)} and the first interview."""
+    shutil.copyfile(demo, path)
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA ignore_check_constraints=1")
+    interviews = [
+        row[0]
+        for row in connection.execute(
+            "SELECT id FROM interview WHERE deleted_at IS NULL ORDER BY id"
+        )
+    ]
+    spoilt = {}
+    for number, (table, column) in enumerate(_text_columns(path)):
+        columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}
+        interview = interviews[number % len(interviews)]
+        if table == "interview":
+            where, params = "id = ?", (interview,)
+        elif "interview_id" in columns:
+            where, params = "interview_id = ?", (interview,)
+        else:
+            where, params = "1", ()
+        sentinel = _sentinel(number)
+        # a column holding a TOML document (the guide) gets them in a comment of its own:
+        # invalid TOML is refused as such, whatever its bytes
+        before = "\n# " if _holds_toml(connection, table, column) else ""
+        changed = connection.execute(
+            f'UPDATE "{table}" SET "{column}" = CAST(CAST("{column}" AS BLOB)'
+            f" || CAST(? AS BLOB) || X'{NOT_UTF8}' || CAST(? AS BLOB) AS TEXT)"
+            f' WHERE "{column}" IS NOT NULL AND {where}',
+            (before, sentinel, *params),
+        ).rowcount
+        if changed:
+            spoilt[sentinel] = (table, column)
+    connection.commit()
+    connection.close()
+    return spoilt, str(uuid.UUID(interviews[0]))
+
+
+def test_text_that_is_not_utf8_is_marked_in_every_export(demo, tmp_path):
+    """Invalid UTF-8 in any text column of any table never stops an export: each of the
+    three writes its file, and wherever a spoilt value is shown the marker stands where
+    the invalid bytes were. The workbook lists every field of its sheets' records, so each
+    column named like a header of its table's sheet shows its value; `interviewer check`
+    still names every such value."""
+    from openpyxl import load_workbook
+
+    from tests.helpers import run_cli
+
+    path = tmp_path / "not-utf8.sqlite"
+    spoilt, interview = _spoil_every_text(demo, path)
+    assert len(spoilt) >= 30  # the schema's text columns, not a handful
+    outputs = {
+        "workbook": tmp_path / "study.xlsx",
+        "synthesis": tmp_path / "synthesis.docx",
+        "summary": tmp_path / "summary.docx",
+    }
+    commands = {
+        "workbook": ["export", "xlsx"],
+        "synthesis": ["export", "docx"],
+        "summary": ["export", "docx", "--interview", interview],
+    }
+    for name, command in commands.items():
+        result = run_cli(*command, "--db", path, "-o", outputs[name], home=tmp_path)
+        assert result.returncode == 0, (name, result.stderr)
+        assert "Traceback" not in result.stderr
+        written = _shown_text(outputs[name])
+        for sentinel, where in spoilt.items():
+            for at in range(len(written)):
+                at = written.find(sentinel, at)
+                if at < 0:
+                    break
+                # the invalid bytes stand just before the sentinel: marked, not dropped
+                assert written[at - 1] == REPLACEMENT, (name, where)
+    shown = _shown_text(outputs["workbook"])
+    workbook = load_workbook(outputs["workbook"], read_only=True)
+    headers = {
+        sheet.title.lower(): {cell for cell in next(sheet.iter_rows(values_only=True))}
+        for sheet in workbook
+        if sheet.title != "README"
+    }
+    workbook.close()
+    listed = {
+        sentinel: (table, column)
+        for sentinel, (table, column) in spoilt.items()
+        if column in headers.get(table + "s", headers.get(table, set()))
+    }
+    # every record sheet has columns of its table among them
+    assert {table for table, _column in listed.values()} >= {
+        "interview",
+        "challenge",
+        "initiative",
+        "effect",
+        "quote",
+    }
+    for sentinel, where in listed.items():
+        assert REPLACEMENT + sentinel in shown, where
+    # the notes to a question (in notes_<key> columns), the interviewer's and study's names
+    named = {where: sentinel for sentinel, where in spoilt.items()}
+    for where in (("answer", "notes"), ("interviewer", "name"), ("study", "name")):
+        assert REPLACEMENT + named[where] in shown, where
+    check = run_cli("check", "--db", path, home=tmp_path)
+    assert check.returncode == 1
+    assert "not valid UTF-8" in check.stdout + check.stderr
