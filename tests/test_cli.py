@@ -311,12 +311,12 @@ def test_the_ethics_options_reach_the_export_options():
     assert export_options(args).attribution is Attribution.ROLE_AND_AREA
 
 
-@pytest.mark.parametrize("k", ["0", "-2", "three", "1.5"])
-def test_a_smallest_group_below_one_is_refused_in_one_sentence(demo_file, tmp_path, k):
-    out = tmp_path / "never.xlsx"
-    result = run("export", "xlsx", "--db", demo_file, "-o", out, "--smallest-group", k)
+@pytest.mark.parametrize("k", ["0", "-2", "three", "1.5", "1001", "99999999999999999999999"])
+def test_a_smallest_group_outside_1_to_1000_is_refused_in_one_sentence(demo_file, tmp_path, k):
+    out = tmp_path / "never.docx"
+    result = run("export", "docx", "--db", demo_file, "-o", out, "--smallest-group", k)
     assert result.returncode == 2
-    assert "--smallest-group: K must be a whole number of at least 1" in result.stderr
+    assert "--smallest-group: K must be a whole number from 1 to 1000" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
 

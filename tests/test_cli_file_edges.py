@@ -278,8 +278,10 @@ def test_a_writer_that_makes_its_folder_writes_there(files, tmp_path):
 def test_an_ordinary_file_is_overwritten_and_a_new_name_written(files, tmp_path, words):
     if WRITERS[words].metavar == "DIR":
         out = tmp_path / "keys"
-    else:
-        out = tmp_path / "old.file"
+    else:  # an export's file must carry its suffix (export/file_names.py), the rest any name
+        out = tmp_path / {("export", "docx"): "old.docx", ("export", "xlsx"): "old.XLSX"}.get(
+            words, "old.file"
+        )
         out.write_bytes(b"an older export")
     result = run(*words, *WRITER_ARGS[words](files, out))
     assert result.returncode == 0, text(result.stderr)

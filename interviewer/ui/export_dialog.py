@@ -25,7 +25,18 @@ from PySide6.QtWidgets import (
 
 from interviewer.errors import FileRefused
 from interviewer.export.ethics import PERSONAL_DATA_REMOVED, POSSIBLY_IDENTIFYING, in_words
-from interviewer.export.options import SMALLEST_GROUP, Attribution, ExportOptions, InterviewFilter
+from interviewer.export.file_names import SUFFIX, suggested_file_name
+from interviewer.export.options import (
+    SMALLEST_GROUP,
+    SMALLEST_GROUP_LIMIT,
+    SUMMARY,
+    SYNTHESIS,
+    USED_OPTIONS,
+    WORKBOOK,
+    Attribution,
+    ExportOptions,
+    InterviewFilter,
+)
 from interviewer.file_safety import check_output_path, shown_path
 from interviewer.i18n import LANGUAGES, language, tr
 from interviewer.storage.models import CodebookEntry, InterviewStatus
@@ -36,8 +47,6 @@ from interviewer.ui.lifetime import deleted_after
 from interviewer.ui.settings import Preferences
 from interviewer.ui.tab_order import keep_visual_tab_order
 from interviewer.wording import interview_status_labels
-
-WORKBOOK, SYNTHESIS, SUMMARY = "xlsx", "synthesis", "summary"
 
 
 class ExportDialog(QDialog):
@@ -84,6 +93,8 @@ class ExportDialog(QDialog):
         self.language.setCurrentIndex(self.language.findData(language()))
         form.addRow(tr("Language"), self.language)
         self._add_ethics_rows(form)
+        self.workbook.toggled.connect(lambda _checked: self._offer_what_applies())
+        self._offer_what_applies()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -139,13 +150,31 @@ class ExportDialog(QDialog):
         )
         form.addRow(tr("Consent"), self.quotes_without_consent)
         self.smallest_group = QSpinBox()
-        self.smallest_group.setRange(1, 1000)
+        self.smallest_group.setRange(1, SMALLEST_GROUP_LIMIT)
         self.smallest_group.setValue(SMALLEST_GROUP)
         self.smallest_group.setAccessibleName(tr("Hide figures from fewer than"))
         form.addRow(
             tr("Hide figures from fewer than"),
             _row(self.smallest_group, QLabel(tr("interviews"))),
         )
+
+    def _ethics_widgets(self) -> dict:
+        """The ethics choices of a study export, by their ExportOptions field."""
+        return {
+            "attribution": self.attribution,
+            "quotes_without_consent": self.quotes_without_consent,
+            "smallest_group": self.smallest_group,
+        }
+
+    def _offer_what_applies(self) -> None:
+        """Only the choices the chosen export uses can be changed (options.USED_OPTIONS):
+        the workbook holds every quote and every figure, so attribution, consent and k are
+        the synthesis's alone."""
+        if self.one_interview:
+            return
+        used = USED_OPTIONS[self.kind()]
+        for name, widget in self._ethics_widgets().items():
+            widget.setEnabled(name in used)
 
     def kind(self) -> str:
         if self.one_interview:
@@ -180,11 +209,13 @@ class ExportDialog(QDialog):
         defaults."""
         if self.one_interview:
             return {"internal_notes": self.internal_notes.isChecked()}
-        return {
+        chosen = {
             "attribution": Attribution(self.attribution.currentData()),
             "quotes_without_consent": self.quotes_without_consent.isChecked(),
             "smallest_group": self.smallest_group.value(),
         }
+        used = USED_OPTIONS[self.kind()]
+        return {name: value for name, value in chosen.items() if name in used}
 
 
 def _optional_date(label: str) -> tuple[tuple[QCheckBox, DateField], QWidget]:
@@ -293,17 +324,15 @@ def refuses_output(parent: QWidget, out_path: Path, *, database: Path, what: str
     return False
 
 
-SUFFIX = {WORKBOOK: ".xlsx", SYNTHESIS: ".docx", SUMMARY: ".docx"}
-
-
 def ask_and_export(
     parent: QWidget,
     dialog: ExportDialog,
     db_path: Path,
-    suggested: str,
+    study_name: str = "",
     interview_id: uuid.UUID | None = None,
 ):
-    """Shows the dialog, asks where to save (remembering the folder), and starts the export.
+    """Shows the dialog, asks where to save (remembering the folder; the name proposed is
+    file_names.suggested_file_name's, never a respondent's data) and starts the export.
     The dialog is deleted afterwards."""
     with deleted_after(dialog):
         if not dialog.exec():
@@ -313,7 +342,10 @@ def ask_and_export(
     folder = Path(preferences.last_folder("export"))
     filters = tr("Excel workbook (*.xlsx)") if kind == WORKBOOK else tr("Word document (*.docx)")
     chosen, _ = QFileDialog.getSaveFileName(
-        parent, tr("Export to"), str(folder / f"{suggested}{SUFFIX[kind]}"), filters
+        parent,
+        tr("Export to"),
+        str(folder / suggested_file_name(kind, study_name=study_name, interview_id=interview_id)),
+        filters,
     )
     if not chosen:
         return None

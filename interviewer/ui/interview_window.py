@@ -394,14 +394,12 @@ class InterviewWindow(QMainWindow):
         from interviewer.ui.export_dialog import ExportDialog, ask_and_export
 
         self.context.flush()  # the summary shows what is on screen now
-        interview = self.context.interview
-        name = "".join(ch if ch.isalnum() else "-" for ch in interview.municipality)
+        # the name proposed holds none of the respondent's data (file_names)
         self.export_task = ask_and_export(
             self,
             ExportDialog(self, one_interview=True),
             self.context.database.path,
-            f"interview-{name}-{interview.interview_date.isoformat()}",
-            interview.id,
+            interview_id=self.context.interview.id,
         )
 
     def open_quote_box(self) -> None:

@@ -317,9 +317,7 @@ class MainWindow(QMainWindow):
         areas = svc.study_codes(session=self.session, study=self.study, kind=CodeKind.SERVICE_AREA)
         people = [p.name for p in svc.study_interviewers(session=self.session, study=self.study)]
         dialog = ExportDialog(self, areas=areas, interviewers=people)
-        self.export_task = ask_and_export(
-            self, dialog, self.database.path, f"interviews-{date.today().isoformat()}"
-        )
+        self.export_task = ask_and_export(self, dialog, self.database.path, self.study.name)
 
     def send_bundle(self) -> None:
         from interviewer.ui.exchange_dialogs import send_bundle

@@ -42,6 +42,7 @@ def test_k_cannot_go_below_one_by_typing(qtbot):
     dialog = ExportDialog()
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.synthesis.setChecked(True)  # k is the synthesis's choice
     dialog.smallest_group.setFocus()
     dialog.smallest_group.selectAll()
     qtbot.keyClicks(dialog.smallest_group, "0")
@@ -67,6 +68,7 @@ def test_every_choice_is_reached_by_tab(qtbot):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    dialog.synthesis.setChecked(True)  # the workbook uses none of the synthesis's choices
     dialog.workbook.setFocus()
     reached = set()
     for _ in range(40):
@@ -79,6 +81,29 @@ def test_every_choice_is_reached_by_tab(qtbot):
         dialog.smallest_group,
     ):
         assert widget in reached or widget.focusProxy() in reached, widget
+
+
+def test_the_workbook_offers_only_the_choices_it_uses(qtbot):
+    """Attribution, consent and k shape the synthesis only (the workbook holds every quote
+    and marks consent): with the workbook chosen they cannot be changed, and the options
+    keep their defaults, as the command line refuses them for `export xlsx`."""
+    dialog = ExportDialog(interviewers=["Ole Dahl"])
+    qtbot.addWidget(dialog)
+    synthesis_only = (dialog.attribution, dialog.quotes_without_consent, dialog.smallest_group)
+    dialog.synthesis.setChecked(True)
+    dialog.quotes_without_consent.setChecked(True)
+    dialog.smallest_group.setValue(7)
+    assert all(widget.isEnabled() for widget in synthesis_only)
+    assert dialog.options().smallest_group == 7
+    dialog.workbook.setChecked(True)
+    assert not any(widget.isEnabled() for widget in synthesis_only)
+    options = dialog.options()
+    assert (options.smallest_group, options.quotes_without_consent) == (3, False)
+    assert dialog.no_personal_data.isEnabled() and dialog.language.isEnabled()
+    assert dialog.area.isEnabled() and dialog.interviewer.isEnabled()  # it filters too
+    dialog.synthesis.setChecked(True)
+    assert all(widget.isEnabled() for widget in synthesis_only)
+    assert dialog.options().smallest_group == 7  # the choice made is still there
 
 
 def test_the_choices_speak_danish(qtbot):
