@@ -276,6 +276,20 @@ def _apart_from_table(para) -> None:
         para.paragraph_format.space_before = Pt(6)
 
 
+def quote(document: DocumentType, words: str, attribution: str) -> None:
+    """A quote ("Quote" style, in quotation marks) and below it who said it ("Caption" style),
+    indented as the quote and kept on its page, with space before the next quote."""
+    said = paragraph(document, f"“{text(words)}”", "Quote")
+    said.paragraph_format.keep_with_next = True
+    who = paragraph(document, attribution, "Caption")
+    style = document.styles["Quote"]
+    while style is not None and style.paragraph_format.left_indent is None:
+        style = style.base_style
+    if style is not None:
+        who.paragraph_format.left_indent = style.paragraph_format.left_indent
+    who.paragraph_format.space_after = Pt(10)
+
+
 def labelled(document: DocumentType, label: str, content) -> None:
     """A paragraph "Label: content" with the label in bold."""
     para = document.add_paragraph()
@@ -595,13 +609,16 @@ def table(
     widths_cm: Sequence[float] | None = None,
     *,
     bold_first_column: bool = False,
+    titled_columns: Sequence[int] = (),
     caption_title: str | None = None,
     n: int | None = None,
 ):
     """A table in the reference table style, built a row at a time (table.cell() in a loop
     is quadratic in python-docx). Without ``headers`` it has no header row. With
     ``caption_title`` a numbered caption "Table 3: caption_title (n = …)" goes just above it
-    (caption()), ``n`` being the number of interviews the table is computed from.
+    (caption()), ``n`` being the number of interviews the table is computed from. In the
+    body cells of ``titled_columns`` (indexes) the first line is a bold title over the rest
+    (a challenge's title over its description).
 
     Column widths follow the content: each column at least as wide as its longest word, the
     rest of the text width shared by how much text each column holds (``widths_cm``, if
@@ -628,15 +645,25 @@ def table(
     measure = _Columns(columns)
     header_bold = [True] * columns
     body_bold = [bold_first_column] + [False] * (columns - 1)
+    titled = [index in titled_columns for index in range(columns)]
+    # a titled cell is measured as bold throughout: its words then fit whichever line they are on
+    body_measure = [heavy or title for heavy, title in zip(body_bold, titled, strict=True)]
     first_bold = header_bold if headers is not None else body_bold
     measure.add(
-        _fill(result.rows[0].cells, first, bold=first_bold, style_id=style_id),
-        first_bold,
+        _fill(
+            result.rows[0].cells,
+            first,
+            bold=first_bold,
+            style_id=style_id,
+            titled=[False] * columns if headers is not None else titled,
+        ),
+        first_bold if headers is not None else body_measure,
         header=headers is not None,
     )
     for values in rows:
         cells = result.add_row().cells
-        measure.add(_fill(cells, values, bold=body_bold, style_id=style_id), body_bold)
+        shown = _fill(cells, values, bold=body_bold, style_id=style_id, titled=titled)
+        measure.add(shown, body_measure)
     if headers is None:  # no header row: tell Word not to style the first row as one
         look = result._tbl.tblPr.find(qn("w:tblLook"))
         if look is not None:
@@ -687,16 +714,23 @@ def _narrow_margins(result) -> None:
     )
 
 
-def _fill(cells, values, *, bold: Sequence[bool], style_id: str) -> list[str]:
+def _fill(
+    cells, values, *, bold: Sequence[bool], style_id: str, titled: Sequence[bool]
+) -> list[str]:
+    """Each cell's text, bold where ``bold``; where ``titled``, its first line bold over the
+    rest. Returns the texts as written (for the column widths)."""
     shown = []
-    for cell, value, heavy in zip(cells, values, bold, strict=True):
+    for cell, value, heavy, title in zip(cells, values, bold, titled, strict=True):
         content = text(value)
-        cell.text = content
+        first, newline, rest = content.partition("\n")
+        cell.text = first if title else content
         para = cell.paragraphs[0]
         para._p.get_or_add_pPr().style = style_id
-        if heavy:
+        if heavy or (title and newline):
             for run in para.runs:
                 run.bold = True
+        if title and newline:
+            para.add_run("\n" + rest)
         shown.append(content)
     return shown
 

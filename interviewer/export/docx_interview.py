@@ -12,6 +12,7 @@ interviewer as a number, never the name, the municipality, the location or the d
 import uuid
 from pathlib import Path
 
+from docx.shared import Pt
 from sqlmodel import Session, select
 
 from interviewer import interviews as svc
@@ -21,6 +22,7 @@ from interviewer.export.docx_common import (
     labelled,
     new_document,
     paragraph,
+    quote,
     save_whole,
     set_metadata,
     table,
@@ -142,6 +144,7 @@ def _build(session: Session, interview, options: ExportOptions):
                         )
                         for c in challenges
                     ],
+                    titled_columns=[1],
                 )
             else:
                 paragraph(document, t("No challenges were recorded."))
@@ -184,18 +187,14 @@ def _build(session: Session, interview, options: ExportOptions):
     if quotes:
         paragraph(document, t("Quotes"), "Heading 1")
         numbers = {q.key: q.number for q in guide.questions}
-        for quote in quotes:
-            paragraph(document, f"“{quote.text}”", "Quote")
+        for said in quotes:
             where = (
-                t("question {number}", number=numbers[quote.question_key])
-                if quote.question_key in numbers
+                t("question {number}", number=numbers[said.question_key])
+                if said.question_key in numbers
                 else ""
             )
-            paragraph(
-                document,
-                " · ".join(part for part in (f"— {quote.speaker_role}", where) if part),
-                "Caption",
-            )
+            who = " · ".join(part for part in (f"— {said.speaker_role}", where) if part)
+            quote(document, said.text, who)
     return document
 
 
@@ -215,7 +214,10 @@ def _mark_every_page(document, marks: str) -> None:
     header.is_linked_to_previous = False
     blank = [p for p in header.paragraphs if not p.text.strip()]
     line = blank[0] if blank else header.add_paragraph()  # beside what the header holds
-    line.add_run(text(marks)).bold = True
+    run = line.add_run(text(marks))
+    run.bold = True
+    run.font.size = Pt(9)
+    line.paragraph_format.space_after = Pt(8)  # apart from the body, when it takes two lines
 
 
 def _date_text(value) -> str | None:

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from interviewer import interviews as svc
 from interviewer.export.docx_interview import write_interview_docx
@@ -151,3 +152,25 @@ def test_without_personal_data_nothing_points_at_the_respondent(sample, tmp_path
     for personal in (*personal_data, "Sørensen"):
         assert personal not in everything, personal
     assert shown["Respondent"] == "Head of Child and Family Services"  # the role stays
+
+
+def test_a_challenge_title_is_bold_over_its_description_and_a_quote_keeps_with_its_speaker(
+    sample, tmp_path
+):
+    path, sample_id, _ = sample
+    out = tmp_path / "layout.docx"
+    write_interview_docx(path, out, sample_id)
+    document = Document(out)
+    challenges = next(t for t in document.tables if t.rows[0].cells[0].text == "Rank")
+    for row in challenges.rows[1:]:
+        runs = row.cells[1].paragraphs[0].runs
+        title, _, description = row.cells[1].text.partition("\n")
+        assert runs[0].text == title and runs[0].bold, row.cells[1].text
+        assert description and not any(run.bold for run in runs[1:])
+    quotes = [p for p in document.paragraphs if p.style.name == "Quote"]
+    assert quotes
+    for said in quotes:
+        who = said._p.getnext()
+        assert said.paragraph_format.keep_with_next  # never a quote at a page's foot alone
+        assert who.pPr.ind.left == document.styles["Quote"].paragraph_format.left_indent
+        assert "".join(t.text for t in who.iter(qn("w:t"))).startswith("— ")
