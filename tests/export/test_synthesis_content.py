@@ -4,10 +4,12 @@ in the reader's language, a report that summarises at any size, and the same doc
 same data."""
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
+import unicodedata
 import uuid
 import zipfile
 from collections import Counter, defaultdict
@@ -21,12 +23,18 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from openpyxl import load_workbook
 
 from interviewer import interviews as svc
 from interviewer.demo import generate_demo
 from interviewer.errors import InterviewerError
-from interviewer.export.docx_synthesis import QUOTES_PER_THEME, write_synthesis_docx
+from interviewer.export.docx_synthesis import (
+    QUOTE_CHARACTERS,
+    QUOTES_PER_THEME,
+    write_synthesis_docx,
+)
 from interviewer.export.options import Attribution, ExportOptions, InterviewFilter
+from interviewer.export.xlsx_workbook import write_workbook
 from interviewer.figures import parse_figure
 from interviewer.storage.database import open_database
 from interviewer.storage.models import EffectKind, InterviewStatus
@@ -729,3 +737,126 @@ def test_removed_records_and_effects_of_removed_initiatives_do_not_count(tmp_pat
         document, "Category"
     )
     assert len(quotes_by_theme(document)["Blame culture"]) == 3
+
+
+# ------------------------------------------------------------------------- long quotes
+
+
+def test_a_long_quote_is_shortened_whole_graphemes_and_names_its_workbook_id(tmp_path):
+    emoji = "😀" * 20_000
+    family = "👩\u200d👩\u200d👧" * 300  # one grapheme of five code points, again and again
+    accents = "e\u0301" * 400  # e and a combining acute accent
+    words = "The structure is the problem, not the people. " * 40
+    flags = "🇩🇰" * 400  # each flag two regional indicators
+    long = [emoji, family, accents, words, flags]
+    db = build(
+        tmp_path / "long.sqlite",
+        [everything(n, quotes=[(text, "blame_culture", True)]) for n, text in enumerate(long)],
+    )
+    document = export(db, tmp_path)
+    shown = quotes_by_theme(document)["Blame culture"]
+    assert len(shown) == 5
+    connection = sqlite3.connect(db)
+    ids = {
+        text: str(uuid.UUID(hex=i)) for i, text in connection.execute("SELECT id, text FROM quote")
+    }
+    connection.close()
+    for (quote, said_by), original in zip(shown, long, strict=True):
+        inner = quote.removeprefix("“").removesuffix("”")
+        assert inner.endswith("…") and len(inner) <= QUOTE_CHARACTERS
+        start = inner.removesuffix("…")
+        assert original.startswith(start) and len(start) > QUOTE_CHARACTERS // 2
+        after = original[len(start)]
+        assert unicodedata.category(after) not in ("Mn", "Me", "Mc") and after != "\u200d"
+        assert not start.endswith("\u200d")
+        if original is flags:
+            assert len(start) % 2 == 0  # never half a flag
+        if original is words:
+            assert start.endswith("people") or start.endswith("problem")  # at a word's end
+        assert f"quote_id {ids[original]}" in said_by
+    # the id is the one the workbook's Quotes sheet shows
+    workbook = tmp_path / "long.xlsx"
+    write_workbook(db, workbook)
+    sheet = load_workbook(workbook, read_only=True)["Quotes"]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("quote_id")
+    assert set(ids.values()) <= {row[column] for row in rows[1:]}
+    # a short quote stays whole, without the note
+    short = build(tmp_path / "short.sqlite", [everything(n) for n in range(3)])
+    for quote, said_by in quotes_by_theme(export(short, tmp_path, "short.docx"))["Blame culture"]:
+        assert not quote.endswith("…”") and "quote_id" not in said_by
+
+
+# --------------------------------------------------------------------- one "measured"
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", r"\bmeasured\b"), ("da", r"\bmålt")])
+def test_measured_is_said_only_of_effects_of_kind_measured(demo60, tmp_path, lang, word):
+    db = tmp_path / "m60.sqlite"
+    shutil.copy(demo60, db)
+    connection = sqlite3.connect(db)
+    live = "deleted_at IS NULL"
+    observed = connection.execute(
+        f"SELECT id FROM effect WHERE kind = 'observed' AND {live} GROUP BY interview_id LIMIT 3"
+    ).fetchall()
+    for (effect_id,) in observed:  # observed effects carrying a figure, as a merge can bring
+        connection.execute(
+            "UPDATE effect SET metric = 'sick days', unit = 'days', baseline = 10, current = 8 "
+            "WHERE id = ?",
+            (effect_id,),
+        )
+    connection.commit()
+    document = export(db, tmp_path, language=lang, smallest_group=1)
+    measured_label = "Measured" if lang == "en" else "Målt"
+    # the report's own words (not the quotes, which are what people said) name it only as
+    # the header of the column counting kind = measured effects
+    table_4 = table_headed(document, "Category" if lang == "en" else "Kategori")
+    said = [
+        line
+        for block in blocks(document)
+        if block[0] == "table" or block[1] != "Quote"
+        for line in ([block[2]] if block[0] == "p" else ["\t".join(r) for r in block[1]])
+        if re.search(word, line, re.IGNORECASE)
+    ]
+    assert said == ["\t".join(table_4[0])], said
+    column = table_4[0].index(measured_label)
+    counted = dict(
+        connection.execute(
+            "SELECT c.label_" + lang + ", count(*) FROM effect e "
+            "JOIN initiative n ON n.id = e.initiative_id "
+            "JOIN codebook_entry c ON c.kind = 'initiative_category' AND c.code = n.category_code "
+            f"WHERE e.kind = 'measured' AND e.{live} AND n.{live} GROUP BY c.code"
+        )
+    )
+    connection.close()
+    assert {row[0]: int(row[column]) for row in table_4[1:]} == {
+        row[0]: counted.get(row[0], 0) for row in table_4[1:]
+    }
+    # figures are those of every effect with one, whatever its kind, and the table says so
+    everything_table = next(
+        rows
+        for caption, rows in captioned_tables(document)
+        if "All categories" in caption or "Alle kategorier" in caption
+    )
+    assert any(row[0] in ("sick days (days)",) and row[1] == "3" for row in everything_table)
+    assert any("whatever their kind" in p or "uanset art" in p for p in normal_text(document))
+
+
+# ---------------------------------------------------------------- anonymised: months only
+
+
+def test_anonymised_synthesis_of_one_day_shows_no_day(demo60, tmp_path):
+    connection = sqlite3.connect(demo60)
+    (day,) = connection.execute(
+        "SELECT interview_date FROM interview WHERE deleted_at IS NULL GROUP BY interview_date "
+        "ORDER BY count(*) DESC, interview_date LIMIT 1"
+    ).fetchone()
+    connection.close()
+    one_day = date.fromisoformat(day)
+    chosen = InterviewFilter(date_from=one_day, date_to=one_day)
+    options = dict(filter=chosen, personal_data=False, smallest_group=1)
+    text = all_text(export(demo60, tmp_path, **options)).split("\n", 3)[3]  # after "written …"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    assert f"{one_day:%Y-%m}" in text
+    with_day = all_text(export(demo60, tmp_path, "named.docx", filter=chosen, smallest_group=1))
+    assert day in with_day  # with personal data the day is said
