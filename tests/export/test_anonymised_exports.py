@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from babel.dates import format_date
+from docx import Document
 from openpyxl import load_workbook
 
 from interviewer.demo import generate_demo
@@ -224,3 +225,21 @@ def test_with_personal_data_the_sentinels_are_there_to_find(sentinel_db, tmp_pat
     for sentinel in (RESPONDENT, MUNICIPALITY, LOCATION, INTERVIEWERS[0]):
         assert sentinel in found, sentinel
     assert "as a date" in found  # the interview dates are date cells
+
+
+def test_an_interviewer_has_the_same_number_in_the_summary_and_the_workbook(sentinel_db, tmp_path):
+    """Numbered, not named, and the number means one person across the exports of a study."""
+    path, summarised, _, _ = sentinel_db
+    workbook_file = tmp_path / "workbook.xlsx"
+    write_workbook(path, workbook_file, anonymised("en"))
+    workbook = load_workbook(workbook_file, read_only=True)
+    rows = workbook["Interviews"].iter_rows(values_only=True)
+    header = next(rows)
+    numbered = {row[header.index("interview_id")]: row[header.index("interviewer")] for row in rows}
+    workbook.close()
+    for interview_id, _month in summarised:
+        out = tmp_path / f"summary-{interview_id}.docx"
+        write_interview_docx(path, out, interview_id, anonymised("en"))
+        facts = {row.cells[0].text: row.cells[1].text for row in Document(out).tables[0].rows}
+        assert re.fullmatch(r"Interviewer \d+", facts["Interviewer"])
+        assert facts["Interviewer"] == numbered[str(interview_id)], interview_id
