@@ -76,12 +76,9 @@ class FilterRefused(InterviewerError):
 SHOWN_CODE_LIMIT = 40  # characters of a typed code repeated in a refusal
 
 
-def check_filter(session: Session, chosen: InterviewFilter) -> None:
-    """Refuses (FilterRefused, one sentence in the app's language) a filter whose dates are
-    the wrong way round, that names a service-area code the study's codebook lacks (the
-    sentence lists its codes) or an interviewer name no interviewer of the study has (the
-    name is not repeated: it is record content), or that matches no interview at all.
-    Every export calls this before it writes, so the command line and the app refuse alike."""
+def check_dates(chosen: InterviewFilter) -> None:
+    """Refuses (FilterRefused) a filter whose first date is after its last: the part of
+    check_filter that needs no database (the app's dialog says it before asking for a file)."""
     start, end = chosen.date_from, chosen.date_to
     if start is not None and end is not None and start > end:
         raise FilterRefused(
@@ -92,6 +89,15 @@ def check_filter(session: Session, chosen: InterviewFilter) -> None:
                 end=end.isoformat(),
             )
         )
+
+
+def check_filter(session: Session, chosen: InterviewFilter) -> None:
+    """Refuses (FilterRefused, one sentence in the app's language) a filter whose dates are
+    the wrong way round, that names a service-area code the study's codebook lacks (the
+    sentence lists its codes) or an interviewer name no interviewer of the study has (the
+    name is not repeated: it is record content), or that matches no interview at all.
+    Every export calls this before it writes, so the command line and the app refuse alike."""
+    check_dates(chosen)
     study_id = session.execute(select(Study.id).order_by(Study.created_at)).scalars().first()
     if chosen.service_areas:
         known = list(

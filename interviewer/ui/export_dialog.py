@@ -35,7 +35,9 @@ from interviewer.export.options import (
     WORKBOOK,
     Attribution,
     ExportOptions,
+    FilterRefused,
     InterviewFilter,
+    check_dates,
 )
 from interviewer.file_safety import check_output_path, shown_path
 from interviewer.i18n import LANGUAGES, language, tr
@@ -175,6 +177,17 @@ class ExportDialog(QDialog):
         used = USED_OPTIONS[self.kind()]
         for name, widget in self._ethics_widgets().items():
             widget.setEnabled(name in used)
+
+    def accept(self) -> None:
+        """OK: refused here, with the sentence the export would give, when the dates are
+        the wrong way round (the rest of the filter is checked against the study by the
+        export itself, see options.check_filter)."""
+        try:
+            check_dates(self.options().filter)
+        except FilterRefused as refusal:
+            QMessageBox.warning(self, tr("Choose other dates"), str(refusal))
+            return
+        super().accept()
 
     def kind(self) -> str:
         if self.one_interview:

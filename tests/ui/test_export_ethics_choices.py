@@ -117,3 +117,33 @@ def test_the_choices_speak_danish(qtbot):
         assert "respondentens navn" in dialog.no_personal_data.accessibleDescription()
     finally:
         set_language("en")
+
+
+def test_dates_the_wrong_way_round_are_refused_before_a_file_is_asked_for(qtbot):
+    """The export's own sentence (options.check_dates), said by the dialog's OK; the dialog
+    stays open to choose other dates. The rest of a filter is the export's to refuse."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QDialog
+
+    from tests.ui.test_app import close_next_dialog
+
+    dialog = ExportDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    (from_check, from_edit), (to_check, to_edit) = dialog.date_from, dialog.date_to
+    from_check.setChecked(True)
+    to_check.setChecked(True)
+    from_edit.set_value(date(2018, 1, 1))
+    to_edit.set_value(date(2017, 1, 1))
+    seen: list[str] = []
+    close_next_dialog(seen)
+    dialog.accept()
+    assert seen == [
+        "the first date chosen (2018-01-01) is after the last (2017-01-01), so no interview "
+        "can be between them"
+    ]
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    to_edit.set_value(date(2018, 1, 1))  # one day: from and to alike is a choice
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
