@@ -18,10 +18,12 @@ the README sheet describes them in the workbook's language.
 
 import contextlib
 import math
+import operator
 import re
+import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -52,7 +54,7 @@ from interviewer.export.text import FORMULA_STARTS, MARKER, looks_like_formula, 
 from interviewer.figures import PRECISION
 from interviewer.files import write_whole
 from interviewer.guide import AnswerColumns
-from interviewer.i18n import tr
+from interviewer.i18n import tr, tr_n
 from interviewer.storage.health import naming_bad_records
 from interviewer.storage.models import (
     Challenge,
@@ -237,6 +239,7 @@ class Column:
     width: float
     description: str
     parts: int = 1  # how many cells long text spreads over
+    personal: bool = False  # left out when personal data is (see anonymised)
 
 
 @dataclass
@@ -265,6 +268,55 @@ def unique_headers(names: list[str]) -> list[str]:
     return result
 
 
+# Kinds of column an export without personal data never holds: a time of day points at a
+# person as much as the exact date does (ethics.shown_time).
+TIMES_OF_DAY = ("datetime", "time")
+
+
+def month_header(header: str) -> str:
+    """The name of a date column that holds only the month: consent_date → consent_month."""
+    return header.removesuffix("_date") + "_month"
+
+
+def anonymised(spec: Sheet, options: ExportOptions) -> Sheet:
+    """``spec`` as an export without personal data shows it, one rule for every sheet so a
+    column added later is covered too: the columns marked ``personal`` and every time of day
+    or timestamp are left out; every date is its month, "YYYY-MM" (ethics.shown_date), in a
+    column named by month_header. ``spec`` itself when personal data is kept."""
+    if options.personal_data:
+        return spec
+    kept = [
+        index
+        for index, column in enumerate(spec.columns)
+        if not column.personal and column.kind not in TIMES_OF_DAY
+    ]
+    columns, dates = [], []
+    for position, index in enumerate(kept):
+        column = spec.columns[index]
+        if column.kind == "date":
+            dates.append(position)
+            column = replace(
+                column,
+                header=month_header(column.header),
+                kind="plain",  # computed here
+                description=column.description
+                + tr(" Only the month (YYYY-MM).", lang=options.language),
+            )
+        columns.append(column)
+    pick = operator.itemgetter(*kept)
+    shown_date = ethics.shown_date
+    source = spec.rows
+
+    def rows():
+        for record in source():
+            values = list(pick(record)) if len(kept) > 1 else [pick(record)]
+            for position in dates:
+                values[position] = shown_date(_date(values[position]), options)
+            yield values
+
+    return replace(spec, columns=columns, rows=rows)
+
+
 def write_workbook(
     db_path: Path,
     out_path: Path,
@@ -290,7 +342,7 @@ def write_workbook(
             )
             workbook.properties.language = options.language
             workbook.properties.creator = "Interviewer"
-            sheets = _sheets(connection, context, options)
+            sheets = [anonymised(sheet, options) for sheet in _sheets(connection, context, options)]
             counts = [sheet.count() for sheet in sheets]
             total = sum(counts) or 1
             written, done = {}, 0
@@ -538,6 +590,15 @@ def _readme(
             marker=MARKER,
         ),
     )
+    line(
+        t("Escapes"),
+        "",
+        t(
+            "A literal _xHHHH_ in a text (such as _x000D_) is written as _x005F_xHHHH_, the "
+            "escape of Office Open XML (ECMA-376 Part 1, §22.9.2.19 ST_Xstring): Excel and "
+            "LibreOffice show it as typed, while openpyxl and pandas read it as _x005F_xHHHH_."
+        ),
+    )
     line(t("Yes and no"), "", t("Yes/no columns hold TRUE or FALSE."))
     line(t("Times"), "", t("Timestamps are in UTC."))
     line()
@@ -550,7 +611,12 @@ def _readme(
         line(spec.title, "", spec.description, strong=True)
         for column in spec.columns:
             extra = (
-                t(" Continues in {count} more columns.", count=number(column.parts - 1))
+                tr_n(
+                    " Continues in {count} more column.",
+                    " Continues in {count} more columns.",
+                    column.parts - 1,
+                    lang=lang,
+                )
                 if column.parts > 1
                 else ""
             )
@@ -559,7 +625,6 @@ def _readme(
 
 def _sheets(connection: Connection, context: StudyContext, options: ExportOptions) -> list[Sheet]:
     lang = options.language
-    keep_personal = options.personal_data
     ids_query = options.filter.interview_ids_query()
     chosen = {key.hex for key in connection.execute(ids_query).scalars()}
     chosen_subquery = select(ids_query.subquery().c.id)
@@ -610,7 +675,21 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     label_parts = max(
         (len(cell_texts(text)) for text in context.labels.values() if text), default=1
     )
-    month = ethics.shown_date
+    # every interviewer of the study, named as ethics says (numbered when personal data is
+    # left out: the same number as in the reports), by stored id
+    interviewer_names = {
+        key.hex: name
+        for key, name in ethics.interviewer_labels(
+            [
+                (uuid.UUID(hex=key), name)
+                for key, name in raw.execute(
+                    "SELECT id, name FROM interviewer WHERE study_id = ?",
+                    (context.study_id.hex,),
+                )
+            ],
+            options,
+        ).items()
+    }
 
     # ---------------------------------------------------------------- interviews
     scales = [(q, s) for q in guide.questions for s in q.scales]
@@ -622,10 +701,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             "text",
             22,
             t("Who held the interview; empty when nobody is recorded."),
-            parts(
-                "SELECT i.id AS interview_id, p.name AS text FROM interview i"
-                " JOIN interviewer p ON p.id = i.interviewer_id"
-            ),
+            max((len(cell_texts(name)) for name in interviewer_names.values()), default=1),
         ),
         Column(
             "respondent_role",
@@ -639,33 +715,37 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         ),
         Column("service_area_label", "text", 30, t("Service area (label)."), label_parts),
     ]
-    if keep_personal:
-        interview_columns += [
-            Column("municipality", "text", 18, t("Municipality."), interview_parts("municipality")),
-            Column(
-                "respondent_name",
-                "text",
-                24,
-                t("The respondent's name (personal data)."),
-                interview_parts("respondent_name"),
-            ),
-        ]
-    interview_columns.append(
-        Column("consent_given", "bool", 10, t("Consent recorded (TRUE/FALSE)."))
-    )
-    if keep_personal:
-        interview_columns += [
-            Column("consent_date", "date", 12, t("When consent was given.")),
-            Column("interview_date", "date", 12, t("Date of the interview.")),
-            Column("start_time", "time", 10, t("Start time.")),
-            Column("end_time", "time", 10, t("End time.")),
-            Column("location", "text", 26, t("Where it took place."), interview_parts("location")),
-        ]
-    else:
-        interview_columns += [
-            Column("consent_month", "plain", 12, t("The month consent was given (YYYY-MM).")),
-            Column("interview_month", "plain", 12, t("The month of the interview (YYYY-MM).")),
-        ]
+    interview_columns += [
+        Column(
+            "municipality",
+            "text",
+            18,
+            t("Municipality."),
+            interview_parts("municipality"),
+            personal=True,
+        ),
+        Column(
+            "respondent_name",
+            "text",
+            24,
+            t("The respondent's name (personal data)."),
+            interview_parts("respondent_name"),
+            personal=True,
+        ),
+        Column("consent_given", "bool", 10, t("Consent recorded (TRUE/FALSE).")),
+        Column("consent_date", "date", 12, t("When consent was given.")),
+        Column("interview_date", "date", 12, t("Date of the interview.")),
+        Column("start_time", "time", 10, t("Start time.")),
+        Column("end_time", "time", 10, t("End time.")),
+        Column(
+            "location",
+            "text",
+            26,
+            t("Where it took place."),
+            interview_parts("location"),
+            personal=True,
+        ),
+    ]
     interview_columns += [
         Column("mode", "plain", 10, t("in_person, video or phone.")),
         Column("status", "plain", 10, t("draft or complete.")),
@@ -715,13 +795,13 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             20,
             t("The device that created the record."),
             interview_parts("created_device"),
+            personal=True,  # often named after its owner
         )
     )
-    if keep_personal:
-        interview_columns += [
-            Column("created_at", "datetime", 19, t("When the record was created (UTC).")),
-            Column("updated_at", "datetime", 19, t("When it was last changed (UTC).")),
-        ]
+    interview_columns += [
+        Column("created_at", "datetime", 19, t("When the record was created (UTC).")),
+        Column("updated_at", "datetime", 19, t("When it was last changed (UTC).")),
+    ]
 
     modes, statuses = _enum(InterviewMode), _enum(InterviewStatus)
 
@@ -742,12 +822,12 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             if interview_id in chosen:
                 answers.setdefault(interview_id, {})[question_key] = (notes, seconds)
         query = (
-            f"SELECT i.id, {_key('i.id')}, p.name, i.respondent_role, i.service_area,"
+            f"SELECT i.id, {_key('i.id')}, i.interviewer_id, i.respondent_role, i.service_area,"
             " i.municipality,"
             " i.respondent_name, i.consent_given, i.consent_date, i.interview_date,"
             " i.start_time, i.end_time, i.location, i.mode, i.status, i.created_device,"
             " i.created_at, i.updated_at"
-            " FROM interview i LEFT JOIN interviewer p ON p.id = i.interviewer_id"
+            " FROM interview i"
             " WHERE i.deleted_at IS NULL"
             " ORDER BY i.interview_date, i.created_at, i.id"
         )
@@ -755,7 +835,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         for (
             interview_id,
             key,
-            interviewer_name,
+            interviewer_id,
             role,
             area,
             municipality,
@@ -776,29 +856,21 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
                 continue
             row = [
                 key,
-                interviewer_name,
+                interviewer_names.get(interviewer_id),
                 role,
                 area,
                 area_label(area),
+                municipality,
+                name,
+                consent,
+                consent_date,
+                interview_date,
+                start,
+                end,
+                location,
+                modes(mode),
+                statuses(status),
             ]
-            if keep_personal:
-                row += [
-                    municipality,
-                    name,
-                    consent,
-                    consent_date,
-                    interview_date,
-                    start,
-                    end,
-                    location,
-                ]
-            else:
-                row += [
-                    consent,
-                    month(_date(consent_date), options),
-                    month(_date(interview_date), options),
-                ]
-            row += [modes(mode), statuses(status)]
             given = ratings.get(interview_id, {})
             for question, scale in scales:
                 value, dont_know = given.get((question.key, scale.key), (None, 0))
@@ -807,9 +879,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             for question in guide.questions:
                 notes, seconds = noted.get(question.key, no_answer)
                 row += [notes, _minutes(seconds)]
-            row.append(device)
-            if keep_personal:
-                row += [created, updated]
+            row += [device, created, updated]
             yield row
 
     # ---------------------------------------------------------------- children
@@ -979,16 +1049,13 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             12,
             t("Time into the interview at the first keystroke, in seconds."),
         ),
+        Column("captured_at", "datetime", 19, t("Clock time of the first keystroke (UTC).")),
     ]
-    if keep_personal:
-        quote_columns.append(
-            Column("captured_at", "datetime", 19, t("Clock time of the first keystroke (UTC)."))
-        )
     quote_rows = child_rows(
         f"SELECT q.interview_id, {_key('q.id')}, {_key('q.interview_id')}, q.text,"
         " q.speaker_role, q.question_key, q.theme_code, q.theme_code,"
         f" {_key('c.id')}, {_key('n.id')}, q.use_in_report, i.consent_given,"
-        " q.offset_seconds" + (", q.captured_at" if keep_personal else "") + " FROM quote q"
+        " q.offset_seconds, q.captured_at FROM quote q"
         " JOIN interview i ON i.id = q.interview_id"
         " LEFT JOIN (SELECT id, interview_id FROM challenge WHERE deleted_at IS NULL) c"
         " ON c.id = q.challenge_id AND c.interview_id = q.interview_id"

@@ -3,6 +3,7 @@ as Excel reads it (the _xHHHH_ escapes decoded), is the text stored; figures, ye
 anonymised columns are what a person expects."""
 
 import sqlite3
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -224,3 +225,85 @@ def test_column_names_are_made_unique_ignoring_case():
         "x",
         "service_area_3",
     ]
+
+
+DEVICE = "Mettes-MacBook-QZD"
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_without_personal_data_no_sheet_holds_a_day_a_time_an_interviewer_or_a_device(
+    demo_db, tmp_path, language
+):
+    """Every sheet, not a list of columns: no cell holds a date or a time (every date is its
+    month, in a column named ..._month), the interviewers are numbered as in the reports,
+    no device name is left, and the README says each of these is left out."""
+    import re
+    import shutil
+    from datetime import date, datetime, time
+
+    from interviewer.export import ethics
+    from interviewer.i18n import tr
+
+    path = tmp_path / "study.sqlite"
+    shutil.copyfile(demo_db, path)
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE interview SET created_device = ?", (DEVICE,))
+    connection.commit()
+    connection.close()
+    out = tmp_path / "anonymous.xlsx"
+    write_workbook(path, out, ExportOptions(personal_data=False, language=language))
+    workbook = load_workbook(out, read_only=True)
+    # numbered as ethics numbers them (the same word in both languages)
+    numbered = re.compile(
+        re.escape(tr("Interviewer {number}", lang=language, number=0))[:-1] + r"\d+"
+    )
+    month = re.compile(r"\d{4}-\d{2}")
+    month_columns = 0
+    for sheet in workbook:
+        if sheet.title == "README":
+            continue
+        rows = list(sheet.iter_rows(values_only=True))
+        headers = rows[0]
+        assert not [h for h in headers if h.endswith(("_date", "_time", "_at", "_device"))]
+        for values in rows[1:]:
+            for header, value in zip(headers, values, strict=False):
+                assert not isinstance(value, date | datetime | time), (sheet.title, header)
+                if header.endswith("_month"):
+                    month_columns += 1
+                    assert value is None or month.fullmatch(value), (sheet.title, header)
+                if header == "interviewer":
+                    assert value is None or numbered.fullmatch(value), value
+    assert month_columns > 0
+    assert "start_month" in next(workbook["Initiatives"].iter_rows(values_only=True))
+    readme = " ".join(
+        str(value)
+        for row in workbook["README"].iter_rows(values_only=True)
+        for value in row
+        if value
+    )
+    for removed in ethics.in_words(ethics.PERSONAL_DATA_REMOVED, language):
+        assert removed in readme
+    workbook.close()
+    names = [name for (name,) in stored(path, "SELECT name FROM interviewer")]
+    assert names
+    with zipfile.ZipFile(out) as archive:
+        everything = "".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    for name in [*names, DEVICE]:
+        assert name not in everything, name
+
+
+def test_readme_counts_continuation_columns_and_says_how_scripts_read_escapes(hostile_db, tmp_path):
+    out = tmp_path / "study.xlsx"
+    write_workbook(hostile_db, out)
+    workbook = load_workbook(out, read_only=True)
+    readme = [
+        [decoded(v) if isinstance(v, str) else v for v in row]
+        for row in workbook["README"].iter_rows(values_only=True)
+    ]
+    workbook.close()
+    text = " ".join(str(v) for row in readme for v in row if v)
+    assert "Continues in 1 more column." in text  # 40,000 characters: two cells
+    assert "1 more columns" not in text
+    # as Excel shows it (decoded): the escape as typed, and what pandas reads instead
+    assert "(such as _x000D_) is written as _x005F_xHHHH_" in text
+    assert "§22.9.2.19 ST_Xstring" in text
