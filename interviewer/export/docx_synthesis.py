@@ -180,15 +180,26 @@ def _build(session: Session, options: ExportOptions, progress):
     def t(text, **values):
         return tr(text, lang=lang, **values)
 
-    def by_count_then_label(counts: dict[str, int], kind: CodeKind, none_label: str):
+    def by_count_then_label(
+        counts: dict[str, int], kind: CodeKind, none_label: str, hidden=frozenset()
+    ):
         """Codes by count (most first), then label, then code; the blank code (no theme, no
-        category) last."""
+        category) last. The ``hidden`` ones (their count not shown) come after all others, by
+        label alone: among rows ordered by count, a hidden row's place would say between
+        which counts it lies."""
 
         def label(code):
             return context.label(kind, code) if code else none_label
 
         return sorted(
-            counts, key=lambda code: (code == "", -counts[code], label(code).casefold(), code)
+            counts,
+            key=lambda code: (
+                code in hidden,
+                code == "",
+                0 if code in hidden else -counts[code],
+                label(code).casefold(),
+                code,
+            ),
         )
 
     # ---------------------------------------------------------------- interviews covered
@@ -214,10 +225,10 @@ def _build(session: Session, options: ExportOptions, progress):
     area_count = Counter()
     for (area, _), n in by_area_status.items():
         area_count[area] += n
-    areas = by_count_then_label(area_count, CodeKind.SERVICE_AREA, "")
     k = options.smallest_group
     # the "All" row is their total: a lone hidden area would be All minus the others
-    hidden_areas = ethics.hidden_cells({**area_count, None: covered}, [(None, areas)], k)
+    hidden_areas = ethics.hidden_cells({**area_count, None: covered}, [(None, list(area_count))], k)
+    areas = by_count_then_label(area_count, CodeKind.SERVICE_AREA, "", hidden_areas)
 
     document = new_document(lang)
     paragraph(document, t("Study synthesis"), "Title")
@@ -368,6 +379,9 @@ def _build(session: Session, options: ExportOptions, progress):
         [((code, None), [(code, rank) for rank in range(1, limit + 1)]) for code in themes],
         k,
     )
+    themes = by_count_then_label(
+        naming, CodeKind.CHALLENGE_THEME, t("No theme"), {c for c in themes if (c, None) in hidden}
+    )
     if not themes:
         paragraph(document, t("No challenges are recorded in these interviews."))
     else:
@@ -439,6 +453,7 @@ def _build(session: Session, options: ExportOptions, progress):
         {code: interviews for code, (_, interviews) in initiatives.items()},
         CodeKind.INITIATIVE_CATEGORY,
         t("No category"),
+        {code for code, (_, interviews) in initiatives.items() if cells.too_few(interviews)},
     )
     kinds = effect_kind_labels(lang)
     with_initiatives = session.execute(

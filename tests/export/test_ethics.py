@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from interviewer.errors import InterviewerError
 from interviewer.export import ethics
 from interviewer.export.options import Attribution, ExportOptions
 
@@ -161,3 +162,42 @@ def test_the_ethics_statement_speaks_the_report_language():
     assert ethics.ethics_statement(options, "en")[1].startswith("This report includes")
     danish_anonymous = ethics.ethics_statement(ExportOptions(language="da", personal_data=False))
     assert "respondentens navn" in danish_anonymous[3]
+
+
+# ------------------------------------------------------------------------- small numbers
+
+
+def test_a_lone_hidden_group_gets_a_second_so_the_total_gives_neither_away():
+    # breaker11 F3: six areas shown, one of 2 hidden, All 60: 60 minus the others was 2
+    areas = {"other": 12, "education": 11, "social": 10, "elderly": 9, "disability": 8}
+    areas |= {"employment": 8, "child_family": 2, "all": 60}
+    hidden = ethics.hidden_cells(areas, [("all", [a for a in areas if a != "all"])], 3)
+    assert hidden == {"child_family", "disability"}  # the smallest shown, first of equals
+    # two hidden that still add up to under k: a third joins them
+    assert ethics.hidden_cells({"a": 1, "b": 1, "c": 5, "d": 9, "t": 16}, [("t", "abcd")], 3) == {
+        "a",
+        "b",
+        "c",
+    }
+    # a 0 is shown and never hidden; nothing under k, nothing hidden
+    assert ethics.hidden_cells({"a": 0, "b": 7, "t": 7}, [("t", "ab")], 3) == set()
+
+
+def test_a_total_under_k_is_hidden_with_its_parts():
+    assert ethics.hidden_cells({"a": 1, "b": 1, "t": 2}, [("t", "ab")], 3) == {"a", "b", "t"}
+
+
+def test_groups_under_k_are_pooled_and_the_pool_grows_to_k():
+    counts = {"Jonas": 15, "Aisha": 14, "Sofie": 4, "Lars": 1}
+    listed, pool = ethics.pooled(counts, 3)
+    assert listed == ["Jonas", "Aisha"] and pool == ["Sofie", "Lars"]  # 1 alone is under 3
+    assert ethics.pooled({"a": 5, "b": 3}, 3) == (["a", "b"], [])
+
+
+def test_a_choice_of_fewer_than_k_interviews_is_refused_in_one_sentence():
+    with pytest.raises(InterviewerError) as refused:
+        ethics.check_enough_interviews(2, ExportOptions(smallest_group=3))
+    message = str(refused.value)
+    assert message.startswith("The choice holds 2 interviews, fewer than the smallest group")
+    assert "\n" not in message and message.endswith(".")
+    ethics.check_enough_interviews(3, ExportOptions(smallest_group=3))  # k itself is enough

@@ -151,6 +151,15 @@ def leaks(document, truth, k: int, lang: str) -> list[str]:
                     if left_of is not None and is_mark(left_of, k):
                         found.append(f"{title} / {row[0]}: {cell} beside a hidden count")
     found += [f"caption n = {n}" for n in captions_n(document) if 0 < n < k]
+    # rows are ordered by their interviews: a hidden row among shown ones would say between
+    # which counts it lies, so the hidden come last
+    interviews, every = tr("Interviews", lang=lang), tr("All", lang=lang)
+    for title, rows in tables(document).items():
+        if interviews in rows[0]:
+            column = rows[0].index(interviews)
+            marks = [is_mark(row[column], k) for row in rows[1:] if row[0] != every]
+            if True in marks and False in marks[marks.index(True) :]:
+                found.append(f"{title}: a hidden row before a shown one")
     return found
 
 
