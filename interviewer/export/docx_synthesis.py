@@ -535,7 +535,11 @@ def _per_interviewer(document, session, chosen, context, options, covered) -> No
             str(who),
         ),
     )
-    listed, pool = ethics.pooled({who: held[who] for who in order}, options.smallest_group)
+    # who joins the pool depends on the counts and ids alone, never on the names or numbers
+    # shown, so a report with names and one without pool the same interviewers
+    by_id = sorted(held, key=lambda who: (-held[who], str(who)))
+    listed, pool = ethics.pooled({who: held[who] for who in by_id}, options.smallest_group)
+    listed = [who for who in order if who in listed]
     if not held:
         return
     if not listed:

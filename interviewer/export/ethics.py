@@ -146,10 +146,14 @@ def hidden_cells(counts: Mapping[K, int], lines: Iterable[tuple[K, Sequence[K]]]
     The rule: a cell of 1 to k-1 interviews is hidden (0 is shown: it is no one's answer).
     Then, for every line whose total is shown, what subtracting the shown parts from the total
     leaves, d = total − shown parts, must be no figure under k: when a part is hidden and d > 0,
-    at least two parts are hidden and d ≥ k. Else the smallest shown part (not 0; the first of
-    equals) is hidden too, or with none left the total. Repeated until no line changes, as
-    hiding one cell can open another line. Deterministic: the same counts and lines give the
-    same cells. Returns the keys to hide (a subset of the keys of ``counts`` and ``lines``)."""
+    at least two parts are hidden and d ≥ k. Else the smallest shown part (not 0; of equals,
+    the one whose key reads first as text) is hidden too, or with none left the total.
+    Repeated until no line changes, as hiding one cell can open another line. The cells hidden
+    depend on the counts, the keys and the order of the lines, never on the order of a line's
+    parts: give keys and lines that do not depend on the report's language (codes, not labels),
+    so that the English and the Danish report hide the same cells (two reports of the same
+    data hiding different cells would give both away). Returns the keys to hide (a subset of
+    the keys of ``counts`` and ``lines``)."""
     hidden = {key for key, count in counts.items() if 0 < count < k}
     lines = [(total, list(parts)) for total, parts in lines]
     changed = True
@@ -165,7 +169,7 @@ def hidden_cells(counts: Mapping[K, int], lines: Iterable[tuple[K, Sequence[K]]]
                 continue
             more = [part for part in shown if counts.get(part, 0) > 0]
             if more:
-                hidden.add(min(more, key=lambda part: counts.get(part, 0)))
+                hidden.add(min(more, key=lambda part: (counts.get(part, 0), str(part))))
             else:
                 hidden.add(total)
             changed = True

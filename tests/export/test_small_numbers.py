@@ -366,6 +366,10 @@ def test_hidden_cells_leave_no_line_with_one_hidden_or_a_remainder_under_k(k, gr
         left = counts[total] - sum(counts[p] for p in parts if p not in hidden)
         assert not hidden_parts or (len(hidden_parts) >= 2 and left >= k), (total, parts)
     assert ethics.hidden_cells(counts, table_lines, k) == hidden  # the same every time
+    # nor on the order of a line's parts (the English and the Danish report list them in
+    # the order of their labels)
+    backwards = [(total, list(reversed(parts))) for total, parts in table_lines]
+    assert ethics.hidden_cells(counts, backwards, k) == hidden
 
 
 @settings(max_examples=150, deadline=None)
@@ -379,3 +383,53 @@ def test_pooled_groups_are_never_under_k(k, counts):
     together = sum(counts[key] for key in pool)
     assert not pool or together >= k or not listed
     assert sorted(listed + pool) == sorted(key for key, n in counts.items() if n)
+
+
+def hidden_pattern(document, k: int, labels: dict[str, str], lang: str) -> dict:
+    """Table -> row label -> which cells are marks; labels as ``labels`` maps them, tables by
+    their place, those of figures by category by their category (their order follows the
+    category labels)."""
+    stem = tr("Figures by measure: {category}", lang=lang, category="")
+    found = {}
+    for number, (caption, rows) in enumerate(captioned_tables(document)):
+        title = CAPTION.match(caption).group(1)
+        key = (
+            labels.get(title[len(stem) :], title[len(stem) :]) if title.startswith(stem) else number
+        )
+        found[key] = {
+            labels.get(row[0], row[0]): [is_mark(cell, k) for cell in row[1:]] for row in rows[1:]
+        }
+    return found
+
+
+@pytest.mark.parametrize("k", [3, 4])
+def test_english_danish_named_and_anonymised_hide_the_same_cells(tiny_groups, demo60, tmp_path, k):
+    """Two reports of the same data that hid different cells would give both away."""
+    for db in (tiny_groups, demo60):
+        with sqlite3.connect(db) as connection:
+            labels = dict(connection.execute("SELECT label_en, label_da FROM codebook_entry"))
+        labels |= {tr(text, lang="en"): tr(text, lang="da") for text in ("All", "No theme")}
+        labels[tr("No category", lang="en")] = tr("No category", lang="da")
+        labels[tr("Other measures together, each too few to show on its own", lang="en")] = tr(
+            "Other measures together, each too few to show on its own", lang="da"
+        )
+        reports = {}
+        for lang, personal in (("en", True), ("da", True), ("en", False)):
+            out = tmp_path / f"{db.stem}-{lang}-{personal}.docx"
+            options = ExportOptions(smallest_group=k, language=lang, personal_data=personal)
+            write_synthesis_docx(db, out, options)
+            reports[(lang, personal)] = Document(out)
+        labels[tr("All categories", lang="en")] = tr("All categories", lang="da")
+        english = hidden_pattern(reports[("en", True)], k, labels, "en")
+        assert any(any(any(row) for row in t.values()) for t in english.values())  # some hidden
+        assert english == hidden_pattern(reports[("da", True)], k, {}, "da")
+        assert english == hidden_pattern(reports[("en", False)], k, labels, "en")
+
+        def pooled_total(document, lang):
+            start = tr("Interviews per interviewer: {list}.", lang=lang, list="")[:-1]
+            line = next(p for p in normal_text(document) if p.startswith(start))
+            return sorted(whole(item.split()[-1]) for item in line[len(start) : -1].split(", "))
+
+        assert pooled_total(reports[("en", True)], "en") == pooled_total(
+            reports[("en", False)], "en"
+        )
