@@ -69,9 +69,10 @@ STEPS = 6  # progress: one step per section of the report
 # many more the workbook holds. Five keep the quotes of a 10,000-interview study to a few pages.
 QUOTES_PER_THEME = 5
 
-# A quote longer than this many characters is shortened in the synthesis (the workbook holds
-# it whole). 600 is about eight lines of a page: longer than any quote a report sets as a
-# quote, short enough that five per theme stay within a page; one pasted transcript (seen: a
+# A quote wider than this many characters is shortened in the synthesis (the workbook holds
+# it whole); a wide character (an emoji, a CJK letter) counts as two, as it takes the room of
+# two on the page. 600 is about eight lines: longer than any quote a report sets as a quote,
+# short enough that five per theme stay within a page, so one pasted transcript (seen: a
 # 20,000-emoji quote filling seven pages) cannot break the page budget.
 QUOTE_CHARACTERS = 600
 
@@ -932,13 +933,23 @@ def _cut_at(text: str, end: int) -> int:
     return end
 
 
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 def shortened(text: str, limit: int) -> tuple[str, bool]:
-    """``text`` itself when it is at most ``limit`` characters, else (its start, True): cut at
-    the last space in the last third before ``limit`` (or, in text without one, at the last
-    whole grapheme), the space and trailing punctuation dropped, ending with "…"."""
-    if len(text) <= limit:
+    """``text`` itself when it is at most ``limit`` characters wide (a wide character counting
+    two), else (its start, True): cut at the last space in the last third before ``limit``
+    (or, in text without one, at the last whole grapheme), the space and trailing punctuation
+    dropped, ending with "…". The start holds at most ``limit`` - 1 characters, whatever
+    their width."""
+    if sum(map(_width, text[: limit + 1])) <= limit:
         return text, False
-    end = _cut_at(text, limit - 1)  # room for the "…"
+    room, end = limit - 1, 0  # room for the "…"
+    while end < len(text) and room - _width(text[end]) >= 0:
+        room -= _width(text[end])
+        end += 1
+    end = _cut_at(text, end)
     space = max(text.rfind(" ", 0, end + 1), text.rfind("\n", 0, end + 1))
     if space > limit * 2 // 3:
         end = space
