@@ -464,6 +464,14 @@ def _build(session: Session, options: ExportOptions, progress):
     ).scalar_one()
     if not categories:
         paragraph(document, t("No initiatives are recorded in these interviews."))
+    elif cells.too_few(with_initiatives):  # its n would be a figure from fewer than k
+        paragraph(
+            document,
+            t(
+                "Initiatives are recorded in fewer than {k} of these interviews: too few to show.",
+                k=k,
+            ),
+        )
     else:
         caption(
             document,
@@ -649,6 +657,19 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
         spellings[measure][(metric or "", unit or "")] += 1
     if not by_category:
         paragraph(document, t("No effect in these interviews carries a figure."))
+        return
+    with_figures = len(
+        {f.interview_id for m in by_category.values() for fs in m.values() for f in fs}
+    )
+    if cells.too_few(with_figures):  # the table's n would be a figure from fewer than k
+        paragraph(
+            document,
+            t(
+                "Effects with a figure are recorded in fewer than {k} of these interviews: too "
+                "few to show.",
+                k=cells.options.smallest_group,
+            ),
+        )
         return
 
     def label(measure) -> str:

@@ -433,3 +433,24 @@ def test_english_danish_named_and_anonymised_hide_the_same_cells(tiny_groups, de
         assert pooled_total(reports[("en", True)], "en") == pooled_total(
             reports[("en", False)], "en"
         )
+
+
+def test_initiatives_and_figures_of_fewer_than_k_interviews_get_no_table(tmp_path):
+    # five interviews, two with an initiative and its figure: Table 4's n would be 2
+    effect = dict(kind=EffectKind.MEASURED, metric="waiting list", baseline=40, current=12)
+    specs = [
+        {"area": "education", "themes": ["other"], "quotes": [], "ratings": {"department": 3}}
+        for _ in range(5)
+    ]
+    for spec in specs[:2]:
+        spec["initiatives"] = [("common_budget", [effect])]
+    db = build(tmp_path / "few.sqlite", specs)
+    check(db, tmp_path, 3)
+    document = Document(tmp_path / "k3-en.docx")
+    text = normal_text(document)
+    assert "Initiatives are recorded in fewer than 3 of these interviews: too few to show." in text
+    assert (
+        "Effects with a figure are recorded in fewer than 3 of these interviews: too few to show."
+        in text
+    )
+    assert not [c for c, _ in captioned_tables(document) if "categor" in c or "measure" in c]
