@@ -31,10 +31,13 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import format_decimal
-from openpyxl import Workbook
+from lxml.etree import Element, SubElement
+from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from sqlalchemy import Connection, func, select
@@ -135,14 +138,108 @@ def cell_texts(value: str) -> list[str]:
     return parts
 
 
+class FormulaLike(str):
+    """A text that starts like a formula (text.looks_like_formula): written as text with
+    Excel's quote prefix, so it stays text when it is edited."""
+
+
 def _text_cell(sheet, text: str):
-    """One written text: a plain str, or a cell forced to text when it would be a formula."""
-    if looks_like_formula(text):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"  # openpyxl would otherwise write "=…" as a formula
-        cell.quotePrefix = True  # and Excel keeps it text when it is edited
+    """One written text: a plain str, or FormulaLike when it would be a formula."""
+    return FormulaLike(text) if looks_like_formula(text) else text
+
+
+def _openpyxl_cell(sheet, value):
+    """``value`` as openpyxl's own writing takes it: a FormulaLike as a cell forced to text
+    (openpyxl would write "=…" as a formula), with the quote prefix; a text openpyxl takes
+    for an error value ("#N/A") forced to text."""
+    if type(value) is FormulaLike:
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.data_type = "s"
+        cell.quotePrefix = True
         return cell
-    return text
+    if type(value) is str and value in ERROR_CODES:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+# ------------------------------------------------------------------ writing the rows
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+TEXT = "inlineStr"
+
+
+class RowWriter:
+    """Writes a sheet's data rows into openpyxl's stream of the sheet's XML, each row one
+    lxml element, as openpyxl's write-only mode writes the same values (inline strings,
+    numbers as %.16g, TRUE/FALSE, dates as serial numbers with a date format) but without
+    a cell object per value: the workbook's cells cost a third of openpyxl's own.
+
+    A row is a sequence of values, one per column: None (no cell), str (text, written as
+    it is: cell_texts has made it writable), FormulaLike (text with the quote prefix),
+    bool, int, float, date, datetime or time. Every text is text: never a formula, and
+    never an error value ("#N/A" stays the text a person typed)."""
+
+    def __init__(self, sheet, columns: int):
+        self.sheet = sheet
+        self.letters = [get_column_letter(index) for index in range(1, columns + 1)]
+        self.epoch = sheet.parent.epoch
+        self.styles: dict[type, str] = {}  # the style of each kind of value, once it is used
+
+    def style(self, kind: type, value) -> str:
+        """The style id openpyxl gives a cell of ``value`` (a date's number format, the
+        quote prefix of a FormulaLike), registered in the workbook at its first use, as
+        openpyxl registers it: the same data gives the same styles.xml."""
+        if kind not in self.styles:
+            cell = WriteOnlyCell(self.sheet, value=str(value) if kind is FormulaLike else value)
+            cell.quotePrefix = kind is FormulaLike
+            self.styles[kind] = str(cell.style_id)
+        return self.styles[kind]
+
+    @staticmethod
+    def hooked(sheet, columns: int) -> bool:
+        """Makes ``sheet.append`` (after its header row) hand each row to a RowWriter;
+        False, leaving openpyxl's own path, when openpyxl does not write through lxml."""
+        if not LXML:
+            return False
+        writer = RowWriter(sheet, columns)
+        sheet._get_writer()
+        # openpyxl's write-only sheet turns each row into cells, then writes those: here
+        # the row goes to the writer as it is
+        sheet._values_to_row = lambda values, _row_index: values
+        sheet._writer.write_row = writer.write_row
+        return True
+
+    def write_row(self, xf, values, row_index: int) -> None:
+        number = str(row_index)
+        row = Element("row", r=number)
+        styles, epoch = self.styles, self.epoch
+        for letter, value in zip(self.letters, values, strict=False):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str or kind is FormulaLike:
+                attributes = {"r": letter + number, "t": TEXT}
+                if kind is FormulaLike:  # openpyxl's order: r, s, t
+                    attributes = {"r": attributes["r"], "s": self.style(kind, value), "t": TEXT}
+                text = SubElement(SubElement(SubElement(row, "c", attributes), "is"), "t")
+                if value != value.strip():
+                    text.set(_XML_SPACE, "preserve")
+                text.text = value
+            elif kind is bool:
+                cell = SubElement(row, "c", r=letter + number, t="b")
+                SubElement(cell, "v").text = "1" if value else "0"
+            elif kind is int or kind is float:
+                cell = SubElement(row, "c", r=letter + number, t="n")
+                SubElement(cell, "v").text = format(value, ".16g") if math.isfinite(value) else ""
+            elif kind is date or kind is datetime or kind is time:
+                style = styles.get(kind) or self.style(kind, value)
+                cell = SubElement(row, "c", {"r": letter + number, "s": style, "t": "n"})
+                SubElement(cell, "v").text = format(to_excel(value, epoch), ".16g")
+            else:
+                raise TypeError("a value the workbook does not write")
+        xf.write(row)
 
 
 # --------------------------------------------------------------------- stored values
@@ -411,6 +508,11 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:
     sheet.append(header_cells)
     rows = 0
     append = sheet.append
+    if not RowWriter.hooked(sheet, len(headers)):
+
+        def append(values):  # openpyxl's own cells: a FormulaLike must not become a formula
+            sheet.append([_openpyxl_cell(sheet, value) for value in values])
+
     if all(column.parts == 1 for column in spec.columns):
         plan = [_converter(sheet, column.kind) for column in spec.columns]
         for record in spec.rows():

@@ -322,3 +322,38 @@ def test_ties_are_broken_by_the_records_id(tmp_path):
     sheet = load_workbook(out, read_only=True)["Interviews"]
     written = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert [key.replace("-", "") for key in written] == ids
+
+
+@pytest.mark.parametrize("personal_data", [True, False])
+def test_the_lean_row_writer_writes_what_openpyxl_writes(tmp_path, monkeypatch, personal_data):
+    """The data rows go through xlsx_workbook.RowWriter, not openpyxl's cell objects: the
+    file is byte for byte the one openpyxl's own writing gives (every part but the creation
+    time), on hostile text, dates, times, numbers, yes/no and formula-like text; and a text
+    Excel knows as an error value ("#N/A") is text in both."""
+    import shutil
+    import sqlite3
+
+    from interviewer.export import xlsx_workbook
+
+    path = tmp_path / "hostile.sqlite"
+    shutil.copyfile(hostile_database(tmp_path / "source.sqlite"), path)
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "UPDATE challenge SET title = '#N/A' WHERE rowid = (SELECT min(rowid) FROM challenge)"
+    )
+    connection.commit()
+    connection.close()
+    options = ExportOptions(personal_data=personal_data)
+    lean, plain = tmp_path / "lean.xlsx", tmp_path / "plain.xlsx"
+    write_workbook(path, lean, options)
+    monkeypatch.setattr(xlsx_workbook.RowWriter, "hooked", staticmethod(lambda *_: False))
+    write_workbook(path, plain, options)
+    with zipfile.ZipFile(lean) as a, zipfile.ZipFile(plain) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if name != "docProps/core.xml":
+                assert a.read(name) == b.read(name), name
+        sheets = [n for n in a.namelist() if n.startswith("xl/worksheets/sheet")]
+        written = b"".join(a.read(n) for n in sheets)
+    assert b"<t>#N/A</t>" in written
+    assert b' t="e"' not in written and b"<f>" not in written
