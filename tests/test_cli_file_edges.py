@@ -115,7 +115,7 @@ def files(tmp_path_factory):
     db, other = root / "study.sqlite", root / "other" / "centre.sqlite"
     other.parent.mkdir()
     for path in (db, other):
-        result = run("demo", "--db", path, "--interviews", 2)
+        result = run("demo", "--db", path, "--interviews", 3)  # a synthesis needs k = 3
         assert result.returncode == 0, result.stderr
     passphrase = root / "passphrase.txt"
     passphrase.write_text("a long enough passphrase\n")
@@ -381,7 +381,7 @@ def test_the_huge_file_stays_sparse_and_unread(files):
 def test_a_database_and_outputs_with_non_utf8_names_never_crash_a_print(tmp_path):
     db = tmp_path / os.fsdecode(b"kommune-\xe6.sqlite")  # Latin-1 æ
     odd = os.fsdecode(b"\xff")
-    assert run("demo", "--db", db, "--interviews", 2).returncode == 0
+    assert run("demo", "--db", db, "--interviews", 3).returncode == 0  # k = 3 for a synthesis
     bundle = tmp_path / f"{odd}.bundle"
     for command in (
         ["check", "--db", db],
