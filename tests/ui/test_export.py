@@ -81,3 +81,28 @@ def test_a_failed_export_says_why(qtbot, demo_path, tmp_path):
         pass
     qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
     assert "Nothing was written" in seen[0] and "does not exist" in seen[0]
+
+
+@pytest.mark.parametrize("kind", [WORKBOOK, "synthesis"])
+def test_a_filter_that_chooses_nothing_is_said_and_nothing_written(
+    qtbot, demo_path, tmp_path, kind
+):
+    from datetime import date
+
+    from interviewer.export.options import ExportOptions, InterviewFilter
+
+    path, _ = demo_path
+    out = tmp_path / ("never.xlsx" if kind == WORKBOOK else "never.docx")
+    parent = ExportDialog()
+    qtbot.addWidget(parent)
+    seen: list[str] = []
+    close_next_dialog(seen)
+    chosen = ExportOptions(filter=InterviewFilter(date_from=date(2099, 1, 1)))
+    task = start_export(parent, kind, path, out, chosen)
+    with qtbot.waitSignal(task.worker.failed, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen == [
+        "Nothing was written. no interview matches the filter chosen; choose fewer conditions"
+    ]
+    assert not out.exists() and not list(tmp_path.glob(".*.partial"))
