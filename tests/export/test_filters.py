@@ -274,3 +274,53 @@ def test_an_option_that_does_nothing_for_the_export_is_refused_not_ignored(
     assert sentence.startswith(said), sentence
     assert TYPED_NAME not in result.stderr
     assert list(out.parent.iterdir()) == []
+
+
+def test_whatever_the_filter_it_is_refused_exactly_when_it_chooses_nothing(study):
+    """Any mix of known and unknown codes and names, statuses and dates: check_filter lets a
+    filter through only when it chooses at least one interview, and a refusal never repeats
+    a name typed."""
+    from datetime import date
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from sqlalchemy import create_engine
+    from sqlmodel import Session
+
+    from interviewer.export.options import check_filter
+
+    days = st.sampled_from([None, date(2016, 1, 1), date(2017, 6, 15), date(2099, 1, 1)])
+    filters = st.builds(
+        Filter,
+        service_areas=st.lists(st.sampled_from([*study["codes"], "nosuch"]), max_size=3).map(tuple),
+        interviewers=st.lists(st.sampled_from([*study["names"], TYPED_NAME]), max_size=2).map(
+            tuple
+        ),
+        status=st.sampled_from([None, "draft", "complete"]),
+        date_from=days,
+        date_to=days,
+    )
+    engine = create_engine(f"sqlite:///{study['db']}")
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(chosen=filters)
+    def check(chosen):
+        with Session(engine) as session:
+            chosen_ids = session.execute(chosen.interview_ids_query()).all()
+            try:
+                check_filter(session, chosen)
+            except FilterRefused as refused:
+                for name in chosen.interviewers:
+                    assert name not in str(refused)
+                assert (
+                    not chosen_ids
+                    or "nosuch" in chosen.service_areas
+                    or (TYPED_NAME in chosen.interviewers)
+                ), (chosen, str(refused))
+            else:
+                assert chosen_ids, chosen
+
+    try:
+        check()
+    finally:
+        engine.dispose()
