@@ -1,5 +1,6 @@
 """The command line, run as a user runs it: a real process, real files, exit codes and output."""
 
+import argparse
 import os
 import re
 import sqlite3
@@ -437,3 +438,39 @@ def test_the_workbook_counts_the_live_records_check_counts(with_removed_records)
     assert exported.returncode == 0, exported.stderr
     written = counted_in(exported.stdout)
     assert {name: written[name] for name in expected} == expected
+
+
+def test_every_export_option_is_known_to_the_rule_of_what_applies_where():
+    """A new export option must say which exports use it (options.USED_OPTIONS), or the
+    command line would pass it silently to an export that ignores it."""
+    from dataclasses import fields
+
+    from interviewer.cli import add_export_arguments, given_export_options
+    from interviewer.export.options import USED_OPTIONS, ExportOptions
+
+    parser = argparse.ArgumentParser()
+    add_export_arguments(parser)
+    every_export = {"--language", "--no-personal-data", "--help"}
+    flags = {
+        action.option_strings[-1]: action
+        for action in parser._actions
+        if action.option_strings[-1] not in every_export
+    }
+    # each given at a value other than its default
+    typed = []
+    for flag, action in flags.items():
+        if action.nargs == 0:
+            typed.append(flag)
+        elif action.choices:
+            typed += [flag, sorted(action.choices)[0]]
+        elif flag in ("--from", "--to"):
+            typed += [flag, "2017-01-01"]
+        else:
+            typed += [flag, "1"]
+    given = given_export_options(parser.parse_args(typed))
+    assert set(given) == set(flags)
+    used_anywhere = set().union(*USED_OPTIONS.values())
+    assert set(given.values()) <= used_anywhere
+    assert used_anywhere == {field.name for field in fields(ExportOptions)}
+    for used in USED_OPTIONS.values():
+        assert {"language", "personal_data"} <= used  # every export takes these
