@@ -245,22 +245,24 @@ class RowWriter:
 # --------------------------------------------------------------------- stored values
 
 
-def _key(column: str) -> str:
-    """SQL giving a stored UUID (32 hex digits) as text with dashes, or NULL when the value
-    is no stored UUID (SQLite does this in C, for every key of every row)."""
-    return (
-        f"CASE WHEN length({column}) = 32 AND NOT {column} GLOB '*[^0-9a-f]*' THEN"
-        f" substr({column}, 1, 8) || '-' || substr({column}, 9, 4) || '-' ||"
-        f" substr({column}, 13, 4) || '-' || substr({column}, 17, 4) || '-' ||"
-        f" substr({column}, 21) END"
-    )
+_STORED_UUID = re.compile("[0-9a-f]{32}")
 
 
-def _id(value: str | None) -> str:
-    """A record's own key or its parent's, made by _key: never empty."""
-    if value is None:
+def _dashed(value) -> str | None:
+    """A stored UUID (32 lowercase hex digits) as text with dashes; None for anything else
+    (a link to no live record comes as NULL). In Python: SQLite's GLOB and substr cost
+    twice as much per key."""
+    if type(value) is str and _STORED_UUID.fullmatch(value):
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return None
+
+
+def _id(value) -> str:
+    """A record's own key or its parent's: never empty."""
+    dashed = _dashed(value)
+    if dashed is None:
         raise ValueError("not a stored id")
-    return value
+    return dashed
 
 
 def _date(value: str | None) -> date | None:
@@ -332,7 +334,7 @@ def _minutes(seconds) -> float:
 @dataclass
 class Column:
     header: str
-    kind: str  # id, text, date, datetime, time, number, int, bool, plain (see _CONVERTERS)
+    kind: str  # id, link, text, date, datetime, time, number, int, bool, plain (_CONVERTERS)
     width: float
     description: str
     parts: int = 1  # how many cells long text spreads over
@@ -561,6 +563,14 @@ def _converter(sheet, kind: str) -> Callable[[Any], Any]:
                 return None  # an empty cell, not a cell holding ""
             if type(value) is not str:
                 raise TypeError("not stored text")
+            if (  # most texts: printable (so nothing XML refuses), no escape, no formula
+                value.isprintable()
+                and "_x" not in value
+                and "_X" not in value
+                and value[0] not in FORMULA_STARTS
+                and len(value) <= ONE_CELL_CHARACTERS
+            ):
+                return value
             if len(value) > ONE_CELL_CHARACTERS or _NEEDS_WORK.search(value):
                 (value,) = cell_texts(value)
                 return _text_cell(sheet, value)
@@ -572,6 +582,7 @@ def _converter(sheet, kind: str) -> Callable[[Any], Any]:
 
 _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "id": _id,
+    "link": _dashed,  # a key of a record that may be gone: empty then
     "date": _date,
     "datetime": _datetime,
     "time": _time,
@@ -924,7 +935,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
             if interview_id in chosen:
                 answers.setdefault(interview_id, {})[question_key] = (notes, seconds)
         query = (
-            f"SELECT i.id, {_key('i.id')}, i.interviewer_id, i.respondent_role, i.service_area,"
+            "SELECT i.id, i.id, i.interviewer_id, i.respondent_role, i.service_area,"
             " i.municipality,"
             " i.respondent_name, i.consent_given, i.consent_date, i.interview_date,"
             " i.start_time, i.end_time, i.location, i.mode, i.status, i.created_device,"
@@ -1014,7 +1025,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         Column("theme_label", "text", 36, t("Theme (label)."), label_parts),
     ]
     challenge_rows = child_rows(
-        f"SELECT interview_id, {_key('id')}, {_key('interview_id')}, rank, title, description,"
+        f"SELECT interview_id, id, interview_id, rank, title, description,"
         " theme_code, theme_code"
         f" FROM challenge WHERE {live_condition('challenge')} ORDER BY interview_id, rank, id",
         lambda r: (*r[:6], theme_label(r[6])),
@@ -1040,7 +1051,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     ]
     initiative_statuses = _enum(InitiativeStatus)
     initiative_rows = child_rows(
-        f"SELECT interview_id, {_key('id')}, {_key('interview_id')}, position, title,"
+        f"SELECT interview_id, id, interview_id, position, title,"
         " description, category_code,"
         " category_code, status, start_date"
         f" FROM initiative WHERE {live_condition('initiative')}"
@@ -1056,7 +1067,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         Column("effect_id", "id", 38, t("The effect's UUID.")),
         Column(
             "initiative_id",
-            "plain",
+            "link",
             38,
             t("The initiative it belongs to (Initiatives sheet); empty when it was removed."),
         ),
@@ -1090,7 +1101,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     # reports and `interviewer check` count them, and every key found joins.
     live_initiatives = "SELECT id, interview_id FROM initiative WHERE deleted_at IS NULL"
     effect_rows = child_rows(
-        f"SELECT e.interview_id, {_key('e.id')}, {_key('n.id')}, {_key('e.interview_id')},"
+        f"SELECT e.interview_id, e.id, n.id, e.interview_id,"
         " e.kind, e.description, e.metric,"
         " e.baseline, e.current, e.unit, e.period"
         f" FROM effect e LEFT JOIN ({live_initiatives}) n"
@@ -1128,13 +1139,13 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         Column("theme_label", "text", 34, t("Theme (label)."), label_parts),
         Column(
             "challenge_id",
-            "plain",
+            "link",
             38,
             t("A challenge it is about (Challenges sheet); empty when it was removed."),
         ),
         Column(
             "initiative_id",
-            "plain",
+            "link",
             38,
             t("An initiative it is about (Initiatives sheet); empty when it was removed."),
         ),
@@ -1154,9 +1165,9 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         Column("captured_at", "datetime", 19, t("Clock time of the first keystroke (UTC).")),
     ]
     quote_rows = child_rows(
-        f"SELECT q.interview_id, {_key('q.id')}, {_key('q.interview_id')}, q.text,"
+        f"SELECT q.interview_id, q.id, q.interview_id, q.text,"
         " q.speaker_role, q.question_key, q.theme_code, q.theme_code,"
-        f" {_key('c.id')}, {_key('n.id')}, q.use_in_report, i.consent_given,"
+        f" c.id, n.id, q.use_in_report, i.consent_given,"
         " q.offset_seconds, q.captured_at FROM quote q"
         " JOIN interview i ON i.id = q.interview_id"
         " LEFT JOIN (SELECT id, interview_id FROM challenge WHERE deleted_at IS NULL) c"
