@@ -169,8 +169,9 @@ def test_without_personal_data_no_date_time_or_place_points_at_a_person(hostile_
     )
     assert "udeladt" in readme.lower()
     workbook.close()
-    everything = out.read_bytes()
-    assert b"Hostile Name" not in everything
+    with zipfile.ZipFile(out) as archive:  # the parts, not the compressed file
+        everything = "".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    assert "Hostile Name" not in everything
 
 
 def test_readme_numbers_are_in_the_readers_language(demo_db, tmp_path):
@@ -307,3 +308,34 @@ def test_readme_counts_continuation_columns_and_says_how_scripts_read_escapes(ho
     # as Excel shows it (decoded): the escape as typed, and what pandas reads instead
     assert "(such as _x000D_) is written as _x005F_xHHHH_" in text
     assert "§22.9.2.19 ST_Xstring" in text
+
+
+def test_without_personal_data_the_readme_names_a_days_filter_by_its_month(demo_db, tmp_path):
+    """A filter of one day and one interviewer, anonymised: the README says the month and
+    how many interviewers, never the day or the name (the rows' months say no more)."""
+    from datetime import date
+
+    from interviewer.export.options import InterviewFilter
+
+    (day, name), *_ = stored(
+        demo_db,
+        "SELECT i.interview_date, p.name FROM interview i JOIN interviewer p"
+        " ON p.id = i.interviewer_id WHERE i.deleted_at IS NULL ORDER BY i.id LIMIT 1",
+    )
+    chosen = InterviewFilter(
+        date_from=date.fromisoformat(day), date_to=date.fromisoformat(day), interviewers=(name,)
+    )
+    out = tmp_path / "day.xlsx"
+    write_workbook(demo_db, out, ExportOptions(filter=chosen, personal_data=False))
+    workbook = load_workbook(out, read_only=True)
+    (covered,) = [
+        row[1]
+        for row in workbook["README"].iter_rows(values_only=True)
+        if row[:1] == ("Interviews covered",)
+    ]
+    workbook.close()
+    assert day[:7] in covered and day not in covered
+    assert name not in covered and "1 interviewer" in covered
+    with zipfile.ZipFile(out) as archive:
+        everything = "".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    assert day not in everything and name not in everything
