@@ -3,8 +3,15 @@ keys for joins and pivot tables, typed cells, each sheet an Excel table.
 
 Written in openpyxl's write-only mode, streaming rows from the database (plain SQL through the
 driver: the ORM's per-value conversions cost more than writing the cell), so 10,000 interviews
-fit in a small amount of memory. Text is never turned into a formula and never cut: a value
-longer than a cell holds continues in the next column ("text (2)", …).
+fit in a small amount of memory; the data rows go into openpyxl's stream through RowWriter,
+which writes what openpyxl would without a cell object per value. Text is never turned into a
+formula or an error value and never cut: a value longer than a cell holds continues in the
+next column ("text (2)", …). Text that is not valid UTF-8 in the database reads as U+FFFD
+(reading.read_only_engine).
+
+Without personal data (ExportOptions.personal_data False) one rule covers every sheet
+(anonymised): the columns marked personal and every time of day are left out, every date is
+its month, and interviewers are numbered as in the reports (ethics.interviewer_labels).
 
 The file reads back exactly: the cell limit is counted in Excel's unit (UTF-16 code units) on
 the very text written; a literal ``_xHHHH_`` is escaped so Excel does not decode it; every
