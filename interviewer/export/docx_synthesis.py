@@ -561,11 +561,12 @@ def _per_interviewer(document, session, chosen, context, options, covered) -> No
             ),
         )
         return
-    parts = [f"{label(who)} {format_count(held[who], lang)}" for who in listed]
+    # "Interviewer 2 (4)": the count in brackets, apart from a number in the label
+    parts = [f"{label(who)} ({format_count(held[who], lang)})" for who in listed]
     if pool:
         parts.append(
             tr(
-                "the others together {count}",
+                "the others together ({count})",
                 lang=lang,
                 count=format_count(sum(held[who] for who in pool), lang),
             )

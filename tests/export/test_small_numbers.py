@@ -170,7 +170,9 @@ def interviewer_leaks(document, k: int, lang: str) -> list[str]:
     line = next((p for p in normal_text(document) if p.startswith(start)), None)
     if line is None:
         return []
-    counts = [whole(item.split()[-1]) for item in line[len(start) : -1].split(", ") if item]
+    counts = [
+        whole(item.split()[-1].strip("()")) for item in line[len(start) : -1].split(", ") if item
+    ]
     return [f"{line!r}: {n}" for n in counts if 0 < n < k]
 
 
@@ -428,7 +430,9 @@ def test_english_danish_named_and_anonymised_hide_the_same_cells(tiny_groups, de
         def pooled_total(document, lang):
             start = tr("Interviews per interviewer: {list}.", lang=lang, list="")[:-1]
             line = next(p for p in normal_text(document) if p.startswith(start))
-            return sorted(whole(item.split()[-1]) for item in line[len(start) : -1].split(", "))
+            return sorted(
+                whole(item.split()[-1].strip("()")) for item in line[len(start) : -1].split(", ")
+            )
 
         assert pooled_total(reports[("en", True)], "en") == pooled_total(
             reports[("en", False)], "en"

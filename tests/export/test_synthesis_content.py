@@ -525,11 +525,12 @@ def test_interviews_without_an_interviewer_are_counted(tmp_path):
         return next(line for line in methods if line.startswith("Interviews per interviewer"))
 
     assert line(smallest_group=1) == (
-        "Interviews per interviewer: Mette Sørensen 2, Jonas Holm 1, no interviewer recorded 1."
+        "Interviews per interviewer: Mette Sørensen (2), Jonas Holm (1), "
+        "no interviewer recorded (1)."
     )
     # a count under k is pooled with the others, as the tables mark theirs
     assert line(smallest_group=2) == (
-        "Interviews per interviewer: Mette Sørensen 2, the others together 2."
+        "Interviews per interviewer: Mette Sørensen (2), the others together (2)."
     )
     assert line(smallest_group=3) == (
         "Interviews per interviewer: each held fewer than 3, so they are not listed."
