@@ -299,11 +299,13 @@ def _build(session: Session, options: ExportOptions, progress):
         for scale in question.scales:
             answered[(None, scale.key)] = sum(answered[(a, scale.key)] for a in areas)
         # a mean and a share go with their n: the All row's n, mean and share minus the
-        # shown areas' would give a lone hidden area's
+        # shown areas' would give a lone hidden area's. An area hidden in Table 1 is hidden
+        # here too: its n would say at least how many interviews it has.
         hidden = ethics.hidden_cells(
             answered,
             [((None, sc.key), [(a, sc.key) for a in areas]) for sc in question.scales],
             k,
+            already=[(a, sc.key) for a in hidden_areas for sc in question.scales],
         )
         for area in [*areas, None]:  # None: all service areas together
             row = [context.label(CodeKind.SERVICE_AREA, area) if area else t("All")]

@@ -132,7 +132,12 @@ def too_few_text(options: ExportOptions) -> str:
     return tr("< {k}", lang=options.language, k=options.smallest_group)
 
 
-def hidden_cells(counts: Mapping[K, int], lines: Iterable[tuple[K, Sequence[K]]], k: int) -> set[K]:
+def hidden_cells(
+    counts: Mapping[K, int],
+    lines: Iterable[tuple[K, Sequence[K]]],
+    k: int,
+    already: Iterable[K] = (),
+) -> set[K]:
     """Which cells of a report's tables to hide so that no figure from fewer than ``k``
     interviews can be read off the page, directly or by subtraction (complementary
     suppression, as statistics offices do it).
@@ -142,6 +147,9 @@ def hidden_cells(counts: Mapping[K, int], lines: Iterable[tuple[K, Sequence[K]]]
     parts): a total the report shows and the cells it adds up to (a column and its "All" row,
     a theme's interviews and its ranks). A total may be less than its parts' sum (an interview
     naming one theme at two ranks), never more. Keys of a line missing from ``counts`` count 0.
+
+    ``already``: cells hidden whatever their count, because another table hides the group they
+    belong to (a service area's ratings say at least how many interviews it has).
 
     The rule: a cell of 1 to k-1 interviews is hidden (0 is shown: it is no one's answer).
     Then, for every line whose total is shown, what subtracting the shown parts from the total
@@ -155,6 +163,7 @@ def hidden_cells(counts: Mapping[K, int], lines: Iterable[tuple[K, Sequence[K]]]
     data hiding different cells would give both away). Returns the keys to hide (a subset of
     the keys of ``counts`` and ``lines``)."""
     hidden = {key for key, count in counts.items() if 0 < count < k}
+    hidden |= {key for key in already if counts.get(key, 0) > 0}
     lines = [(total, list(parts)) for total, parts in lines]
     changed = True
     while changed:
