@@ -278,8 +278,6 @@ def test_quotes_are_attributed_by_role_only_unless_an_option_asks_for_more(tmp_p
 
 # ------------------------------------------------------------------------- small numbers
 
-MARKS = {"< 3", "0", "—", "no answers", "no baseline", "no current value"}
-
 
 def test_no_number_is_shown_that_comes_from_fewer_than_k_interviews(tmp_path):
     db = build(
