@@ -193,6 +193,7 @@ class RowWriter:
         self.letters = [get_column_letter(index) for index in range(1, columns + 1)]
         self.epoch = sheet.parent.epoch
         self.styles: dict[type, str] = {}  # the style of each kind of value, once it is used
+        self.rows = 0  # rows written
 
     def style(self, kind: type, value) -> str:
         """The style id openpyxl gives a cell of ``value`` (a date's number format, the
@@ -205,20 +206,34 @@ class RowWriter:
         return self.styles[kind]
 
     @staticmethod
-    def hooked(sheet, columns: int) -> bool:
-        """Makes ``sheet.append`` (after its header row) hand each row to a RowWriter;
-        False, leaving openpyxl's own path, when openpyxl does not write through lxml."""
-        if not LXML:
-            return False
-        writer = RowWriter(sheet, columns)
+    def hooked(sheet, columns: int) -> "RowWriter | None":
+        """Makes ``sheet.append`` (after its header row) hand each row to a new RowWriter,
+        returned; None, leaving openpyxl's own path, when openpyxl does not write through
+        lxml or its write-only sheet is no longer built as this expects. The caller checks
+        ``rows`` afterwards (see check): a newer openpyxl that ignored the hook would have
+        written the rows itself, and a FormulaLike as a formula."""
         sheet._get_writer()
+        if not (
+            LXML
+            and callable(getattr(sheet, "_values_to_row", None))
+            and callable(getattr(sheet._writer, "write_row", None))
+        ):
+            return None
+        writer = RowWriter(sheet, columns)
         # openpyxl's write-only sheet turns each row into cells, then writes those: here
         # the row goes to the writer as it is
         sheet._values_to_row = lambda values, _row_index: values
         sheet._writer.write_row = writer.write_row
-        return True
+        return writer
+
+    def check(self, rows: int) -> None:
+        """Raises RuntimeError unless the writer wrote all ``rows`` rows appended (the
+        file is then never renamed into place)."""
+        if self.rows != rows:
+            raise RuntimeError("openpyxl did not write the rows through RowWriter")
 
     def write_row(self, xf, values, row_index: int) -> None:
+        self.rows += 1
         number = str(row_index)
         row = Element("row", r=number)
         styles, epoch = self.styles, self.epoch
@@ -517,7 +532,8 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:
     sheet.append(header_cells)
     rows = 0
     append = sheet.append
-    if not RowWriter.hooked(sheet, len(headers)):
+    writer = RowWriter.hooked(sheet, len(headers))
+    if writer is None:
 
         def append(values):  # openpyxl's own cells: a FormulaLike must not become a formula
             sheet.append([_openpyxl_cell(sheet, value) for value in values])
@@ -542,6 +558,8 @@ def _write_sheet(workbook: Workbook, spec: Sheet) -> Iterator[None]:
             append(values)
             rows += 1
             yield
+    if writer is not None:
+        writer.check(rows)
     last = f"{get_column_letter(len(headers))}{rows + 1}"
     if rows:
         name = f"{spec.key.capitalize()}Table"

@@ -346,7 +346,7 @@ def test_the_lean_row_writer_writes_what_openpyxl_writes(tmp_path, monkeypatch, 
     options = ExportOptions(personal_data=personal_data)
     lean, plain = tmp_path / "lean.xlsx", tmp_path / "plain.xlsx"
     write_workbook(path, lean, options)
-    monkeypatch.setattr(xlsx_workbook.RowWriter, "hooked", staticmethod(lambda *_: False))
+    monkeypatch.setattr(xlsx_workbook.RowWriter, "hooked", staticmethod(lambda *_: None))
     write_workbook(path, plain, options)
     with zipfile.ZipFile(lean) as a, zipfile.ZipFile(plain) as b:
         assert a.namelist() == b.namelist()
@@ -357,3 +357,20 @@ def test_the_lean_row_writer_writes_what_openpyxl_writes(tmp_path, monkeypatch, 
         written = b"".join(a.read(n) for n in sheets)
     assert b"<t>#N/A</t>" in written
     assert b' t="e"' not in written and b"<f>" not in written
+
+
+def test_an_openpyxl_that_ignores_the_row_writer_stops_the_export(tmp_path, monkeypatch):
+    """Should a newer openpyxl write the rows itself (a formula-like text would then be a
+    formula), the export stops before the file is in place."""
+    from interviewer.export import xlsx_workbook
+
+    path = hostile_database(tmp_path / "hostile.sqlite")
+    monkeypatch.setattr(
+        xlsx_workbook.RowWriter,
+        "hooked",
+        staticmethod(lambda sheet, columns: xlsx_workbook.RowWriter(sheet, columns)),
+    )
+    out = tmp_path / "study.xlsx"
+    with pytest.raises(RuntimeError):
+        write_workbook(path, out)
+    assert not out.exists()
