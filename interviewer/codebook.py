@@ -4,8 +4,15 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from interviewer.data_files import LocalizedLine, LocalizedText, Strict, load_data_file
+from interviewer.data_files import (
+    LocalizedLine,
+    LocalizedText,
+    RuleBroken,
+    Strict,
+    load_data_file,
+)
 from interviewer.guide import KEY_LIMIT, Identifier
+from interviewer.i18n import tr
 from interviewer.resources import default_codebook
 from interviewer.storage.models import CodeKind
 
@@ -34,9 +41,18 @@ class Codebook(Strict):
     @model_validator(mode="after")
     def unique_codes(self) -> "Codebook":
         for kind in CodeKind:
-            codes = [entry.code for entry in self.codes(kind)]
-            if len(set(codes)) != len(codes):
-                raise ValueError(f"codes in '{kind}s' must be unique")
+            seen: set[str] = set()
+            for entry in self.codes(kind):
+                if entry.code in seen:
+                    raise RuleBroken(
+                        tr(
+                            "the code '{code}' is in '{field}' twice; codes in a list must "
+                            "be unique",
+                            code=entry.code,
+                            field=f"{kind}s",
+                        )
+                    )
+                seen.add(entry.code)
         return self
 
     def codes(self, kind: CodeKind) -> list[Code]:

@@ -32,6 +32,12 @@ def checked_text(value: str, *, limit: int, one_line: bool) -> str:
     return value
 
 
+class RuleBroken(ResourceFileError):
+    """A rule across a file's fields is broken (two codes alike, keys that name one workbook
+    column twice). Raised from a model validator as it is, not as pydantic's ValueError, so the
+    refusal reads as one plain sentence; parse_data_text puts the file's name in front."""
+
+
 class Strict(BaseModel):
     """A part of a data file: unknown fields are typos, so they are refused."""
 
@@ -130,6 +136,8 @@ def parse_data_text(
         )
     try:
         return model.model_validate(raw)
+    except RuleBroken as problem:
+        raise ResourceFileError(f"{name}: {problem}") from None
     except ValidationError as error:
         problems = [
             f"field '{'.'.join(map(str, problem['loc'])) or '(top level)'}': {problem['msg']}"

@@ -10,12 +10,12 @@ from interviewer.data_files import (
     LocalizedLine,
     LocalizedList,
     LocalizedText,
+    RuleBroken,
     Strict,
     checked_text,
     load_data_file,
     parse_data_text,
 )
-from interviewer.errors import ResourceFileError
 from interviewer.i18n import tr
 from interviewer.resources import default_guide
 
@@ -42,11 +42,9 @@ Identifier = Annotated[
 ]
 
 
-class GuideProblem(ResourceFileError):
+class GuideProblem(RuleBroken):
     """A rule across a guide's fields is broken (two questions alike, a ratings question
-    without scales, keys that name one workbook column twice). Raised from a validator as
-    it is, not as pydantic's ValueError, so the refusal reads as one plain sentence;
-    load_guide and parse_guide put the file's name in front."""
+    without scales, keys that name one workbook column twice); see data_files.RuleBroken."""
 
 
 def _question(question) -> str:
@@ -262,20 +260,14 @@ def load_guide(source=None) -> Guide:
     """Loads a guide file (the default guide when ``source`` is None); raises
     ResourceFileError, one sentence naming the file and the field, when it is refused."""
     source = source if source is not None else default_guide()
-    try:
-        return load_data_file(
-            source, Guide, expected_format=GUIDE_FORMAT, versions=GUIDE_FORMAT_VERSIONS
-        )
-    except GuideProblem as problem:
-        raise ResourceFileError(f"{source}: {problem}") from None
+    return load_data_file(
+        source, Guide, expected_format=GUIDE_FORMAT, versions=GUIDE_FORMAT_VERSIONS
+    )
 
 
 def parse_guide(text: str, *, name: str = "the study's guide") -> Guide:
     """Parses guide text, e.g. the copy a study keeps in its database; raises
     ResourceFileError as load_guide does, naming ``name``."""
-    try:
-        return parse_data_text(
-            text, Guide, name=name, expected_format=GUIDE_FORMAT, versions=GUIDE_FORMAT_VERSIONS
-        )
-    except GuideProblem as problem:
-        raise ResourceFileError(f"{name}: {problem}") from None
+    return parse_data_text(
+        text, Guide, name=name, expected_format=GUIDE_FORMAT, versions=GUIDE_FORMAT_VERSIONS
+    )

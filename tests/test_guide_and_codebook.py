@@ -200,3 +200,18 @@ def test_a_guide_breaking_a_rule_across_fields_is_refused_in_one_plain_sentence(
     with pytest.raises(ResourceFileError) as stored:
         parse_guide(text)
     assert str(stored.value) == "the study's guide: " + message.removeprefix(f"{path}: ")
+
+
+def test_a_codebook_breaking_a_rule_across_fields_is_refused_in_one_plain_sentence(tmp_path):
+    # a code given twice in one list: the rule spans entries, so no single field is at fault
+    path = broken_copy(
+        tmp_path, default_codebook(), 'code = "blame_culture"', 'code = "resource_pressure"'
+    )
+    assert path.read_text("utf-8").count('code = "resource_pressure"') == 2
+    with pytest.raises(ResourceFileError) as error:
+        load_codebook(str(path))
+    message = str(error.value)
+    assert message.startswith(f"{path}: "), message
+    assert "the code 'resource_pressure' is in 'challenge_themes' twice" in message, message
+    for pydantic_wording in ("Value error", "(top level)", "field '"):
+        assert pydantic_wording not in message, message

@@ -212,7 +212,7 @@ def guide_of_a_later_format(study):
 @pytest.mark.parametrize(
     "change, reason",
     [
-        (duplicate_code, "must be unique"),
+        (duplicate_code, "codes in a list must be unique"),
         (no_codes, "codebook cannot be used"),
         (unknown_kind, "codebook cannot be used"),
         (guide_of_a_later_format, "format_version"),
