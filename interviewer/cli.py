@@ -54,8 +54,18 @@ BUNDLE_IN_USE = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, refusing a mistyped command line in one sentence: argparse's own error
+    prints the whole usage block first, which buries the line that says what is wrong."""
+
+    def error(self, message: str):
+        self.exit(
+            2, f"{self.prog}: {shown_text(message)} (`{self.prog} --help` lists the options)\n"
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="interviewer",
         description="Capture interviews offline. Without a command, opens the desktop app.",
     )

@@ -474,3 +474,26 @@ def test_every_export_option_is_known_to_the_rule_of_what_applies_where():
     assert used_anywhere == {field.name for field in fields(ExportOptions)}
     for used in USED_OPTIONS.values():
         assert {"language", "personal_data"} <= used  # every export takes these
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["exprt"], "invalid choice: 'exprt'"),
+        (["export"], "the following arguments are required: FORMAT"),
+        (["export", "xlsx", "-o", "x.xlsx", "--from", "2017-13-01"], "'2017-13-01' is not a date"),
+        (["export", "docx", "-o", "x.docx", "--smallest-group", "abc"], "--smallest-group"),
+        (["check", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+    ],
+)
+def test_a_mistyped_command_line_is_refused_in_one_line_without_the_usage_block(
+    tmp_path, args, words
+):
+    from tests.helpers import run_cli
+
+    result = run_cli(*args, home=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert words in lines[0] and "--help" in lines[0], lines[0]
+    assert "usage:" not in result.stderr and "Traceback" not in result.stderr
