@@ -32,7 +32,6 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ from interviewer.export.reading import (
     study_context,
 )
 from interviewer.export.text import FORMULA_STARTS, MARKER, looks_like_formula, writable
-from interviewer.figures import PRECISION
+from interviewer.figures import figure_change
 from interviewer.files import write_whole
 from interviewer.guide import AnswerColumns
 from interviewer.i18n import tr, tr_n
@@ -330,18 +329,6 @@ def _enum(kind) -> Callable[[str], str]:
         return value
 
     return checked
-
-
-def figure_change(baseline, current) -> float | None:
-    """current − baseline to the decimals of the two figures (12.5 → 3 is −9.5, 0.1 → 0.7 is
-    0.6, never 0.6000000000000001): the difference of their shortest decimal forms, done in
-    Decimal. None when either is missing, or when the difference is beyond a float."""
-    if baseline is None or current is None:
-        return None
-    with localcontext() as context:
-        context.prec = PRECISION
-        change = float(Decimal(repr(float(current))) - Decimal(repr(float(baseline))))
-    return change if math.isfinite(change) else None
 
 
 def _minutes(seconds) -> float:

@@ -17,11 +17,11 @@ from interviewer.export.text import writable
 from interviewer.export.xlsx_workbook import (
     CELL_LIMIT,
     cell_texts,
-    figure_change,
     unique_headers,
     utf16_units,
     write_workbook,
 )
+from interviewer.figures import figure_change
 from tests.export.test_workbook_strict import (
     EMOJI_NOTES,
     EMOJI_QUOTE,
