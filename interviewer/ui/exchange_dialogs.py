@@ -191,8 +191,9 @@ def start_sending(
             )
 
     def failed(message):
+        reason = message.rstrip(".")  # a clause, as the command line prints it
         QMessageBox.warning(
-            parent, tr("No bundle"), tr("Nothing was written. {reason}", reason=message)
+            parent, tr("No bundle"), tr("Nothing was written: {reason}.", reason=reason)
         )
 
     return run_in_background(parent, tr("Saving the bundle…"), work, done=done, failed=failed)

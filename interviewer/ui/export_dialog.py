@@ -311,8 +311,9 @@ def start_export(
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(out_path)))
 
     def failed(message):
+        reason = message.rstrip(".")  # a clause, as the command line prints it
         QMessageBox.warning(
-            parent, tr("Export failed"), tr("Nothing was written. {reason}", reason=message)
+            parent, tr("Export failed"), tr("Nothing was written: {reason}.", reason=reason)
         )
 
     return run_in_background(
