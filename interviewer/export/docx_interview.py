@@ -13,10 +13,11 @@ import uuid
 from pathlib import Path
 
 from docx.shared import Pt
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from interviewer import interviews as svc
 from interviewer.errors import InterviewerError
+from interviewer.export.consent import consent_recorded
 from interviewer.export.docx_common import (
     check_target,
     labelled,
@@ -99,7 +100,7 @@ def _build(session: Session, interview, options: ExportOptions):
         (t("Interviewer"), interviewers.get(interview.interviewer_id, "—")),
         (t("Mode"), mode_labels(lang)[interview.mode]),
         (t("Location"), personal(interview.location, options)),
-        (t("Consent"), _consent(interview, options, lang)),
+        (t("Consent"), _consent(session, interview, options, lang)),
     ]
     table(
         document,
@@ -231,9 +232,13 @@ def _times(interview: Interview, options: ExportOptions) -> str | None:
     return "–".join(value.strftime("%H:%M") for value in times if value is not None) or None
 
 
-def _consent(interview: Interview, options: ExportOptions, lang: str) -> str:
-    """The consent recorded, said in words: "Yes, given 2017-05-17" or "No consent recorded"."""
-    if not interview.consent_given:
+def _consent(session: Session, interview: Interview, options: ExportOptions, lang: str) -> str:
+    """The consent recorded, said in words: "Yes, given 2017-05-17" or "No consent recorded".
+    Read by export/consent.py's rule, not the model's bool (which says True for 'false')."""
+    given = session.exec(
+        select(consent_recorded(col(Interview.consent_given))).where(Interview.id == interview.id)
+    ).one()
+    if not given:
         return tr("No consent recorded", lang=lang)
     day = _date_text(shown_date(interview.consent_date, options))
     return tr("Yes, given {date}", lang=lang, date=day) if day else tr("Yes", lang=lang)

@@ -51,6 +51,7 @@ from sqlalchemy import text as sql_text
 from sqlmodel import Session, col
 
 from interviewer.export import ethics
+from interviewer.export.consent import consent_sql
 from interviewer.export.docx_common import check_target
 from interviewer.export.options import ExportOptions, check_filter, live_condition, no_progress
 from interviewer.export.reading import (
@@ -443,7 +444,7 @@ def write_workbook(
     try:
         with naming_bad_records(db_path), engine.connect() as connection:
             session = Session(bind=connection)
-            check_filter(session, options.filter)  # a filter naming nothing: refused
+            check_filter(session, options.filter, personal_data=options.personal_data)  # no k
             context = study_context(session, options.language)
             workbook.properties.title = tr(
                 "Study workbook: {study}", lang=options.language, study=context.name
@@ -949,7 +950,8 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
         query = (
             "SELECT i.id, i.id, i.interviewer_id, i.respondent_role, i.service_area,"
             " i.municipality,"
-            " i.respondent_name, i.consent_given, i.consent_date, i.interview_date,"
+            f" i.respondent_name, {consent_sql('i.consent_given')}, i.consent_date,"
+            " i.interview_date,"
             " i.start_time, i.end_time, i.location, i.mode, i.status, i.created_device,"
             " i.created_at, i.updated_at"
             " FROM interview i"
@@ -1179,7 +1181,7 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
     quote_rows = child_rows(
         f"SELECT q.interview_id, q.id, q.interview_id, q.text,"
         " q.speaker_role, q.question_key, q.theme_code, q.theme_code,"
-        f" c.id, n.id, q.use_in_report, i.consent_given,"
+        f" c.id, n.id, q.use_in_report, {consent_sql('i.consent_given')},"
         " q.offset_seconds, q.captured_at FROM quote q"
         " JOIN interview i ON i.id = q.interview_id"
         " LEFT JOIN (SELECT id, interview_id FROM challenge WHERE deleted_at IS NULL) c"

@@ -307,3 +307,68 @@ def test_text_that_is_not_utf8_is_marked_in_every_export(demo, tmp_path):
     check = run_cli("check", "--db", path, home=tmp_path)
     assert check.returncode == 1
     assert "not valid UTF-8" in check.stdout + check.stderr
+
+
+# ---------------------------------------------------------------- consent written oddly
+
+# consent as another program may store it (breaker11b F15): the app writes the integer 1 or 0
+ODD_CONSENT = ["'false'", "'no'", "'FALSE'", "'true'", "2", "-1", "0.5", "X'00'", "X'01'", "''"]
+CONSENT_QUOTE = "ZQXCONSENTQUOTE"
+
+
+def _with_consent(demo: Path, folder: Path, value: str) -> tuple[Path, str]:
+    """A copy of the demo whose first interview holds ``value`` as its consent and whose
+    quotes all say CONSENT_QUOTE, marked for the report; returns it and that interview."""
+    path = folder / "consent.sqlite"
+    shutil.copyfile(demo, path)
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA ignore_check_constraints=1")
+    (interview,) = connection.execute(
+        "SELECT interview_id FROM quote WHERE deleted_at IS NULL ORDER BY interview_id LIMIT 1"
+    ).fetchone()
+    connection.execute(f"UPDATE interview SET consent_given = {value} WHERE id = ?", (interview,))
+    connection.execute(
+        "UPDATE quote SET text = ?, use_in_report = 1 WHERE interview_id = ?",
+        (CONSENT_QUOTE, interview),
+    )
+    connection.commit()
+    connection.close()
+    return path, str(uuid.UUID(interview))
+
+
+def _consent_cells(out: Path, interview: str) -> list:
+    """The consent_given cells of ``interview`` in the Interviews and Quotes sheets."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(out, read_only=True)
+    cells = []
+    for name, key in (("Interviews", "interview_id"), ("Quotes", "interview_id")):
+        rows = workbook[name].iter_rows(values_only=True)
+        headers = list(next(rows))
+        for row in rows:
+            if row[headers.index(key)] == interview:
+                cells.append(row[headers.index("consent_given")])
+    workbook.close()
+    return cells
+
+
+@pytest.mark.parametrize("value", [*ODD_CONSENT, "1"])
+def test_consent_is_given_only_when_stored_as_1_in_every_export(demo, tmp_path, capsys, value):
+    from docx import Document
+
+    path, interview = _with_consent(demo, tmp_path, value)
+    given = value == "1"
+    summary, synthesis, workbook = (tmp_path / n for n in ("s.docx", "r.docx", "w.xlsx"))
+    db = ["--db", str(path)]
+    assert cli.main(["export", "docx", "--interview", interview, "-o", str(summary), *db]) == 0
+    assert cli.main(["export", "docx", "--smallest-group", "1", "-o", str(synthesis), *db]) == 0
+    assert cli.main(["export", "xlsx", "-o", str(workbook), *db]) == 0
+    capsys.readouterr()
+    facts = {row.cells[0].text: row.cells[1].text for row in Document(summary).tables[0].rows}
+    assert facts["Consent"].startswith("Yes") is given, facts["Consent"]
+    if not given:
+        assert facts["Consent"] == "No consent recorded"
+    # the synthesis leaves out quotes of interviews without consent
+    assert (CONSENT_QUOTE in _written_text(synthesis)) is given
+    cells = _consent_cells(workbook, interview)
+    assert len(cells) >= 2 and set(cells) == {given}, cells
