@@ -37,7 +37,13 @@ from interviewer.export.docx_common import (
     set_metadata,
     table,
 )
-from interviewer.export.options import ExportOptions, check_filter, live_condition, no_progress
+from interviewer.export.options import (
+    Attribution,
+    ExportOptions,
+    check_filter,
+    live_condition,
+    no_progress,
+)
 from interviewer.export.reading import describe_filter, read_only_engine, study_context
 from interviewer.figures import (
     format_count,
@@ -76,6 +82,12 @@ QUOTES_PER_THEME = 5
 # 20,000-emoji quote filling seven pages) cannot break the page budget.
 QUOTE_CHARACTERS = 600
 
+# The room of one printed line of a quote, in characters: a line break takes a whole line
+# whatever follows it, so it counts as this many (a quote of 2,000 one-letter lines would
+# otherwise be "short" and fill six pages). 600 / 75 = eight lines at most.
+LINE_CHARACTERS = 75
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
 
 def write_synthesis_docx(
     db_path: Path,
@@ -89,7 +101,12 @@ def write_synthesis_docx(
     engine = read_only_engine(db_path)
     try:
         with naming_bad_records(db_path), Session(engine) as session:
-            check_filter(session, options.filter)  # a filter naming nothing: refused
+            check_filter(  # a filter naming nothing, or leaving out 1 to k-1: refused
+                session,
+                options.filter,
+                personal_data=options.personal_data,
+                smallest_group=options.smallest_group,
+            )
             document, covered = _build(session, options, progress)
     finally:
         engine.dispose()
@@ -118,18 +135,21 @@ class _Cells:
         """``count`` things reported by ``interviews`` interviews (default: ``count`` is itself
         a number of interviews); 0 is shown as 0, nothing of a group being no one's answer.
         ``hide``: the cell is one ethics.hidden_cells hides so that the totals give nothing
-        away."""
+        away, or it stands in a row whose base (its interviews) is hidden: then even a 0 is
+        the mark, as "none of these 1 or 2 did it" is their answer."""
         interviews = count if interviews is None else interviews
-        if count and (hide or self.too_few(interviews)):
+        if hide or (count and self.too_few(interviews)):
             return self.mark
         return format_count(count, self.lang)
 
     def mean(self, total: int, answers: int, *, hide: bool = False) -> str:
         """The mean of ``answers`` ratings adding up to ``total``, with its n: "3.7 (25)";
         ``hide`` as for count."""
+        if hide:
+            return self.mark
         if not answers:
             return tr("no answers", lang=self.lang)
-        if hide or self.too_few(answers):
+        if self.too_few(answers):
             return self.mark
         return (
             f"{format_mean(ratio(total, answers), self.lang)} ({format_count(answers, self.lang)})"
@@ -141,9 +161,11 @@ class _Cells:
         """``part`` of ``whole`` interviews in per cent; hidden when the whole is under k, or
         when ``part_interviews`` (a count shown beside it) is hidden, so the share cannot undo
         that count's mark; ``hide`` as for count (the count it belongs to is hidden)."""
+        if hide:
+            return self.mark
         if not whole:
             return "—"
-        if hide or self.too_few(whole) or (part_interviews and self.too_few(part_interviews)):
+        if self.too_few(whole) or (part_interviews and self.too_few(part_interviews)):
             return self.mark
         return format_share(part, whole, self.lang)
 
@@ -246,7 +268,9 @@ def _build(session: Session, options: ExportOptions, progress):
     contents(document)
 
     paragraph(document, t("The interviews"), "Heading 1")
-    for sentence in _methods(options, context, covered, drafts, first_day, last_day, cells.mark):
+    for sentence in _methods(
+        options, context, covered, drafts, (first_day, last_day), cells.mark, bool(hidden_areas)
+    ):
         paragraph(document, sentence)
     caption(document, "table", t("Interviews by service area"), covered)
     table(
@@ -323,7 +347,8 @@ def _build(session: Session, options: ExportOptions, progress):
                     counts[scale.key][area] = (
                         min(answers, k - 1) if (area, scale.key) in hidden else answers
                     )
-                hide = (area, scale.key) in hidden
+                # a row whose area Table 1 hides: every cell, "no answers" too
+                hide = (area, scale.key) in hidden or area in hidden_areas
                 row += [
                     cells.mean(total, answers, hide=hide),
                     cells.share(high, answers, hide=hide),
@@ -400,7 +425,9 @@ def _build(session: Session, options: ExportOptions, progress):
                     cells.share(naming[code], covered, naming[code], hide=(code, None) in hidden),
                 )
                 + tuple(
-                    cells.count(ranks[code][rank], hide=(code, rank) in hidden)
+                    cells.count(
+                        ranks[code][rank], hide=(code, rank) in hidden or (code, None) in hidden
+                    )
                     for rank in range(1, limit + 1)
                 )
                 for code in themes
@@ -475,11 +502,21 @@ def _build(session: Session, options: ExportOptions, progress):
             ),
         )
     else:
+        # a category of fewer than k interviews: its whole row is the mark, zeros too; the
+        # caption's n is a total of the Interviews column and goes only where it pins nothing
+        small = {code for code in categories if cells.too_few(initiatives[code][1])}
         caption(
             document,
             "table",
             t("Initiatives and the kinds of their effects, by category"),
-            with_initiatives,
+            with_initiatives
+            if ethics.total_shown(
+                with_initiatives,
+                [initiatives[code][1] for code in categories if code not in small],
+                len(small),
+                k,
+            )
+            else None,
         )
         table(
             document,
@@ -488,10 +525,13 @@ def _build(session: Session, options: ExportOptions, progress):
             [
                 (
                     context.label(CodeKind.INITIATIVE_CATEGORY, code) or t("No category"),
-                    cells.count(*initiatives[code]),
-                    cells.count(initiatives[code][1]),
+                    cells.count(*initiatives[code], hide=code in small),
+                    cells.count(initiatives[code][1], hide=code in small),
                 )
-                + tuple(cells.count(*effect_kinds[code].get(kind, (0, 0))) for kind in EffectKind)
+                + tuple(
+                    cells.count(*effect_kinds[code].get(kind, (0, 0)), hide=code in small)
+                    for kind in EffectKind
+                )
                 for code in categories
             ],
         )
@@ -506,7 +546,7 @@ def _build(session: Session, options: ExportOptions, progress):
 
     # ---------------------------------------------------------------- quotes
     progress(5, STEPS)
-    _quotes(document, session, chosen, options, context, cells)
+    _quotes(document, session, chosen, options, context, cells, hidden_areas)
     return document, covered
 
 
@@ -576,15 +616,36 @@ def _per_interviewer(document, session, chosen, context, options, covered) -> No
     paragraph(document, tr("Interviews per interviewer: {list}.", lang=lang, list=", ".join(parts)))
 
 
-def _methods(options, context, covered, drafts, first_day, last_day, mark) -> list[str]:
-    """The methods paragraph: which interviews, chosen how, whether drafts count, and the
-    research-ethics rules the report follows."""
+def _month(day) -> str:
+    """A date as its month, "2017-06": the period of a report, as the first and the last day
+    would each date one interview."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _methods(options, context, covered, drafts, period, mark, areas_hidden) -> list[str]:
+    """The methods paragraph: which interviews, held in which months (``period``: the first
+    and the last interview date), chosen how, whether drafts count (their number under k
+    shown as ``mark``), and the research-ethics rules the report follows; ``areas_hidden``:
+    Table 1 hides some service area (its quotes are then attributed by role only)."""
     lang = options.language
+    k = options.smallest_group
 
     def t(text, **values):
         return tr(text, lang=lang, **values)
 
-    if covered:
+    first, last = period
+    if covered and first and last and _month(first) == _month(last):
+        sentences = [
+            tr_n(
+                "This synthesis covers {number} interview, held in {month}.",
+                "This synthesis covers {number} interviews, held in {month}.",
+                covered,
+                lang=lang,
+                number=format_count(covered, lang),
+                month=_month(first),
+            )
+        ]
+    elif covered and first and last:
         sentences = [
             tr_n(
                 "This synthesis covers {number} interview, held {first} to {last}.",
@@ -592,8 +653,8 @@ def _methods(options, context, covered, drafts, first_day, last_day, mark) -> li
                 covered,
                 lang=lang,
                 number=format_count(covered, lang),
-                first=str(ethics.shown_date(first_day, options)),
-                last=str(ethics.shown_date(last_day, options)),
+                first=_month(first),
+                last=_month(last),
             )
         ]
     else:
@@ -603,18 +664,34 @@ def _methods(options, context, covered, drafts, first_day, last_day, mark) -> li
         t("Chosen: {filter}.", filter=scope) if scope else t("Every interview of the study.")
     )
     if drafts:
+        few = ethics.too_few(drafts, options)  # which interviews are drafts is theirs to say
         sentences.append(
             tr_n(
                 "Including {number} draft, an interview not yet marked complete.",
                 "Including {number} drafts, interviews not yet marked complete.",
-                drafts,
+                max(drafts, 2) if few else drafts,  # "< 3 drafts"
                 lang=lang,
-                number=format_count(drafts, lang),
+                number=mark if few else format_count(drafts, lang),
             )
         )
     elif covered:
         sentences.append(t("Complete interviews only."))
     sentences.append(" ".join(ethics.ethics_statement(options, lang)))
+    if areas_hidden and options.attribution != Attribution.ROLE:
+        sentences.append(
+            t(
+                "A quote from a service area that Table 1 does not show on its own is "
+                "attributed by role only."
+            )
+        )
+    sentences.append(
+        t(
+            "The rule of {k} holds within this report: reports of overlapping choices of the "
+            "same study can be compared to narrow a hidden figure, so publish one choice per "
+            "study, or choices that differ by at least {k} interviews.",
+            k=k,
+        )
+    )
     sentences.append(
         t(
             "In the tables, “{mark}” stands for a figure from fewer than {k} interviews, or "
@@ -702,22 +779,32 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
     for measures in by_category.values():
         for measure, figures in measures.items():
             everything[measure] += figures
-    # A measure's figures in "All categories" are the sum of its figures in each category: a
-    # lone hidden category would be All minus the shown ones (ethics.hidden_cells).
-    interviews = {
-        (None, m): len({f.interview_id for f in figures}) for m, figures in everything.items()
-    }
+    # A measure's row in "All categories" is the sum of its rows in each category: its
+    # Figures exactly, its Interviews at most. A lone hidden category would be All minus the
+    # shown ones, in either column (ethics.hidden_cells), so both are lines; a row shows both
+    # numbers or neither, so a row hidden in one column is hidden in the other too.
+    k = cells.options.smallest_group
+    rows_of = {(None, m): figures for m, figures in everything.items()}
     for code, measures in by_category.items():
         for m, figures in measures.items():
-            interviews[(code, m)] = len({f.interview_id for f in figures})
-    hidden = ethics.hidden_cells(
-        interviews,
-        [
-            ((None, m), [(code, m) for code in by_category if m in by_category[code]])
-            for m in everything
-        ],
-        cells.options.smallest_group,
-    )
+            rows_of[(code, m)] = figures
+    counts = {}
+    for row, figures in rows_of.items():
+        counts[("figures", *row)] = len(figures)
+        counts[("interviews", *row)] = len({f.interview_id for f in figures})
+    lines = [
+        ((column, None, m), [(column, code, m) for code in by_category if m in by_category[code]])
+        for m in everything
+        for column in ("figures", "interviews")
+    ]
+    both = set()
+    while True:
+        cells_hidden = ethics.hidden_cells(counts, lines, k, already=both)
+        hidden = {key[1:] for key in cells_hidden}
+        coupled = {(column, *row) for row in hidden for column in ("figures", "interviews")}
+        if coupled <= both:
+            break
+        both |= coupled
     sections = [(t("All categories"), None, everything)] + [
         (
             context.label(CodeKind.INITIATIVE_CATEGORY, code) or t("No category"),
@@ -733,13 +820,16 @@ def _figures(document, session, chosen, live_effect, categories, context, cells)
         if number and len(hidden_here) == len(measures):
             all_hidden.append(heading)
             continue
+        rows, shown, hidden_parts = _figure_rows(measures, hidden_here, label, cells)
+        # the caption's n totals the Interviews column: beside one hidden row it would pin it
+        n = len({f.interview_id for figures in measures.values() for f in figures})
         caption(
             document,
             "table",
             t("Figures by measure: {category}", category=heading),
-            len({f.interview_id for figures in measures.values() for f in figures}),
+            n if ethics.total_shown(n, shown, hidden_parts, k) else None,
         )
-        table(document, headers, _figure_rows(measures, hidden_here, label, cells))
+        table(document, headers, rows)
     if all_hidden:
         paragraph(
             document,
@@ -759,20 +849,24 @@ class _Figure:
     interview_id: object
 
 
-def _figure_rows(measures: dict, hidden: set, label, cells: "_Cells") -> list[tuple[str, ...]]:
+def _figure_rows(
+    measures: dict, hidden: set, label, cells: "_Cells"
+) -> tuple[list[tuple[str, ...]], list[int], int]:
     """One row per measure not in ``hidden`` (those ethics.hidden_cells hides: from fewer than
     k interviews, or hidden with one), most interviews first (then most figures, then by
     name), and one row for the hidden measures together. That row shows its numbers only when
-    it pools two measures or more, else it would be the one measure's."""
+    it pools two measures or more, else it would be the one measure's. Returns (the rows, the
+    Interviews the rows show, how many rows hide theirs), for the caption's n."""
     lang = cells.lang
     interviews = {m: len({f.interview_id for f in figures}) for m, figures in measures.items()}
     shown = sorted(
         (m for m in measures if m not in hidden),
         key=lambda m: (-interviews[m], -len(measures[m]), label(m).casefold(), label(m), m),
     )
-    rows = []
+    rows, shown_interviews, hidden_rows = [], [], 0
     for measure in shown:
         figures = measures[measure]
+        shown_interviews.append(interviews[measure])
         rows.append(
             (
                 label(measure),
@@ -785,6 +879,10 @@ def _figure_rows(measures: dict, hidden: set, label, cells: "_Cells") -> list[tu
     if rare:
         rare_interviews = len({f.interview_id for f in rare})
         alone = len(hidden) < 2
+        if alone or cells.too_few(rare_interviews):
+            hidden_rows += 1
+        else:
+            shown_interviews.append(rare_interviews)
         rows.append(
             (
                 tr("Other measures together, each too few to show on its own", lang=lang),
@@ -793,7 +891,7 @@ def _figure_rows(measures: dict, hidden: set, label, cells: "_Cells") -> list[tu
                 "—",  # a median across different measures would mean nothing
             )
         )
-    return rows
+    return rows, shown_interviews, hidden_rows
 
 
 def _same(text: str | None) -> str:
@@ -801,10 +899,12 @@ def _same(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def _quotes(document, session, chosen, options, context, cells) -> None:
+def _quotes(document, session, chosen, options, context, cells, hidden_areas) -> None:
     """Quotes by theme, up to QUOTES_PER_THEME each: those marked "use in report" first, then
     in the order they were captured; a line says how many more of the theme the workbook
-    holds. Only quotes of interviews with recorded consent, unless the options ask."""
+    holds. Only quotes of interviews with recorded consent, unless the options ask. A quote
+    from one of ``hidden_areas`` (the service areas Table 1 hides) is attributed by role
+    only, whatever the attribution asked."""
     lang = options.language
 
     def t(text, **values):
@@ -881,9 +981,10 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
         ),
     )
     for code in order:
-        paragraph(
+        heading = paragraph(
             document, context.label(CodeKind.CHALLENGE_THEME, code) or t("No theme"), "Heading 2"
         )
+        heading.paragraph_format.keep_with_next = True  # never alone at the foot of a page
         for quote in grouped[code]:
             text, cut = shortened(quote.text, QUOTE_CHARACTERS)
             said = paragraph(document, f"“{text}”", "Quote")
@@ -893,6 +994,7 @@ def _quotes(document, session, chosen, options, context, cells) -> None:
                 area_label=context.label(CodeKind.SERVICE_AREA, quote.service_area),
                 municipality=quote.municipality,
                 options=options,
+                area_hidden=quote.service_area in hidden_areas,
             )
             if cut:  # the same id as the workbook's Quotes sheet, column quote_id
                 said_by += " · " + t(
@@ -958,15 +1060,19 @@ def _cut_at(text: str, end: int) -> int:
 
 
 def _width(char: str) -> int:
+    """The room ``char`` takes in a quote, in characters: a line break a whole line, a wide
+    character two, any other one."""
+    if char in _LINE_BREAKS:
+        return LINE_CHARACTERS
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def shortened(text: str, limit: int) -> tuple[str, bool]:
     """``text`` itself when it is at most ``limit`` characters wide (a wide character counting
-    two), else (its start, True): cut at the last space in the last third before ``limit``
-    (or, in text without one, at the last whole grapheme), the space and trailing punctuation
-    dropped, ending with "…". The start holds at most ``limit`` - 1 characters, whatever
-    their width."""
+    two, a line break LINE_CHARACTERS), else (its start, True): cut at the last space or line
+    break in the last third before ``limit`` (or, in text without one, at the last whole
+    grapheme), the space and trailing punctuation dropped, ending with "…". The start takes
+    at most ``limit`` - 1 characters of room, whatever their width."""
     if sum(map(_width, text[: limit + 1])) <= limit:
         return text, False
     room, end = limit - 1, 0  # room for the "…"
@@ -977,7 +1083,7 @@ def shortened(text: str, limit: int) -> tuple[str, bool]:
     space = max(text.rfind(" ", 0, end + 1), text.rfind("\n", 0, end + 1))
     if space > limit * 2 // 3:
         end = space
-    return text[:end].rstrip(" \n\t,;:.-–—") + "…", True
+    return text[:end].rstrip(" \t,;:.-–—" + "".join(_LINE_BREAKS)) + "…", True
 
 
 TEXT_WIDTH_CM = 16.4

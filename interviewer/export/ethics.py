@@ -59,14 +59,22 @@ def quote_allowed(consent_given: bool, options: ExportOptions) -> bool:
 
 
 def attribution(
-    *, role: str, area_label: str | None, municipality: str | None, options: ExportOptions
+    *,
+    role: str,
+    area_label: str | None,
+    municipality: str | None,
+    options: ExportOptions,
+    area_hidden: bool = False,
 ) -> str:
     """Who said a quote, as a report prints it: "role", "role, area" or "role, area,
     municipality" by ``options.attribution``; blank parts are skipped. Never the name (there is
     no parameter for it). With ``options.personal_data`` False the municipality is never shown,
-    whatever the level. ``area_label`` is the service area's label in the report's language."""
+    whatever the level. ``area_label`` is the service area's label in the report's language.
+    ``area_hidden``: the report hides the size of the quote's service area (fewer than k
+    interviews, or hidden with one): the quote is attributed by role only, as the area would
+    name one of a group of fewer than k."""
     parts = [role]
-    level = Attribution(options.attribution)
+    level = Attribution.ROLE if area_hidden else Attribution(options.attribution)
     if level in (Attribution.ROLE_AND_AREA, Attribution.ROLE_AREA_AND_MUNICIPALITY):
         parts.append(area_label or "")
     if level is Attribution.ROLE_AREA_AND_MUNICIPALITY and options.personal_data:
@@ -185,6 +193,16 @@ def hidden_cells(
     return hidden
 
 
+def total_shown(total: int, shown: Iterable[int], hidden_parts: int, k: int) -> bool:
+    """Whether a total (a caption's "n = 5 interviews") may be printed beside parts a table
+    shows (``shown``: their counts) and ``hidden_parts`` it hides: the same rule as a line of
+    hidden_cells, whose total stays shown only when subtracting the shown parts leaves no
+    figure under k (nothing hidden, nothing left, or two parts hidden and at least k left).
+    When False the report prints the table without its n."""
+    left = total - sum(shown)
+    return not hidden_parts or left <= 0 or (hidden_parts >= 2 and left >= k)
+
+
 def pooled(counts: Mapping[K, int], k: int) -> tuple[list[K], list[K]]:
     """Groups listed with their own count (e.g. interviews per interviewer) and those pooled
     into one "together" entry, so that no listed count and no pooled count is 1 to k-1: a group
@@ -204,15 +222,16 @@ def pooled(counts: Mapping[K, int], k: int) -> tuple[list[K], list[K]]:
 
 def check_enough_interviews(covered: int, options: ExportOptions) -> None:
     """Refuses a synthesis of fewer than k interviews: every figure of it would come from
-    fewer than k. Raises InterviewerError with one sentence (in the user's language, not the
-    report's), before anything is written."""
+    fewer than k. Raises InterviewerError with one clause (in the user's language, not the
+    report's; lower case and without a full stop, as every refusal: the command line prints
+    "interviewer export: <clause>"), before anything is written."""
     if covered < options.smallest_group:
         raise InterviewerError(
             tr_n(
-                "The choice holds {number} interview, fewer than the smallest group a "
-                "report may show ({k}): choose more interviews or a smaller smallest group.",
-                "The choice holds {number} interviews, fewer than the smallest group a "
-                "report may show ({k}): choose more interviews or a smaller smallest group.",
+                "the choice holds {number} interview, fewer than the smallest group a "
+                "report may show ({k}): choose more interviews or a smaller smallest group",
+                "the choice holds {number} interviews, fewer than the smallest group a "
+                "report may show ({k}): choose more interviews or a smaller smallest group",
                 covered,
                 number=covered,
                 k=options.smallest_group,

@@ -352,7 +352,7 @@ def test_a_choice_under_k_is_refused_with_one_sentence_and_nothing_written(demo6
     message = result.stderr.strip()
     assert "Traceback" not in message and len(message.splitlines()) == 1, message
     assert re.search(
-        r"The choice holds \d+ interviews, fewer than the smallest group .*\(40\)", message
+        r"export: the choice holds \d+ interviews, fewer than the smallest group .*\(40\)", message
     )
     # the same in the API: the error the app shows, before any file is made
     with pytest.raises(InterviewerError, match=r"fewer than the smallest group"):

@@ -286,7 +286,7 @@ def test_no_number_is_shown_that_comes_from_fewer_than_k_interviews(tmp_path):
     )
     # two interviews, k = 3: every figure would come from fewer than k, so no synthesis at
     # all (tests/export/test_small_numbers.py checks the tables of larger choices)
-    with pytest.raises(InterviewerError, match=r"^The choice holds 2 interviews, fewer than"):
+    with pytest.raises(InterviewerError, match=r"^the choice holds 2 interviews, fewer than"):
         export(db, tmp_path, "refused.docx")
     assert not (tmp_path / "refused.docx").exists()
     assert not list(tmp_path.glob("*.docx"))
