@@ -31,6 +31,7 @@ from babel.numbers import (
     parse_decimal,
 )
 
+from interviewer.export.text import MARKER
 from interviewer.i18n import language, tr
 
 # Spaces people put between groups of thousands ("1 250"), the typographic minus, and the
@@ -161,9 +162,12 @@ def _spaces_as_groups(text: str, group: str, decimal: str) -> str:
 def format_figure(value: float | Decimal | None, lang: str | None = None) -> str:
     """``value`` as written in ``lang`` (default: the app's language), every digit kept, so
     that parse_figure reads it back as the same number: 1250.5 is "1.250,5" in Danish and
-    "1,250.5" in English; 1e22 is written out in full, never as "1e+22"; None is ""."""
+    "1,250.5" in English; 1e22 is written out in full, never as "1e+22"; None is "". A value
+    that is no figure (inf or nan, as another program may store it) is MARKER, visible."""
     if value is None:
         return ""
+    if not finite(value):
+        return MARKER
     with localcontext() as context:
         context.prec = PRECISION
         number = exact(value)
@@ -172,6 +176,20 @@ def format_figure(value: float | Decimal | None, lang: str | None = None) -> str
         return format_decimal(
             number, locale=_babel_locale(lang or language()), decimal_quantization=False
         )
+
+
+def finite(value: float | int | Decimal) -> bool:
+    """False for inf and nan (float or Decimal): a stored value no figure can show."""
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
+def shown(value: float | int | Decimal) -> Decimal | float:
+    """A stored figure as a reader is shown it: its typed digits, at most SIGNIFICANT of them
+    (0.30000000000000004 is 0.3: the digits past 15 are binary noise, see SIGNIFICANT); inf
+    and nan unchanged (format_figure marks them)."""
+    if not finite(value):
+        return value
+    return computed(exact(value), places(value))
 
 
 def exact(value: float | int | Decimal) -> Decimal:
@@ -216,9 +234,12 @@ def computed(value: Decimal, decimals: int) -> Decimal:
 def change(baseline: float | Decimal | None, current: float | Decimal | None) -> Decimal | None:
     """``current - baseline`` in Decimal with no more decimals than the two figures have and
     no binary noise (0.7 - 0.1 is 0.6, not 0.6000000000000001; 0.1 -> 0.7000000000000001 is
-    0.6 too: see SIGNIFICANT). None unless both are given."""
+    0.6 too: see SIGNIFICANT). None unless both are given; Decimal("NaN") when either is inf
+    or nan (format_figure marks it)."""
     if baseline is None or current is None:
         return None
+    if not (finite(baseline) and finite(current)):
+        return Decimal("NaN")
     with localcontext() as context:
         context.prec = PRECISION
         difference = exact(current) - exact(baseline)
@@ -227,12 +248,14 @@ def change(baseline: float | Decimal | None, current: float | Decimal | None) ->
 
 def figure_change(baseline: float | None, current: float | None) -> float | None:
     """change() as the nearest float, whose repr is the same digits (for a workbook cell): 0.6
-    for 0.1 -> 0.7. None unless both are given, and when the change is beyond a float."""
+    for 0.1 -> 0.7. None unless both are given; inf or nan when either figure or the change is
+    beyond a float (the workbook marks it)."""
     difference = change(baseline, current)
     if difference is None:
         return None
-    number = float(difference)
-    return number if math.isfinite(number) else None
+    if not difference.is_finite():
+        return math.nan
+    return float(difference)
 
 
 def round_half_up(value: float | int | Decimal, decimals: int = 0) -> Decimal:
@@ -257,7 +280,10 @@ def median(values: Iterable[float | int | Decimal]) -> Decimal | None:
     """The median of ``values`` in Decimal: the middle value, or the mean of the two middle
     values, shown as computed() shows a figure: with the decimals of the figures (one more for
     an even count, where the mean may end in a 5) and no binary noise. None when there are
-    none."""
+    none; Decimal("NaN") when one is inf or nan (format_figure marks it)."""
+    values = list(values)
+    if not all(finite(value) for value in values):
+        return Decimal("NaN")
     numbers = sorted(exact(value) for value in values)
     if not numbers:
         return None
@@ -327,11 +353,17 @@ def before_and_now(
 ) -> str:
     """An effect's figures as "before → now" in ``lang``: "50 → 7", with ``unit`` after the
     last number given ("48 → 11 children"); a side that is not given says so ("50 children →
-    no current value", "no baseline → 7 children"); "" when neither is given."""
+    no current value", "no baseline → 7 children"); "" when neither is given. Each figure
+    with at most SIGNIFICANT digits (shown()): 0.30000000000000004 → 0.7000000000000001 is
+    "0.3 → 0.7"."""
     if baseline is None and current is None:
         return ""
     unit = f" {unit}" if unit else ""
     if current is None:
-        return f"{format_figure(baseline, lang)}{unit} → {tr('no current value', lang=lang)}"
-    before = format_figure(baseline, lang) if baseline is not None else tr("no baseline", lang=lang)
-    return f"{before} → {format_figure(current, lang)}{unit}"
+        return f"{format_figure(shown(baseline), lang)}{unit} → {tr('no current value', lang=lang)}"
+    before = (
+        format_figure(shown(baseline), lang)
+        if baseline is not None
+        else tr("no baseline", lang=lang)
+    )
+    return f"{before} → {format_figure(shown(current), lang)}{unit}"

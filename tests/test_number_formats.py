@@ -2,6 +2,7 @@
 written as the reader writes them, rounded as Excel's ROUND rounds, with no binary noise and
 never in scientific notation (figures.py, the one place that formats them)."""
 
+import math
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
@@ -10,6 +11,7 @@ from babel.numbers import parse_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from interviewer.export.text import MARKER
 from interviewer.figures import (
     PRECISION,
     SIGNIFICANT,
@@ -115,7 +117,32 @@ def test_a_change_has_the_decimals_of_its_figures():
     assert figure_change(48, 11) == -37
     assert figure_change(3.1, 3.7) == 0.6
     assert figure_change(None, 7) is None and figure_change(7, None) is None
-    assert figure_change(-1.7e308, 1.7e308) is None  # beyond any float: no change to show
+    # beyond any float: inf, which the workbook marks (never an empty cell)
+    assert figure_change(-1.7e308, 1.7e308) == math.inf
+    assert math.isnan(figure_change(math.inf, 7))  # a figure no number shows: nor its change
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_figure_no_number_shows_is_the_marker(lang):
+    """inf and nan (another program's write) are the visible marker, never "" or an error."""
+    assert format_figure(math.inf, lang) == MARKER
+    assert format_figure(-math.inf, lang) == MARKER
+    assert format_figure(math.nan, lang) == MARKER
+    assert before_and_now(math.inf, 12, lang) == f"{MARKER} → 12"
+    assert format_figure(median([1, math.inf, 3]), lang) == MARKER
+
+
+@pytest.mark.parametrize(
+    ("lang", "baseline", "current", "text"),
+    [
+        ("en", 0.30000000000000004, 0.7000000000000001, "0.3 → 0.7 %"),
+        ("da", 0.30000000000000004, 0.7000000000000001, "0,3 → 0,7 %"),
+        ("en", 1.2e-05, 123456.78901234567, "0.000012 → 123,456.789012346 %"),
+        ("da", 1250.5, 0.1, "1.250,5 → 0,1 %"),
+    ],
+)
+def test_before_and_now_shows_at_most_15_significant_digits(lang, baseline, current, text):
+    assert before_and_now(baseline, current, lang, "%") == text
 
 
 @pytest.mark.parametrize(

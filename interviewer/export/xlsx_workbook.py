@@ -253,8 +253,14 @@ class RowWriter:
                 cell = SubElement(row, "c", r=letter + number, t="b")
                 SubElement(cell, "v").text = "1" if value else "0"
             elif kind is int or kind is float:
+                if not math.isfinite(value):  # no number cell holds it: marked, never empty
+                    text = SubElement(
+                        SubElement(SubElement(row, "c", r=letter + number, t=TEXT), "is"), "t"
+                    )
+                    text.text = MARKER
+                    continue
                 cell = SubElement(row, "c", r=letter + number, t="n")
-                SubElement(cell, "v").text = format(value, ".16g") if math.isfinite(value) else ""
+                SubElement(cell, "v").text = format(value, ".16g")
             elif kind is date or kind is datetime or kind is time:
                 style = styles.get(kind) or self.style(kind, value)
                 cell = SubElement(row, "c", {"r": letter + number, "s": style, "t": "n"})
@@ -304,8 +310,12 @@ def _time(value: str | None) -> time | None:
 
 
 def _number(value):
-    if value is None or type(value) in (int, float):
+    """A stored figure as its cell: the number; MARKER (text) for inf or nan, which no cell
+    can hold as a number and must not be left empty beside the figure's description."""
+    if value is None or type(value) is int:
         return value
+    if type(value) is float:
+        return value if math.isfinite(value) else MARKER
     raise TypeError("not a stored number")
 
 
@@ -1108,7 +1118,11 @@ def _sheets(connection: Connection, context: StudyContext, options: ExportOption
 
     def with_change(r):
         baseline, current = _number(r[6]), _number(r[7])
-        return (*r[:3], effect_kinds(r[3]), *r[4:8], figure_change(baseline, current), *r[8:])
+        if MARKER in (baseline, current):
+            difference = None if None in (baseline, current) else MARKER
+        else:
+            difference = _number(figure_change(baseline, current))
+        return (*r[:3], effect_kinds(r[3]), *r[4:8], difference, *r[8:])
 
     # A link to a removed record (or one outside the chosen interviews) is left empty rather
     # than listing the removed record: the sheets hold live records only, counted as the

@@ -372,3 +372,51 @@ def test_consent_is_given_only_when_stored_as_1_in_every_export(demo, tmp_path, 
     assert (CONSENT_QUOTE in _written_text(synthesis)) is given
     cells = _consent_cells(workbook, interview)
     assert len(cells) >= 2 and set(cells) == {given}, cells
+
+
+# ---------------------------------------------------------------- figures no number can show
+
+
+@pytest.mark.parametrize(("baseline", "current"), [("9e999", "-9e999"), ("9e999", "12")])
+def test_an_infinite_figure_is_marked_in_every_export(demo, tmp_path, capsys, baseline, current):
+    """An infinite figure (another program's write, breaker11b F4) is MARKER in the summary,
+    the synthesis and the workbook: the export goes on, and the figure is never an empty cell
+    beside a description that gives it."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    path = tmp_path / "inf.sqlite"
+    shutil.copyfile(demo, path)
+    connection = sqlite3.connect(path)
+    effect, interview = connection.execute(
+        "SELECT id, interview_id FROM effect WHERE deleted_at IS NULL AND kind = 'measured'"
+        " ORDER BY id LIMIT 1"
+    ).fetchone()
+    connection.execute(
+        f"UPDATE effect SET baseline = {baseline}, current = {current}, metric = 'ZQXMETRIC'"
+        " WHERE id = ?",
+        (effect,),
+    )
+    connection.commit()
+    connection.close()
+    summary, synthesis, workbook = (tmp_path / n for n in ("s.docx", "r.docx", "w.xlsx"))
+    db = ["--db", str(path)]
+    interview = str(uuid.UUID(interview))
+    assert cli.main(["export", "docx", "--interview", interview, "-o", str(summary), *db]) == 0
+    assert cli.main(["export", "docx", "--smallest-group", "1", "-o", str(synthesis), *db]) == 0
+    assert cli.main(["export", "xlsx", "-o", str(workbook), *db]) == 0
+    capsys.readouterr()
+    lines = [p.text for p in Document(summary).paragraphs if "ZQXMETRIC" in p.text]
+    assert len(lines) == 1 and "ZQXMETRIC: " + REPLACEMENT + " → " in lines[0], lines
+    rows = [
+        [cell.text for cell in row.cells]
+        for table in Document(synthesis).tables
+        for row in table.rows
+        if any("ZQXMETRIC" in cell.text for cell in row.cells)
+    ]
+    assert rows and all(REPLACEMENT in row[-1] for row in rows), rows
+    sheet = load_workbook(workbook, read_only=True)["Effects"].iter_rows(values_only=True)
+    headers = next(sheet)
+    (row,) = [dict(zip(headers, r, strict=True)) for r in sheet if r[0] == str(uuid.UUID(effect))]
+    assert row["baseline"] == REPLACEMENT and row["change"] == REPLACEMENT, row
+    assert row["current"] == (REPLACEMENT if current.startswith("-9") else 12), row

@@ -174,3 +174,25 @@ def test_a_challenge_title_is_bold_over_its_description_and_a_quote_keeps_with_i
         assert said.paragraph_format.keep_with_next  # never a quote at a page's foot alone
         assert who.pPr.ind.left == document.styles["Quote"].paragraph_format.left_indent
         assert "".join(t.text for t in who.iter(qn("w:t"))).startswith("— ")
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "0.3 → 0.7"), ("da", "0,3 → 0,7")])
+def test_a_figure_stored_with_binary_noise_shows_15_significant_digits(
+    sample, tmp_path, lang, shown
+):
+    """0.1 + 0.2 stored by another program is 0.30000000000000004: the summary shows 0.3."""
+    path, sample_id, _awkward_id = sample
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "UPDATE effect SET baseline = 0.1 + 0.2, current = 0.7000000000000001,"
+            " metric = 'noisy measure' WHERE id = (SELECT id FROM effect WHERE interview_id = ?"
+            " AND deleted_at IS NULL ORDER BY id LIMIT 1)",
+            (sample_id.hex,),
+        )
+    connection.close()
+    out = tmp_path / "noise.docx"
+    write_interview_docx(path, out, sample_id, ExportOptions(language=lang))
+    (line,) = [p.text for p in Document(out).paragraphs if "noisy measure" in p.text]
+    assert f"noisy measure: {shown}" in line, line
+    assert "0000" not in line, line
