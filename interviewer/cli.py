@@ -38,6 +38,7 @@ from interviewer.text_rules import shown_text  # what came from a file: escaped 
 def _add_db_option(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
     parser.add_argument(
         "--db",
+        action=_Once,
         type=Path,
         # on subcommands, an unset --db must not hide one given before the subcommand
         default=None if top_level else argparse.SUPPRESS,
@@ -62,6 +63,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(
             2, f"{self.prog}: {shown_text(message)} (`{self.prog} --help` lists the options)\n"
         )
+
+
+class _Once(argparse.Action):
+    """Stores an option's value and refuses the same option again with another value: the
+    last silently winning would hide a contradiction (``--smallest-group 3 --smallest-group
+    50`` in a script that appends options). The same value twice is no contradiction."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = namespace.__dict__.setdefault("_given_once", set())
+        if self.dest in given and getattr(namespace, self.dest) != values:
+            raise argparse.ArgumentError(
+                self, tr("it is given twice with different values; give it once")
+            )
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     docx.add_argument(
         "--interview",
+        action=_Once,
         type=uuid.UUID,
         metavar="UUID",
         help="the interview to summarise (without it: the study synthesis)",
@@ -146,7 +163,13 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (docx, xlsx):
         _add_db_option(command, top_level=False)
         command.add_argument(
-            "-o", "--output", type=Path, required=True, metavar="FILE", help="the file to write"
+            "-o",
+            "--output",
+            action=_Once,
+            type=Path,
+            required=True,
+            metavar="FILE",
+            help="the file to write",
         )
         add_export_arguments(command)
         command.set_defaults(run=run_export)
@@ -304,6 +327,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     them back into an ExportOptions."""
     parser.add_argument(
         "--language",
+        action=_Once,
         choices=sorted(LANGUAGES),
         default="en",
         help="the language of the export (default en)",
@@ -332,12 +356,14 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--status",
+        action=_Once,
         choices=["draft", "complete"],
         help="only drafts, or only complete interviews",
     )
     parser.add_argument(
         "--from",
         dest="date_from",
+        action=_Once,
         type=_date,
         metavar="YYYY-MM-DD",
         help="only interviews on or after this date",
@@ -345,12 +371,14 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--to",
         dest="date_to",
+        action=_Once,
         type=_date,
         metavar="YYYY-MM-DD",
         help="only interviews on or before this date",
     )
     parser.add_argument(
         "--attribution",
+        action=_Once,
         choices=[level.value for level in Attribution],
         default=None,  # None: not given (an option that does nothing for an export is refused)
         help="the synthesis: how quotes are attributed: by role only (the default), by role "
@@ -365,6 +393,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--smallest-group",
+        action=_Once,
         type=_smallest_group,
         default=None,
         metavar="K",

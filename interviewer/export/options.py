@@ -3,10 +3,10 @@ choices (personal data, consent, attribution, smallest group shown), safe by def
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlmodel import Session, col
 
 from interviewer.errors import InterviewerError
@@ -34,6 +34,16 @@ class InterviewFilter:
     date_to: date | None = None
     interview_ids: tuple[uuid.UUID, ...] = ()
 
+    def __post_init__(self):
+        # a value given twice is one condition ("service area Education, Education" said
+        # nothing more); names as they are matched (clean_name), so the description says so
+        for name, values in (
+            ("service_areas", self.service_areas),
+            ("interviewers", tuple(clean_name(name) for name in self.interviewers)),
+            ("interview_ids", self.interview_ids),
+        ):
+            object.__setattr__(self, name, tuple(dict.fromkeys(values)))
+
     def interview_ids_query(self) -> Select:
         """The ids of the chosen interviews that are not deleted."""
         conditions = [col(Interview.deleted_at).is_(None)]
@@ -50,7 +60,7 @@ class InterviewFilter:
         query = select(Interview.id).where(and_(*conditions))
         if self.interviewers:
             query = query.join(Interviewer, Interviewer.id == Interview.interviewer_id).where(
-                col(Interviewer.name).in_([clean_name(name) for name in self.interviewers])
+                col(Interviewer.name).in_(self.interviewers)
             )
         return query
 
@@ -76,9 +86,13 @@ class FilterRefused(InterviewerError):
 SHOWN_CODE_LIMIT = 40  # characters of a typed code repeated in a refusal
 
 
-def check_dates(chosen: InterviewFilter) -> None:
-    """Refuses (FilterRefused) a filter whose first date is after its last: the part of
-    check_filter that needs no database (the app's dialog says it before asking for a file)."""
+def check_dates(chosen: InterviewFilter, *, personal_data: bool = True) -> None:
+    """Refuses (FilterRefused) a filter whose first date is after its last, and, with
+    ``personal_data`` False, one whose dates are not whole months (the first date a month's
+    first day, the last a month's last day): an anonymised export names the months only, so
+    "from 2017-06" for a choice from 21 June would misstate it, and two reports a day apart
+    would read alike. The part of check_filter that needs no database (the app's dialog says
+    it before asking for a file)."""
     start, end = chosen.date_from, chosen.date_to
     if start is not None and end is not None and start > end:
         raise FilterRefused(
@@ -89,15 +103,50 @@ def check_dates(chosen: InterviewFilter) -> None:
                 end=end.isoformat(),
             )
         )
+    if personal_data:
+        return
+    if start is not None and start.day != 1:
+        raise FilterRefused(
+            tr(
+                "with personal data left out an export names months, not days, so the first "
+                "date chosen ({date}) must be the first day of its month ({first})",
+                date=start.isoformat(),
+                first=start.replace(day=1).isoformat(),
+            )
+        )
+    if end is not None and end != _last_day_of_month(end):
+        raise FilterRefused(
+            tr(
+                "with personal data left out an export names months, not days, so the last "
+                "date chosen ({date}) must be the last day of its month ({last})",
+                date=end.isoformat(),
+                last=_last_day_of_month(end).isoformat(),
+            )
+        )
 
 
-def check_filter(session: Session, chosen: InterviewFilter) -> None:
+def _last_day_of_month(day: date) -> date:
+    following = day.replace(day=28) + timedelta(days=4)  # always in the next month
+    return following - timedelta(days=following.day)
+
+
+def check_filter(
+    session: Session,
+    chosen: InterviewFilter,
+    *,
+    personal_data: bool = True,
+    smallest_group: int | None = None,
+) -> None:
     """Refuses (FilterRefused, one sentence in the app's language) a filter whose dates are
-    the wrong way round, that names a service-area code the study's codebook lacks (the
-    sentence lists its codes) or an interviewer name no interviewer of the study has (the
-    name is not repeated: it is record content), or that matches no interview at all.
-    Every export calls this before it writes, so the command line and the app refuse alike."""
-    check_dates(chosen)
+    the wrong way round (or, with ``personal_data`` False, not whole months: check_dates),
+    that names a service-area code the study's codebook lacks (the sentence lists its codes)
+    or an interviewer name no interviewer of the study has (the name is not repeated: it is
+    record content), or that matches no interview at all. With ``smallest_group`` (k, given
+    by an export that applies it: the synthesis), also a filter that leaves out 1 to k-1 of
+    the study's interviews: the report of every interview minus this one would show a group
+    under k (check_left_out). Every export calls this before it writes, so the command line
+    and the app refuse alike."""
+    check_dates(chosen, personal_data=personal_data)
     study_id = session.execute(select(Study.id).order_by(Study.created_at)).scalars().first()
     if chosen.service_areas:
         known = list(
@@ -133,22 +182,58 @@ def check_filter(session: Session, chosen: InterviewFilter) -> None:
             raise FilterRefused(
                 tr(
                     "no interviewer of this study has the interviewer name chosen (names "
-                    "are matched letter for letter, as the app shows them)"
+                    "are matched letter for letter, as the app shows them, ignoring extra "
+                    "spaces)"
                 )
                 if len(chosen.interviewers) == 1
                 else tr_n(
                     "{count} of the {total} interviewer names chosen is the name of no "
                     "interviewer of this study (names are matched letter for letter, as "
-                    "the app shows them)",
+                    "the app shows them, ignoring extra spaces)",
                     "{count} of the {total} interviewer names chosen are the names of no "
                     "interviewer of this study (names are matched letter for letter, as "
-                    "the app shows them)",
+                    "the app shows them, ignoring extra spaces)",
                     missing,
                     total=len(chosen.interviewers),
                 )
             )
     if chosen.narrows() and session.execute(chosen.interview_ids_query().limit(1)).first() is None:
         raise FilterRefused(tr("no interview matches the filter chosen; choose fewer conditions"))
+    if smallest_group is not None:
+        check_left_out(session, chosen, smallest_group)
+
+
+def check_left_out(session: Session, chosen: InterviewFilter, k: int) -> None:
+    """Refuses (FilterRefused) a filter that leaves out some of the study's interviews, but
+    fewer than ``k``: two reports of one study can be laid side by side, and the report of
+    every interview minus this one would give the left-out interviews' figures (one
+    interview's ratings, ranks and area, seen: a report to the day before the last). So a
+    filtered report leaves out nothing or at least k interviews (deleted ones do not count:
+    no report holds them)."""
+    if not chosen.narrows():
+        return
+    every = InterviewFilter().interview_ids_query().subquery()
+    total = session.execute(select(func.count()).select_from(every)).scalar_one()
+    kept = session.execute(
+        select(func.count()).select_from(chosen.interview_ids_query().subquery())
+    ).scalar_one()
+    left_out = total - kept
+    if 0 < left_out < k:
+        raise FilterRefused(
+            tr_n(
+                "the choice leaves out {number} interview of the study, fewer than the "
+                "smallest group a report may show ({k}), so set beside the report of every "
+                "interview it would show that interview's figures: leave out none or at "
+                "least {k}",
+                "the choice leaves out {number} interviews of the study, fewer than the "
+                "smallest group a report may show ({k}), so set beside the report of every "
+                "interview it would show those interviews' figures: leave out none or at "
+                "least {k}",
+                left_out,
+                number=left_out,
+                k=k,
+            )
+        )
 
 
 # Which stored records count, in the exports and in `interviewer check` alike: a record is

@@ -183,7 +183,7 @@ class ExportDialog(QDialog):
         the wrong way round (the rest of the filter is checked against the study by the
         export itself, see options.check_filter)."""
         try:
-            check_dates(self.options().filter)
+            check_dates(self.options().filter, personal_data=self.options().personal_data)
         except FilterRefused as refusal:
             QMessageBox.warning(self, tr("Choose other dates"), str(refusal))
             return

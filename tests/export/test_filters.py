@@ -325,3 +325,322 @@ def test_whatever_the_filter_it_is_refused_exactly_when_it_chooses_nothing(study
         check()
     finally:
         engine.dispose()
+
+
+# ------------------------------------- a synthesis leaving out fewer than k (breaker11b F1)
+
+
+def _text(path) -> str:
+    from docx import Document
+
+    document = Document(path)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _last_day(study) -> tuple[str, str, int]:
+    """(the study's last interview day, the day before it as --to, interviews held on it)."""
+    from datetime import timedelta
+
+    connection = sqlite3.connect(study["db"])
+    day, held = connection.execute(
+        "SELECT interview_date, count(*) FROM interview WHERE deleted_at IS NULL"
+        " GROUP BY interview_date ORDER BY interview_date DESC LIMIT 1"
+    ).fetchone()
+    connection.close()
+    return day, (date_of(day) - timedelta(days=1)).isoformat(), held
+
+
+def date_of(text):
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def test_a_synthesis_leaving_out_fewer_than_k_interviews_is_refused(study, tmp_path):
+    """The full report and one to the day before the last differ by the last day's
+    interviews: set side by side they would give those interviews' ratings, ranks and area.
+    So a synthesis leaves out nothing or at least k, on the command line and in the app."""
+    _, day_before, held = _last_day(study)
+    k = held + 1  # the last day's interviews are fewer than k
+    out = output_folder(tmp_path) / "to-the-day-before.docx"
+    options = ["--to", day_before, "--smallest-group", str(k)]
+    result = run_cli("export", "docx", "--db", study["db"], "-o", out, *options, home=tmp_path)
+    sentence = refused_in_one_line(result)
+    assert sentence.startswith(f"the choice leaves out {held} interview"), sentence
+    assert f"fewer than the smallest group a report may show ({k})" in sentence
+    assert sentence.endswith(f"leave out none or at least {k}"), sentence
+    assert list(out.parent.iterdir()) == []
+    chosen = ExportOptions(filter=Filter(date_to=date_of(day_before)), smallest_group=k)
+    with pytest.raises(FilterRefused) as refused:
+        export_work(SYNTHESIS, study["db"], out, chosen)(lambda done, total: None)
+    assert str(refused.value) == sentence
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_synthesis_leaving_out_nothing_or_at_least_k_is_written(study, tmp_path):
+    day, day_before, held = _last_day(study)
+    total = sqlite3.connect(study["db"]).execute("SELECT count(*) FROM interview").fetchone()[0]
+    # leaving out exactly k: written, and the report covers the others
+    out = tmp_path / "k-left-out.docx"
+    options = ["--to", day_before, "--smallest-group", str(held)]
+    result = run_cli("export", "docx", "--db", study["db"], "-o", out, *options, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"{total - held} interviews" in _text(out)
+    # a filter that leaves out nothing (to the last day): written at any k up to the total
+    out = tmp_path / "nothing-left-out.docx"
+    options = ["--to", day, "--smallest-group", str(total)]
+    result = run_cli("export", "docx", "--db", study["db"], "-o", out, *options, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"synthesis of {total} interviews" in result.stdout
+
+
+def test_the_workbook_applies_no_k_to_what_it_leaves_out(study, tmp_path):
+    """The workbook is the team's raw data: the filter the synthesis refuses is taken."""
+    from openpyxl import load_workbook
+
+    day, day_before, held = _last_day(study)
+    out = tmp_path / "to-the-day-before.xlsx"
+    result = run_cli(
+        "export", "xlsx", "--db", study["db"], "-o", out, "--to", day_before, home=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(out, read_only=True)
+    days = {str(row[0])[:10] for row in workbook["Interviews"].iter_rows(values_only=True)}
+    workbook.close()
+    assert day not in days
+
+
+def test_whatever_the_filter_a_synthesis_leaves_out_none_or_at_least_k(study):
+    """Any filter and k: check_filter with k lets a filter through only when the study's
+    interviews it leaves out are none or at least k."""
+    from datetime import date
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from sqlalchemy import create_engine
+    from sqlmodel import Session
+
+    from interviewer.export.options import check_filter
+
+    connection = sqlite3.connect(study["db"])
+    days = sorted({d for (d,) in connection.execute("SELECT interview_date FROM interview")})
+    total = connection.execute("SELECT count(*) FROM interview").fetchone()[0]
+    connection.close()
+    filters = st.builds(
+        Filter,
+        service_areas=st.lists(st.sampled_from(study["codes"]), max_size=3).map(tuple),
+        interviewers=st.lists(st.sampled_from(study["names"]), max_size=4).map(tuple),
+        status=st.sampled_from([None, "draft", "complete"]),
+        date_from=st.sampled_from([None, *map(date.fromisoformat, days[:4])]),
+        date_to=st.sampled_from([None, *map(date.fromisoformat, days[-4:])]),
+    )
+    engine = create_engine(f"sqlite:///{study['db']}")
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(chosen=filters, k=st.integers(1, 8))
+    def check(chosen, k):
+        with Session(engine) as session:
+            kept = len(session.execute(chosen.interview_ids_query()).all())
+            try:
+                check_filter(session, chosen, smallest_group=k)
+            except FilterRefused as refused:
+                assert kept == 0 or 0 < total - kept < k, (chosen, k, str(refused))
+            else:
+                assert kept > 0 and (total - kept == 0 or total - kept >= k), (chosen, k)
+
+    try:
+        check()
+    finally:
+        engine.dispose()
+
+
+# ------------------------ day filters of an anonymised export (breaker11b F18 addendum)
+
+
+@pytest.mark.parametrize("kind", [WORKBOOK, SYNTHESIS])
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--from", "2017-06-21"],
+            "so the first date chosen (2017-06-21) must be the first day of its month (2017-06-01)",
+        ),
+        (
+            ["--from", "2017-06-01", "--to", "2017-06-29"],
+            "so the last date chosen (2017-06-29) must be the last day of its month (2017-06-30)",
+        ),
+        (
+            ["--to", "2016-02-28"],  # a leap year's February ends on the 29th
+            "so the last date chosen (2016-02-28) must be the last day of its month (2016-02-29)",
+        ),
+    ],
+)
+def test_an_anonymised_export_refuses_a_day_it_would_describe_as_its_month(
+    study, tmp_path, kind, options, said
+):
+    """Without personal data an export names months: "from 2017-06" for a choice from 21
+    June would misstate it (and two reports a day apart would read alike)."""
+    out = output_folder(tmp_path) / f"export{SUFFIX[kind]}"
+    result = run_cli(
+        *COMMAND[kind], "--db", study["db"], "-o", out, "--no-personal-data", *options,
+        home=tmp_path,
+    )  # fmt: skip
+    sentence = refused_in_one_line(result)
+    assert sentence.startswith("with personal data left out an export names months, not days")
+    assert sentence.endswith(said), sentence
+    assert list(out.parent.iterdir()) == []
+    flags = dict(zip(options[::2], map(date_of, options[1::2]), strict=True))
+    chosen = Filter(date_from=flags.get("--from"), date_to=flags.get("--to"))
+    work = export_work(kind, study["db"], out, ExportOptions(filter=chosen, personal_data=False))
+    with pytest.raises(FilterRefused) as refused:
+        work(lambda done, total: None)
+    assert str(refused.value) == sentence
+    assert list(out.parent.iterdir()) == []
+
+
+def test_an_anonymised_export_of_whole_months_says_the_months_and_a_named_one_the_days(
+    study, tmp_path
+):
+    from openpyxl import load_workbook
+
+    months = ["--from", "2017-06-01", "--to", "2017-07-31"]
+    out = tmp_path / "months.xlsx"
+    result = run_cli(
+        "export", "xlsx", "--db", study["db"], "-o", out, "--no-personal-data", *months,
+        home=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(out, read_only=True)
+    (covered,) = [
+        row[1]
+        for row in workbook["README"].iter_rows(values_only=True)
+        if row[:1] == ("Interviews covered",)
+    ]
+    workbook.close()
+    assert covered == "from 2017-06; to 2017-07", covered
+    out = tmp_path / "days.docx"  # with personal data, any day: said as chosen
+    days = ["--from", "2017-06-21", "--to", "2017-08-29", "--smallest-group", "1"]
+    result = run_cli("export", "docx", "--db", study["db"], "-o", out, *days, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Chosen: from 2017-06-21; to 2017-08-29." in _text(out)
+
+
+def test_the_dialog_refuses_an_anonymised_day_before_asking_for_a_file(qtbot):
+    from datetime import date
+
+    from PySide6.QtWidgets import QDialog
+
+    from interviewer.ui.export_dialog import ExportDialog
+    from tests.ui.test_app import close_next_dialog
+
+    dialog = ExportDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    (from_check, from_edit), _ = dialog.date_from, dialog.date_to
+    from_check.setChecked(True)
+    from_edit.set_value(date(2017, 6, 21))
+    dialog.no_personal_data.setChecked(True)
+    seen: list[str] = []
+    close_next_dialog(seen)
+    dialog.accept()
+    assert seen == [
+        "with personal data left out an export names months, not days, so the first date "
+        "chosen (2017-06-21) must be the first day of its month (2017-06-01)"
+    ]
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    from_edit.set_value(date(2017, 6, 1))
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+# ------------------------------------------------ options given twice (breaker11b F16)
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "option"),
+    [
+        (("export", "docx"), ["--status", "draft", "--status", "complete"], "--status"),
+        (
+            ("export", "docx"),
+            ["--smallest-group", "3", "--smallest-group", "50"],
+            "--smallest-group",
+        ),
+        (("export", "docx"), ["--language", "en", "--language", "da"], "--language"),
+        (
+            ("export", "docx"),
+            ["--attribution", "role", "--attribution", "role-and-area"],
+            "--attribution",
+        ),
+        (("export", "xlsx"), ["--from", "2017-01-01", "--from", "2017-02-01"], "--from"),
+        (("export", "xlsx"), ["--to", "2017-09-30", "--to", "2017-08-31"], "--to"),
+        (("export", "xlsx"), ["-o", "{folder}/other.xlsx"], "-o/--output"),
+        (
+            ("export", "docx", "--interview", "{interview}"),
+            ["--interview", "{other}"],
+            "--interview",
+        ),
+    ],
+)
+def test_an_option_given_twice_with_different_values_is_refused(
+    study, tmp_path, command, options, option
+):
+    """The last silently winning would hide a contradiction (--smallest-group 3 from a
+    script, 50 typed after it: the weaker could win)."""
+    folder = output_folder(tmp_path)
+    out = folder / ("x.xlsx" if command[1] == "xlsx" else "x.docx")
+    other = sqlite3.connect(study["db"]).execute("SELECT id FROM interview").fetchall()[-1][0]
+    values = dict(interview=study["interview"], other=uuid.UUID(other), folder=folder)
+    words = [*(part.format(**values) for part in command), "--db", study["db"], "-o", out]
+    result = run_cli(*words, *[part.format(**values) for part in options], home=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert f"argument {option}: it is given twice with different values; give it once" in (
+        result.stderr
+    )
+    assert list(folder.iterdir()) == []
+
+
+def test_an_option_given_twice_with_one_value_is_taken_once(study, tmp_path):
+    """The same value twice is no contradiction; a filter's value twice is one condition
+    ("service area Education, Education." said nothing more), and a name with spaces around
+    it is the name (names are matched ignoring extra spaces, as the refusal says)."""
+    code, someone = (
+        sqlite3.connect(study["db"])
+        .execute(
+            "SELECT i.service_area, p.name FROM interview i JOIN interviewer p"
+            " ON p.id = i.interviewer_id WHERE i.status = 'complete' ORDER BY i.id LIMIT 1"
+        )
+        .fetchone()
+    )
+    out = tmp_path / "twice.docx"
+    result = run_cli(
+        "export", "docx", "--db", study["db"], "-o", out, "--status", "complete",
+        "--status", "complete", "--smallest-group", "1", "--smallest-group", "1",
+        "--service-area", code, "--service-area", code,
+        "--interviewer", someone, "--interviewer", f"  {someone} ",
+        home=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = _text(out)
+    (chosen,) = [line for line in text.splitlines() if line.startswith("Chosen: ")]
+    assert chosen.count(someone) == 1, chosen
+    assert f"interviewer {someone};" in chosen
+    assert chosen.count(", ") == 0, chosen  # one area, one interviewer: no list
+
+
+def test_a_name_with_spaces_around_it_is_matched_as_the_refusal_says(study, tmp_path):
+    someone = study["names"][0]
+    out = tmp_path / "spaces.xlsx"
+    result = run_cli(
+        "export", "xlsx", "--db", study["db"], "-o", out, "--interviewer", f" {someone}  ",
+        home=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    refused = run_cli(
+        "export", "xlsx", "--db", study["db"], "-o", out, "--interviewer", TYPED_NAME,
+        home=tmp_path,
+    )  # fmt: skip
+    assert "names are matched letter for letter, as the app shows them, ignoring extra spaces" in (
+        refused_in_one_line(refused)
+    )
