@@ -13,7 +13,7 @@ import unicodedata
 import uuid
 import zipfile
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -483,7 +483,8 @@ def test_the_methods_say_which_interviews_and_whether_drafts_count(demo_db, tmp_
     ).fetchone()[0]
     connection.close()
     methods = normal_text(export(demo_db, tmp_path))
-    assert f"This synthesis covers 1,000 interviews, held {first} to {last}." in methods
+    # months, never days: the first and the last day would each date one interview
+    assert f"This synthesis covers 1,000 interviews, held {first[:7]} to {last[:7]}." in methods
     assert "Every interview of the study." in methods
     assert f"Including {drafts:,} drafts, interviews not yet marked complete." in methods
     assert any("fewer than 3 interviews" in line for line in methods)
@@ -854,10 +855,18 @@ def test_anonymised_synthesis_of_one_day_shows_no_day(demo60, tmp_path):
     ).fetchone()
     connection.close()
     one_day = date.fromisoformat(day)
-    chosen = InterviewFilter(date_from=one_day, date_to=one_day)
-    options = dict(filter=chosen, personal_data=False, smallest_group=1)
+    # an anonymised choice is of whole months (options.check_dates)
+    month = InterviewFilter(
+        date_from=one_day.replace(day=1),
+        date_to=(one_day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1),
+    )
+    options = dict(filter=month, personal_data=False, smallest_group=1)
     text = all_text(export(demo60, tmp_path, **options)).split("\n", 3)[3]  # after "written …"
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
-    assert f"{one_day:%Y-%m}" in text
-    with_day = all_text(export(demo60, tmp_path, "named.docx", filter=chosen, smallest_group=1))
-    assert day in with_day  # with personal data the day is said
+    assert f"held in {one_day:%Y-%m}." in text  # one month: "held in", not "2017-06 to 2017-06"
+    # with personal data the period is months too: a day would date the first and the last
+    # interview; the day appears only where the choice names it
+    chosen = InterviewFilter(date_from=one_day, date_to=one_day)
+    with_day = normal_text(export(demo60, tmp_path, "named.docx", filter=chosen, smallest_group=1))
+    assert any(f"held in {one_day:%Y-%m}." in line for line in with_day)
+    assert [line.split(":")[0] for line in with_day if day in line] == ["Chosen"]
