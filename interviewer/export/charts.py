@@ -7,11 +7,16 @@ in words at its place, never drawn as an invisible bar.
 """
 
 import io
+import re
+import textwrap
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from interviewer.export.ethics import too_few, too_few_sentence
 from interviewer.export.options import ExportOptions
+from interviewer.export.text import MARKER
 from interviewer.figures import format_count, format_mean
 from interviewer.i18n import tr
 from interviewer.storage.models import CodeKind
@@ -21,11 +26,41 @@ SECOND = "#9cc3e0"
 NOTE = "#5a6570"  # the grey of the words said in place of a bar
 SCALE = (1, 5)  # a rating runs from 1 to 5
 SHORT_POINT = 14  # the scale's point labels go under the ticks when none is longer
+# A label on a chart (a service area, a theme, a scale: typed text of any length) is wrapped
+# to LABEL_WIDTH characters a line and LABEL_LINES lines, the rest cut with "…": the chart
+# keeps its width, and the full label is in the table and the alternative text.
+LABEL_WIDTH = 48
+LABEL_LINES = 2
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    """The characters the charts' font draws (matplotlib's default font, DejaVu Sans)."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    return frozenset(get_font(findfont(FontProperties())).get_charmap())
+
+
+def chart_label(label: str) -> str:
+    """``label`` as a chart shows it: on at most LABEL_LINES lines of LABEL_WIDTH characters
+    (cut with "…"), every run of characters the font lacks (emoji, control characters) as one
+    MARKER, so matplotlib has nothing to warn about."""
+    glyphs = _glyphs()
+    drawable = "".join(c if ord(c) in glyphs else MARKER for c in " ".join(label.split()))
+    drawable = re.sub(f"{MARKER}+", MARKER, drawable)
+    lines = textwrap.wrap(
+        drawable, LABEL_WIDTH, max_lines=LABEL_LINES, placeholder=" …", break_on_hyphens=False
+    )
+    return "\n".join(lines)
 
 
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=160, bbox_inches="tight")
+    # labels are made drawable (chart_label); a warning matplotlib still raises is its own
+    # business, never text on the user's terminal
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figure.savefig(buffer, format="png", dpi=160, bbox_inches="tight")
     return buffer.getvalue()
 
 
@@ -101,6 +136,7 @@ def _priority(
     said = {area: [] for area in areas}  # the alternative text, per service area
     for index, (scale, colour) in enumerate(zip(scales, (ACCENT, SECOND, "#666"), strict=False)):
         name = scale.label.in_language(lang)
+        drawn_name = chart_label(name)
         drawn = []
         for row, area in enumerate(areas):
             mean = means.get(scale.key, {}).get(area)
@@ -118,7 +154,8 @@ def _priority(
                 )
                 said[area].append(f"{name} {shown} (n = {format_count(count, lang)})")
                 continue
-            shown_note = f"{name}: {note}" if len(scales) > 1 else note  # which bar is missing
+            # which bar is missing
+            shown_note = f"{chart_label(name)}: {note}" if len(scales) > 1 else note
             axes.text(
                 low + 0.04,
                 y,
@@ -138,13 +175,17 @@ def _priority(
             left=low,
             height=height * 0.9,
             color=colour,
-            label=name,
+            label=drawn_name,
         )
-    axes.set_yticks([n + height * (len(scales) - 1) / 2 for n in range(len(areas))], labels)
+    axes.set_yticks(
+        [n + height * (len(scales) - 1) / 2 for n in range(len(areas))],
+        [chart_label(label or "") for label in labels],
+    )
     # every row in view, also one with no bar (its words are all there is); top to bottom
     axes.set_ylim(len(areas) - 1 + height * (len(scales) - 0.5), -height / 2)
     axes.set_xlim(low, high)
     points = question.scale_points.in_language(lang) if question.scale_points else None
+    points = [chart_label(point) for point in points] if points else None
     ticks = list(range(low, high + 1))
     if points and len(points) == len(ticks) and max(len(p) for p in points) <= SHORT_POINT:
         axes.set_xticks(ticks, [f"{n}\n{point}" for n, point in zip(ticks, points, strict=True)])
@@ -184,7 +225,10 @@ def theme_chart(
         context.label(CodeKind.CHALLENGE_THEME, th) or tr("No theme", lang=lang) for th in themes
     ]
     hidden = {th for th in themes if too_few(naming.get(th, 0), options)}
-    figure, axes = _figure(7.5, 0.6 + 0.38 * len(themes))
+    drawn_labels = [chart_label(label) for label in labels]
+    # a label on two lines takes a taller row, so that it does not touch its neighbours
+    lines = max((label.count("\n") + 1 for label in drawn_labels), default=1)
+    figure, axes = _figure(7.5, 0.6 + (0.38 + 0.2 * (lines - 1)) * len(themes))
     left = [0] * len(themes)
     shades = [ACCENT, "#5f93bd", SECOND, "#cfe1ef"]
     for rank in range(1, limit + 1):
@@ -215,7 +259,7 @@ def theme_chart(
         words.append(
             f"{label}: n = {named}" + (f" ({', '.join(by_rank)})" if by_rank else "") + "."
         )
-    axes.set_yticks(range(len(themes)), labels)
+    axes.set_yticks(range(len(themes)), drawn_labels)
     axes.invert_yaxis()
     axes.set_xlabel(tr("Times named", lang=lang))
     _count_axis(axes, lang)
