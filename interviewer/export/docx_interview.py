@@ -153,7 +153,10 @@ def _build(session: Session, interview, options: ExportOptions):
             if not initiatives:
                 paragraph(document, t("No initiatives were recorded."))
             for initiative in initiatives:
-                paragraph(document, initiative.title, "Heading 2")
+                # heading, meta line and description on one page: never a heading and its
+                # line at a page's foot with the description over the leaf
+                heading = paragraph(document, initiative.title, "Heading 2")
+                heading.paragraph_format.keep_with_next = True
                 details = [
                     context.label(CodeKind.INITIATIVE_CATEGORY, initiative.category_code),
                     statuses[initiative.status],
@@ -161,7 +164,8 @@ def _build(session: Session, interview, options: ExportOptions):
                 if initiative.start_date:
                     since = _date_text(shown_date(initiative.start_date, options))
                     details.append(t("since {date}", date=since))
-                paragraph(document, " · ".join(part for part in details if part))
+                meta = paragraph(document, " · ".join(part for part in details if part))
+                meta.paragraph_format.keep_with_next = bool(initiative.description)
                 if initiative.description:
                     paragraph(document, initiative.description)
         elif question.answer is AnswerType.EFFECTS:
@@ -171,7 +175,8 @@ def _build(session: Session, interview, options: ExportOptions):
                 own = [effect for effect in effects if effect.initiative_id == initiative.id]
                 if not own:
                     continue
-                paragraph(document, initiative.title, "Heading 2")
+                heading = paragraph(document, initiative.title, "Heading 2")
+                heading.paragraph_format.keep_with_next = True  # with its first effect
                 for effect in own:
                     item = document.add_paragraph(style="List Bullet")
                     item.add_run(f"{kinds[effect.kind]}: ").bold = True

@@ -196,3 +196,29 @@ def test_a_figure_stored_with_binary_noise_shows_15_significant_digits(
     (line,) = [p.text for p in Document(out).paragraphs if "noisy measure" in p.text]
     assert f"noisy measure: {shown}" in line, line
     assert "0000" not in line, line
+
+
+def test_an_initiatives_heading_meta_line_and_description_keep_together(sample, tmp_path):
+    """breaker11b F18: a page ended with an initiative's heading and meta line, its
+    description on the next page; the three now keep together."""
+    path, sample_id, _awkward_id = sample
+    connection = sqlite3.connect(path)
+    initiatives = connection.execute(
+        "SELECT title, description FROM initiative WHERE interview_id = ? AND deleted_at IS NULL"
+        " AND description <> ''",
+        (sample_id.hex,),
+    ).fetchall()
+    connection.close()
+    assert initiatives
+    out = tmp_path / "keep.docx"
+    write_interview_docx(path, out, sample_id)
+    paragraphs = Document(out).paragraphs
+    texts = [p.text for p in paragraphs]
+    for title, description in initiatives:
+        at = texts.index(title)  # the first: under the initiatives question
+        heading, meta, body = paragraphs[at : at + 3]
+        assert body.text == description, (title, body.text)
+        for kept in (heading, meta):
+            style_keeps = kept.style.paragraph_format.keep_with_next
+            assert kept.paragraph_format.keep_with_next or style_keeps, (title, kept.text)
+        assert meta.paragraph_format.keep_with_next, meta.text
