@@ -313,7 +313,7 @@ def test_readme_counts_continuation_columns_and_says_how_scripts_read_escapes(ho
 def test_without_personal_data_the_readme_names_a_days_filter_by_its_month(demo_db, tmp_path):
     """A filter of one day and one interviewer, anonymised: the README says the month and
     how many interviewers, never the day or the name (the rows' months say no more)."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from interviewer.export.options import InterviewFilter
 
@@ -322,9 +322,10 @@ def test_without_personal_data_the_readme_names_a_days_filter_by_its_month(demo_
         "SELECT i.interview_date, p.name FROM interview i JOIN interviewer p"
         " ON p.id = i.interviewer_id WHERE i.deleted_at IS NULL ORDER BY i.id LIMIT 1",
     )
-    chosen = InterviewFilter(
-        date_from=date.fromisoformat(day), date_to=date.fromisoformat(day), interviewers=(name,)
-    )
+    # an anonymised choice is of whole months (options.check_dates): the day's month
+    first = date.fromisoformat(day).replace(day=1)
+    last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    chosen = InterviewFilter(date_from=first, date_to=last, interviewers=(name,))
     out = tmp_path / "day.xlsx"
     write_workbook(demo_db, out, ExportOptions(filter=chosen, personal_data=False))
     workbook = load_workbook(out, read_only=True)
