@@ -85,7 +85,8 @@ def describe_filter(
     """The filter in words, in the export's language; "" when it chooses everything.
 
     With ``personal_data`` False it says no more than an anonymised export may: dates as their
-    month (YYYY-MM) and the number of interviewers chosen, not their names."""
+    month (YYYY-MM: options.check_dates lets only whole months through, so the month is the
+    choice) and the number of interviewers chosen, not their names."""
     lang = context.language
 
     def day(value) -> str:
