@@ -37,7 +37,9 @@ from tests.export.test_synthesis_content import build, captioned_tables, normal_
 COUNT = re.compile(r"^\d{1,3}(?:[.,\u00a0]\d{3})*$")
 MEAN = re.compile(r"^\S+ \((\d[\d.,\u00a0]*)\)$")  # "3.7 (56)"
 IN_BRACKETS = re.compile(r"\((\d[\d.,\u00a0]*)\)")
-CAPTION = re.compile(r"^\S+ \d+: (.*) \(n = (\d[\d.,\u00a0]*) \S+\)$")
+# "Table 6: Figures by measure: Other (n = 5 interviews)"; the n is left out above a table
+# whose hidden rows it would pin
+CAPTION = re.compile(r"^\S+ \d+: (.*?)(?: \(n = (\d[\d.,\u00a0]*) \S+\))?$")
 
 
 def whole(text: str) -> int:
@@ -68,7 +70,16 @@ def tables(document) -> dict[str, list[list[str]]]:
 
 
 def captions_n(document) -> list[int]:
-    return [whole(CAPTION.match(c).group(2)) for c, _ in captioned_tables(document)]
+    return [whole(n) for c, _ in captioned_tables(document) if (n := CAPTION.match(c).group(2))]
+
+
+def caption_totals(document) -> dict[str, str]:
+    """Each table's caption n as a cell text ("1,234"), by title; tables without one left out."""
+    return {
+        CAPTION.match(c).group(1): CAPTION.match(c).group(2)
+        for c, _ in captioned_tables(document)
+        if CAPTION.match(c).group(2)
+    }
 
 
 # ---------------------------------------------------------------------- the reader's lines
@@ -80,8 +91,15 @@ def lines(document, truth, lang: str):
     document leaves a whole row out."""
     every, ranked_word = tr("All", lang=lang), tr("Ranked {rank}", lang=lang, rank=0)[:-1]
     interviews = tr("Interviews", lang=lang)
+    totals = caption_totals(document)
+    covered = max(whole(n) for n in totals.values())  # Table 1's, the whole choice
     for title, rows in tables(document).items():
         header, body = rows[0], rows[1:]
+        # a caption's n totals the table's Interviews column (at most their sum: an interview
+        # may be in two rows), unless it is the whole choice (said in Table 1's All row)
+        if interviews in header and title in totals and whole(totals[title]) != covered:
+            parts = [row[header.index(interviews)] for row in body if row[0] != every]
+            yield f"{title} / caption n", totals[title], parts, None
         # a row labelled "All" totals the rows above it, in every column
         for row_number, row in enumerate(body):
             if row[0] == every:
@@ -151,6 +169,19 @@ def leaks(document, truth, k: int, lang: str) -> list[str]:
                     if left_of is not None and is_mark(left_of, k):
                         found.append(f"{title} / {row[0]}: {cell} beside a hidden count")
     found += [f"caption n = {n}" for n in captions_n(document) if 0 < n < k]
+    # a row whose base (its Interviews) is hidden says nothing else either, not even a 0:
+    # "none of these 1 or 2 did it" is their answer ("—", a median of nothing, is no figure)
+    interviews_word = tr("Interviews", lang=lang)
+    for title, rows in tables(document).items():
+        if interviews_word in rows[0]:
+            column = rows[0].index(interviews_word)
+            found += [
+                f"{title} / {row[0]}: {cell} in a row whose interviews are hidden"
+                for row in rows[1:]
+                if is_mark(row[column], k)
+                for cell in row[1:]
+                if not is_mark(cell, k) and cell != "—"
+            ]
     # rows are ordered by their interviews: a hidden row among shown ones would say between
     # which counts it lies, so the hidden come last
     interviews, every = tr("Interviews", lang=lang), tr("All", lang=lang)
@@ -170,12 +201,12 @@ def leaks(document, truth, k: int, lang: str) -> list[str]:
             hidden = {row[0] for row in rows[1:] if is_mark(row[column], k)}
             for other in by_groups:
                 if other is not rows and other[0][0] == rows[0][0]:
-                    found += [
+                    found += [  # not even "no answers" or a 0
                         f"{other[0][0]} / {row[0]}: {cell} for a group hidden elsewhere"
                         for row in other[1:]
                         if row[0] in hidden
                         for cell in row[1:]
-                        if value(cell)
+                        if not is_mark(cell, k)
                     ]
     return found
 
@@ -487,3 +518,137 @@ def test_initiatives_and_figures_of_fewer_than_k_interviews_get_no_table(tmp_pat
         in text
     )
     assert not [c for c, _ in captioned_tables(document) if "categor" in c or "measure" in c]
+
+
+# ------------------------------------------------- figures tables against their totals
+
+
+def measured(metric: str) -> dict:
+    return dict(kind=EffectKind.MEASURED, metric=metric, baseline=40, current=12)
+
+
+@pytest.fixture(scope="module")
+def lone_category_figure(tmp_path_factory) -> Path:
+    """breaker11b F9: one figure in a category of one interview, from an interview that has a
+    figure of the same measure in another category too. "All categories" counts 10 figures
+    from 9 interviews; the Interviews column adds up to more than its total, the Figures
+    column exactly, so All minus the shown categories gives the hidden one's figure."""
+    specs = [
+        {"area": "education", "initiatives": [("closer_to_citizens", [measured("waiting list")])]}
+        for _ in range(5)
+    ] + [
+        {"area": "employment", "initiatives": [("joint_training", [measured("waiting list")])]}
+        for _ in range(4)
+    ]
+    specs[0]["initiatives"].append(("common_budget", [measured("waiting list")]))
+    return build(tmp_path_factory.mktemp("f9") / "f9.sqlite", specs)
+
+
+@pytest.fixture(scope="module")
+def caption_pins_a_row(tmp_path_factory) -> Path:
+    """breaker11b F17: a category whose table shows one measure of 3 interviews and hides one
+    of 2 (other interviews): its caption "n = 5 interviews" minus the 3 shown gives the 2."""
+    specs = [
+        {"area": "education", "initiatives": [("closer_to_citizens", [measured("waiting list")])]}
+        for _ in range(3)
+    ] + [
+        {"area": "education", "initiatives": [("closer_to_citizens", [measured("sick days")])]}
+        for _ in range(2)
+    ]
+    specs += [
+        {
+            "area": "employment",
+            "initiatives": [("joint_training", [measured("waiting list"), measured("sick days")])],
+        }
+        for _ in range(4)
+    ]
+    return build(tmp_path_factory.mktemp("f17") / "f17.sqlite", specs)
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_figures_tables_give_nothing_away_against_all_categories_or_their_n(
+    lone_category_figure, caption_pins_a_row, tmp_path, lang
+):
+    for db in (lone_category_figure, caption_pins_a_row):
+        for k in (2, 3, 4):
+            check(db, tmp_path, k, lang)
+
+
+def test_a_row_of_few_interviews_hides_its_zeros_too(demo60_seed1, tmp_path):
+    """breaker11b F20: one interviewer's report (7 interviews), where categories and themes of
+    1 or 2 interviews stood beside exact zeros ("all of them: no effect yet")."""
+    with sqlite3.connect(demo60_seed1) as connection:
+        (name,) = connection.execute(
+            "SELECT name FROM interviewer JOIN interview ON interview.interviewer_id = "
+            "interviewer.id WHERE interview.deleted_at IS NULL GROUP BY interviewer.id "
+            "HAVING count(*) BETWEEN 5 AND 9 ORDER BY name LIMIT 1"
+        ).fetchone()
+    check(demo60_seed1, tmp_path, 3, filter=InterviewFilter(interviewers=[name]))
+
+
+# ------------------------------------------------------------ the sentences around them
+
+
+def test_quotes_of_a_hidden_service_area_are_attributed_by_role_only(demo60_seed1, tmp_path):
+    """breaker11b F10: with role-and-area, a quote of an area Table 1 hides ("< 3") named the
+    area: one of its one or two people, by role."""
+    for attribution in ("role-and-area", "role-area-municipality"):
+        out = tmp_path / f"{attribution}.docx"
+        write_synthesis_docx(demo60_seed1, out, ExportOptions(attribution=attribution))
+        document = Document(out)
+        area_table = next(iter(tables(document).values()))
+        hidden = {row[0] for row in area_table[1:] if is_mark(row[1], 3)}
+        shown = {row[0] for row in area_table[1:-1]} - hidden
+        assert hidden, "the demo hides some service area"
+        said_by = [
+            p.text for p in document.paragraphs if p.style.name == "Caption" and "— " in p.text
+        ]
+        assert not [line for line in said_by for area in hidden if f", {area}" in line]
+        assert [line for line in said_by for area in shown if f", {area}" in line]
+        with sqlite3.connect(demo60_seed1) as connection:
+            labels = dict(
+                connection.execute(
+                    "SELECT label_en, code FROM codebook_entry WHERE kind = 'service_area'"
+                )
+            )
+            hidden_roles = {
+                role
+                for (role,) in connection.execute(
+                    "SELECT DISTINCT quote.speaker_role FROM quote JOIN interview ON "
+                    "interview.id = quote.interview_id WHERE interview.service_area IN "
+                    f"({', '.join('?' * len(hidden))})",
+                    sorted(labels[area] for area in hidden),
+                )
+            }
+        # their quotes are there, by role alone
+        assert any(line == f"— {role}" for line in said_by for role in hidden_roles)
+        assert (
+            "A quote from a service area that Table 1 does not show on its own is attributed "
+            "by role only." in normal_text(document)
+        )
+
+
+def test_the_number_of_drafts_under_k_is_the_mark(tmp_path):
+    """breaker11b F12: "Including 1 draft" said which one interview of a small choice is
+    unfinished."""
+    specs = [{"area": "education", "complete": number != 0} for number in range(6)]
+    db = build(tmp_path / "drafts.sqlite", specs)
+    for k, said in (
+        (3, "Including < 3 drafts"),
+        (4, "Including < 4 drafts"),
+        (1, "Including 1 draft,"),
+    ):
+        out = tmp_path / f"drafts-{k}.docx"
+        write_synthesis_docx(db, out, ExportOptions(smallest_group=k))
+        assert any(line.startswith(said) for line in normal_text(Document(out))), k
+    out = tmp_path / "drafts-da.docx"
+    write_synthesis_docx(db, out, ExportOptions(language="da"))
+    assert any(line.startswith("Inklusive < 3 kladder") for line in normal_text(Document(out)))
+
+
+def test_the_methods_warn_that_reports_of_overlapping_choices_can_be_compared(demo60, tmp_path):
+    """breaker11b F1/F2/F7: k holds within one report; the methods say what comparing two does."""
+    for lang, start in (("en", "The rule of 5 holds within this report"), ("da", "Reglen om 5")):
+        out = tmp_path / f"compare-{lang}.docx"
+        write_synthesis_docx(demo60, out, ExportOptions(smallest_group=5, language=lang))
+        assert any(line.startswith(start) for line in normal_text(Document(out))), lang
