@@ -29,8 +29,10 @@ from interviewer import interviews as svc
 from interviewer.demo import generate_demo
 from interviewer.errors import InterviewerError
 from interviewer.export.docx_synthesis import (
+    LINE_CHARACTERS,
     QUOTE_CHARACTERS,
     QUOTES_PER_THEME,
+    shortened,
     write_synthesis_docx,
 )
 from interviewer.export.options import Attribution, ExportOptions, InterviewFilter
@@ -787,6 +789,37 @@ def test_a_long_quote_is_shortened_whole_graphemes_and_names_its_workbook_id(tmp
     short = build(tmp_path / "short.sqlite", [everything(n) for n in range(3)])
     for quote, said_by in quotes_by_theme(export(short, tmp_path, "short.docx"))["Blame culture"]:
         assert not quote.endswith("…”") and "quote_id" not in said_by
+
+
+def test_a_quote_of_many_line_breaks_takes_no_more_than_eight_lines(tmp_path):
+    """breaker11b F13: 2,000 one-letter lines were "short" by characters and filled six pages,
+    leaving the theme's heading alone on the page before. A line break takes a line's room."""
+    lines_of_x = "\nx" * 2000
+    paragraphs = ("A short paragraph.\n\n" * 40).strip()
+    mixed = "word " * 100 + "\r\n" * 30 + "end"
+    long = [lines_of_x, paragraphs, mixed]
+    db = build(
+        tmp_path / "lines.sqlite",
+        [everything(n, quotes=[(text, "blame_culture", True)]) for n, text in enumerate(long)],
+    )
+    document = export(db, tmp_path)
+    quotes = [p for p in document.paragraphs if p.style.name == "Quote"]
+    assert len(quotes) == 3
+    for quote in quotes:
+        printed = quote.text.removeprefix("“").removesuffix("”")
+        assert printed.endswith("…"), printed[:40]
+        # each line as much room as LINE_CHARACTERS characters: 600 / 75 = 8 lines at most
+        breaks = printed.count("\n")  # python-docx reads each w:br as a line break
+        rows = sum(1 + len(line) // LINE_CHARACTERS for line in printed.splitlines())
+        assert breaks <= QUOTE_CHARACTERS // LINE_CHARACTERS and rows <= 9, printed[:60]
+    for text in long:  # the rule on its own: the room of the start is within the limit
+        start, cut = shortened(text, QUOTE_CHARACTERS)
+        assert cut and start.endswith("…")
+        room = sum(LINE_CHARACTERS if c in "\r\n" else 1 for c in start)
+        assert room <= QUOTE_CHARACTERS
+    # the heading keeps with its first quote, which now fits on a page with it
+    headings = [p for p in document.paragraphs if p.text == "Blame culture"]
+    assert headings and headings[-1].paragraph_format.keep_with_next
 
 
 # --------------------------------------------------------------------- one "measured"
