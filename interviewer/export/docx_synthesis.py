@@ -986,7 +986,8 @@ def _quotes(document, session, chosen, options, context, cells, hidden_areas) ->
         )
         heading.paragraph_format.keep_with_next = True  # never alone at the foot of a page
         for quote in grouped[code]:
-            text, cut = shortened(quote.text, QUOTE_CHARACTERS)
+            # blank lines around the words would print as empty lines inside the quote marks
+            text, cut = shortened(quote.text.strip(), QUOTE_CHARACTERS)
             said = paragraph(document, f"“{text}”", "Quote")
             said.paragraph_format.keep_with_next = True  # never apart from who said it
             said_by = ethics.attribution(
