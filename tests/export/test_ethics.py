@@ -201,3 +201,35 @@ def test_a_choice_of_fewer_than_k_interviews_is_refused_in_one_sentence():
     assert message.startswith("the choice holds 2 interviews, fewer than the smallest group")
     assert "\n" not in message and not message.endswith(".")  # a clause, as every refusal
     ethics.check_enough_interviews(3, ExportOptions(smallest_group=3))  # k itself is enough
+
+
+@pytest.mark.parametrize("level", list(Attribution))
+def test_a_quote_of_a_hidden_area_is_attributed_by_role_only(level):
+    """An area the report hides is one of fewer than k people: naming it beside a role would
+    point at them (breaker11b F10)."""
+    options = ExportOptions(attribution=level)
+    said = ethics.attribution(
+        role="Head of Unit",
+        area_label="Child and family services",
+        municipality="Randers",
+        options=options,
+        area_hidden=True,
+    )
+    assert said == "Head of Unit"
+
+
+@given(
+    st.integers(min_value=1, max_value=6),
+    st.lists(st.integers(min_value=1, max_value=12), max_size=5),
+    st.lists(st.integers(min_value=1, max_value=12), max_size=5),
+)
+def test_a_total_is_shown_only_where_it_pins_no_hidden_part(k, shown, hidden):
+    """A caption's n beside rows some of which are hidden (breaker11b F17): shown only when
+    the total minus the shown rows is nothing, or at least k spread over two hidden rows or
+    more; the parts here do not overlap, so the total is their sum."""
+    total = sum(shown) + sum(hidden)
+    left = sum(hidden)
+    expected = not hidden or (len(hidden) >= 2 and left >= k)
+    assert ethics.total_shown(total, shown, len(hidden), k) == expected
+    # overlapping parts (an interview in two rows) can leave nothing to subtract
+    assert ethics.total_shown(sum(shown), shown, len(hidden), k)
