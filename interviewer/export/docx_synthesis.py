@@ -21,11 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.lists import format_list
-from sqlalchemy import case, func, or_, text
+from sqlalchemy import case, func, not_, or_, text
 from sqlmodel import Session, col, select
 
 from interviewer.export import ethics
 from interviewer.export.charts import priority_chart, theme_chart
+from interviewer.export.consent import consent_recorded
 from interviewer.export.docx_common import (
     caption,
     check_target,
@@ -917,9 +918,9 @@ def _quotes(document, session, chosen, options, context, cells, hidden_areas) ->
         left_out, left_out_interviews = session.execute(
             select(func.count(), func.count(func.distinct(Quote.interview_id)))
             .join(Interview, Interview.id == Quote.interview_id)
-            .where(*counted, col(Interview.consent_given).is_not(True))
+            .where(*counted, not_(consent_recorded(col(Interview.consent_given))))
         ).one()
-        counted.append(col(Interview.consent_given).is_(True))
+        counted.append(consent_recorded(col(Interview.consent_given)))
     ranked = (
         select(
             theme.label("theme"),
