@@ -639,31 +639,10 @@ def test_in_libreoffice_a_heading_caption_and_header_row_move_to_the_next_page_t
         )
         files.append(tmp_path / f"lines-{lines}.docx")
         docx_common.save_whole(document, files[-1])
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *map(str, files),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    rendered = rendered_pages(files, tmp_path)
     moved = 0
     for file in files:
-        raw = subprocess.run(
-            ["pdftotext", "-raw", str(file.with_suffix(".pdf")), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        pages = [content_lines(page) for page in raw.split("\f") if page.strip()]
+        pages = rendered[file]
         for page in pages[:-1]:
             assert page[-1].startswith(("Line ", "Theme ")), (file.name, page[-3:])
             assert not page[-1].startswith("Theme Interviews"), (file.name, page[-3:])
@@ -696,31 +675,10 @@ def test_in_libreoffice_a_table_begins_with_its_first_rows_or_not_at_all(tmp_pat
             )
             files.append(tmp_path / f"lines-{lines}-rows-{rows}.docx")
             docx_common.save_whole(document, files[-1])
-    result = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *map(str, files),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    rendered = rendered_pages(files, tmp_path)
     split = 0
     for file in files:
-        raw = subprocess.run(
-            ["pdftotext", "-raw", str(file.with_suffix(".pdf")), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        pages = [content_lines(page) for page in raw.split("\f") if page.strip()]
+        pages = rendered[file]
         for page in pages[:-1]:
             begun = [line for line in page if re.fullmatch(r"Theme \d+ \d+ \d+ %", line)]
             if begun:  # the table begins on this page and goes on on the next
@@ -731,3 +689,34 @@ def test_in_libreoffice_a_table_begins_with_its_first_rows_or_not_at_all(tmp_pat
             ended = [line for line in page if re.fullmatch(r"Theme \d+ \d+ \d+ %", line)]
             assert not ended or len(ended) >= docx_common.KEPT_ROWS, (file.name, page[:4])
     assert split  # some page break fell inside the long table
+
+
+def rendered_pages(files: list, folder) -> dict:
+    """Each .docx of ``files`` as LibreOffice lays it out: {file: [lines of each page]}, the
+    PDFs written in ``folder`` (one LibreOffice run for all)."""
+    result = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    pages = {}
+    for file in files:
+        raw = subprocess.run(
+            ["pdftotext", "-raw", str(file.with_suffix(".pdf")), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        pages[file] = [content_lines(page) for page in raw.split("\f") if page.strip()]
+    return pages
