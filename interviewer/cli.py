@@ -294,6 +294,16 @@ def build_parser() -> argparse.ArgumentParser:
     senders.add_argument("--by", default="", metavar="NAME", help="who decided")
     senders.set_defaults(run=run_senders)
 
+    guide = commands.add_parser("guide", help="check an interview guide file before use")
+    guide_commands = guide.add_subparsers(dest="guide_command", metavar="COMMAND", required=True)
+    guide_check = guide_commands.add_parser(
+        "check",
+        help="validate a guide file and print what it holds: its questions, their answer "
+        "types and the workbook columns they give",
+    )
+    guide_check.add_argument("file", type=Path, metavar="FILE")
+    guide_check.set_defaults(run=run_guide_check)
+
     study = commands.add_parser("study", help="hand a study to interviewers, or take one")
     study_commands = study.add_subparsers(dest="study_command", metavar="COMMAND", required=True)
     study_export = study_commands.add_parser("export", help="write the study file")
@@ -772,6 +782,16 @@ def run_study_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_guide_check(args: argparse.Namespace) -> int:
+    from interviewer.guide import describe_guide, load_guide
+
+    guide = load_guide(str(args.file))  # ResourceFileError: one sentence naming file and field
+    print(f"{shown_path(args.file)}: a valid guide")
+    for line in describe_guide(guide):
+        print(shown_text(line))
+    return 0
+
+
 def writes_database(args: argparse.Namespace) -> bool:
     """Whether the command changes the database file (and so needs its writer lock)."""
     if args.command == "conflicts":
@@ -799,7 +819,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_app(args.db)
     try:
-        if args.command != "keys":  # a folder, device or pipe: said before a lock is made
+        if args.command not in ("keys", "guide"):  # no database of their own
+            # a folder, device or pipe: said before a lock is made
             check_database_path(args.db)
         if writes_database(args):
             from interviewer.storage.file_lock import writing

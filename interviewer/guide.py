@@ -256,6 +256,36 @@ class Guide(Strict):
         return (question.max_items or 3) if question else 0
 
 
+def workbook_columns(question: Question) -> list[str]:
+    """The names of the Interviews sheet's columns a question's answers fill (AnswerColumns)."""
+    columns = []
+    for scale in question.scales:
+        columns += [AnswerColumns.rating(question, scale), AnswerColumns.dont_know(question, scale)]
+    return [*columns, AnswerColumns.notes(question), AnswerColumns.minutes(question)]
+
+
+def describe_guide(guide: Guide) -> list[str]:
+    """What a guide holds, as plain lines for a person checking it (`interviewer guide
+    check`): its id, version and title, then per question its number, key, answer type,
+    English title, probes, scales or ranks, and the workbook columns it gives."""
+    lines = [
+        f"id {guide.id}, version {guide.version}, format {guide.format_version}",
+        f"title: {guide.title.en} / {guide.title.da}",
+        f"{len(guide.questions)} question{'s' if len(guide.questions) != 1 else ''}:",
+    ]
+    for question in sorted(guide.questions, key=lambda q: q.number):
+        lines.append(
+            f"  {question.number}. {question.key} ({question.answer.value}): {question.title.en}"
+        )
+        lines.append(f"     probes: {len(question.probes.en)} (en), {len(question.probes.da)} (da)")
+        if question.scales:
+            lines.append("     scales: " + ", ".join(scale.key for scale in question.scales))
+        if question.max_items is not None:
+            lines.append(f"     at most {question.max_items} items")
+        lines.append("     workbook columns: " + ", ".join(workbook_columns(question)))
+    return lines
+
+
 def load_guide(source=None) -> Guide:
     """Loads a guide file (the default guide when ``source`` is None); raises
     ResourceFileError, one sentence naming the file and the field, when it is refused."""

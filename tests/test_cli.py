@@ -497,3 +497,34 @@ def test_a_mistyped_command_line_is_refused_in_one_line_without_the_usage_block(
     assert len(lines) == 1, result.stderr
     assert words in lines[0] and "--help" in lines[0], lines[0]
     assert "usage:" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_guide_check_prints_what_a_guide_holds_and_refuses_a_broken_one(tmp_path):
+    from interviewer.resources import default_guide
+
+    from interviewer.guide import load_guide, workbook_columns
+    from tests.helpers import run_cli
+
+    shipped = default_guide()
+    result = run_cli("guide", "check", shipped, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{shipped}: a valid guide\n"), result.stdout
+    guide = load_guide()
+    for question in guide.questions:
+        assert f"{question.number}. {question.key} ({question.answer.value})" in result.stdout
+        assert ", ".join(workbook_columns(question)) in result.stdout
+    # keys giving a column the workbook has for its own data: one line naming file and field
+    broken = tmp_path / "guide.toml"
+    text = shipped.read_text("utf-8")
+    broken.write_text(
+        text.replace('key = "priority"', 'key = "service"', 1).replace(
+            'key = "department"', 'key = "area"', 1
+        ),
+        "utf-8",
+    )
+    result = run_cli("guide", "check", broken, home=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert f"{broken}: the scale key 'area' of question 1 ('service')" in lines[0], lines[0]
+    assert "'service_area'" in lines[0] and "Traceback" not in result.stderr

@@ -316,6 +316,7 @@ INPUT_RECIPES = {
     ],
     (("study", "import"), "file"): lambda f, bad: ["--db", f["db"], bad],
     (("restore",), "backup"): lambda f, bad: ["--db", f["db"], bad],
+    (("guide", "check"), "file"): lambda f, bad: [bad],
 }  # fmt: skip
 
 BAD_INPUTS = {
@@ -453,7 +454,8 @@ NOT_DATABASE_FILES = {
 
 
 def test_every_command_with_a_database_is_in_the_db_recipes():
-    keys = {words for words in COMMANDS if words[0] == "keys"}  # no database of their own
+    # no database of their own: key pairs, and checking a guide file
+    keys = {words for words in COMMANDS if words[0] in ("keys", "guide")}
     assert set(COMMANDS) - keys == set(DB_COMMANDS), "add the new command to DB_COMMANDS"
 
 
