@@ -324,6 +324,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # sets up the study (and its key) in the database when it has none yet
     study_export.set_defaults(run=run_study_export, writes=True)
+    study_new = study_commands.add_parser(
+        "new", help="make a new study in a database that holds none, from a guide and a codebook"
+    )
+    _add_db_option(study_new, top_level=False)
+    study_new.add_argument("--name", required=True, help="the study's name")
+    study_new.add_argument(
+        "--guide", type=Path, metavar="FILE", help="the interview guide (default: the shipped one)"
+    )
+    study_new.add_argument(
+        "--codebook", type=Path, metavar="FILE", help="the codebook (default: the shipped one)"
+    )
+    study_new.set_defaults(run=run_study_new, writes=True)
     study_import = study_commands.add_parser("import", help="use a study file's study")
     _add_db_option(study_import, top_level=False)
     study_import.add_argument("file", type=Path, metavar="FILE")
@@ -771,6 +783,37 @@ def run_study_export(args: argparse.Namespace) -> int:
     key = _key_file(args.public_key, tr("the public key"))
     name = export_study(args.db, args.output, public_key_pem=key, interviewers=args.interviewer)
     print(f"{shown_path(args.output)}: the study '{shown_text(name)}'")
+    return 0
+
+
+def run_study_new(args: argparse.Namespace) -> int:
+    from interviewer.codebook import load_codebook
+    from interviewer.data_files import read_data_text
+    from interviewer.guide import parse_guide
+    from interviewer.interviews import checked_study_name, create_first_study
+    from interviewer.resources import default_guide
+    from interviewer.storage.database import open_database
+
+    # the name and both files checked before the database is made or touched
+    checked_study_name(args.name)
+    source = str(args.guide) if args.guide is not None else default_guide()
+    guide_toml = read_data_text(source)
+    guide = parse_guide(guide_toml, name=str(source))
+    codebook = load_codebook(str(args.codebook) if args.codebook is not None else None)
+    database = open_database(args.db)
+    try:
+        with database.session() as session:
+            study = create_first_study(
+                session=session, name=args.name, guide_toml=guide_toml, codebook=codebook
+            )
+            name = study.name
+    finally:
+        database.close()
+    print(
+        f"{shown_path(args.db)}: the study '{shown_text(name)}', on the guide "
+        f"'{shown_text(guide.id)}' version {shown_text(guide.version)} and the codebook "
+        f"'{shown_text(codebook.id)}' version {shown_text(codebook.version)}"
+    )
     return 0
 
 

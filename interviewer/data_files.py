@@ -92,15 +92,25 @@ def load_data_file(
 ) -> Model:
     """Reads ``source`` (a path or a packaged resource) as a data file of ``model``."""
     name = str(source)
+    return parse_data_text(
+        read_data_text(source),
+        model,
+        name=name,
+        expected_format=expected_format,
+        versions=versions,
+    )
+
+
+def read_data_text(source) -> str:
+    """The text of a data file (a str path a person chose, or a packaged resource), read
+    bounded; raises ResourceFileError, one sentence naming the file, when it cannot be read."""
+    name = str(source)
     try:
-        text = _read_text(source)
+        return _read_text(source)
     except FileNotFoundError:
         raise ResourceFileError(f"{name}: the file does not exist") from None
     except UnicodeDecodeError:
         raise ResourceFileError(f"{name}: the file is not UTF-8 text") from None
-    return parse_data_text(
-        text, model, name=name, expected_format=expected_format, versions=versions
-    )
 
 
 def _read_text(source) -> str:

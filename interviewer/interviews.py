@@ -105,12 +105,18 @@ def touch(record: Record) -> None:
 # ------------------------------------------------------------------------- study
 
 
-def create_study(*, session: Session, name: str, guide_toml: str, codebook: Codebook) -> Study:
-    """A study with its guide and a copy of the codebook, which the study may then edit."""
-    guide = parse_guide(guide_toml)
+def checked_study_name(name: str) -> str:
+    """A study's name as it is kept (clean_name); raises DomainError when nothing is left."""
     name = clean_name(name)
     if not name:
         raise DomainError("A study needs a name.")
+    return name
+
+
+def create_study(*, session: Session, name: str, guide_toml: str, codebook: Codebook) -> Study:
+    """A study with its guide and a copy of the codebook, which the study may then edit."""
+    guide = parse_guide(guide_toml)
+    name = checked_study_name(name)
     with edit(session):
         study = Study(
             name=name,
@@ -123,6 +129,23 @@ def create_study(*, session: Session, name: str, guide_toml: str, codebook: Code
         session.add(study)
         _add_codebook(session, study, codebook)
     return study
+
+
+def create_first_study(
+    *, session: Session, name: str, guide_toml: str, codebook: Codebook
+) -> Study:
+    """create_study for a database that holds no study yet (a database holds one study);
+    raises DomainError when it holds one, naming it."""
+    held = session.exec(select(Study).order_by(Study.created_at)).first()
+    if held is not None:
+        raise DomainError(
+            tr(
+                "this database already holds the study '{name}'; a database holds one study, "
+                "so make the new one in a new file",
+                name=held.name,
+            )
+        )
+    return create_study(session=session, name=name, guide_toml=guide_toml, codebook=codebook)
 
 
 def _add_codebook(session: Session, study: Study, codebook: Codebook) -> None:

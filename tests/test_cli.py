@@ -528,3 +528,43 @@ def test_guide_check_prints_what_a_guide_holds_and_refuses_a_broken_one(tmp_path
     assert len(lines) == 1, result.stderr
     assert f"{broken}: the scale key 'area' of question 1 ('service')" in lines[0], lines[0]
     assert "'service_area'" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_study_new_makes_a_study_on_a_guide_and_codebook_and_refuses_a_second(tmp_path):
+    from interviewer.resources import default_codebook, default_guide
+
+    from tests.helpers import run_cli
+
+    db = tmp_path / "follow-up.sqlite"
+    guide = tmp_path / "guide.toml"
+    guide.write_text(
+        default_guide().read_text("utf-8").replace('version = "1.0"', 'version = "2.1"', 1),
+        "utf-8",
+    )
+    made = run_cli(
+        "study", "new", "--db", db, "--name", " Follow-up ", "--guide", guide,
+        "--codebook", default_codebook(), home=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "the study 'Follow-up', on the guide" in made.stdout and "version 2.1" in made.stdout
+    connection = sqlite3.connect(db)
+    name, version, guide_toml = connection.execute(
+        "SELECT name, guide_version, guide_toml FROM study"
+    ).fetchone()
+    codes = connection.execute("SELECT count(*) FROM codebook_entry").fetchone()[0]
+    connection.close()
+    assert (name, version) == ("Follow-up", "2.1")
+    assert guide_toml == guide.read_text("utf-8")  # kept as written, comments and all
+    assert codes > 0
+    # the study then takes interviews, and a second study is refused with the file unchanged
+    assert run_cli("demo", "--db", db, "--interviews", 2, home=tmp_path).returncode == 0
+    before = database_content(db)
+    again = run_cli("study", "new", "--db", db, "--name", "Another", home=tmp_path)
+    assert again.returncode == 1 and "already holds the study 'Follow-up'" in again.stderr
+    assert len(again.stderr.splitlines()) == 1 and database_content(db) == before
+    # a name of spaces, or a broken guide: refused before any file is made
+    for bad in (["--name", "   "], ["--name", "X", "--guide", tmp_path / "missing.toml"]):
+        fresh = tmp_path / "never.sqlite"
+        result = run_cli("study", "new", "--db", fresh, *bad, home=tmp_path)
+        assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
+        assert not fresh.exists()

@@ -317,6 +317,12 @@ INPUT_RECIPES = {
     (("study", "import"), "file"): lambda f, bad: ["--db", f["db"], bad],
     (("restore",), "backup"): lambda f, bad: ["--db", f["db"], bad],
     (("guide", "check"), "file"): lambda f, bad: [bad],
+    (("study", "new"), "--guide"): lambda f, bad: [
+        "--db", f["db"], "--name", "A study", "--guide", bad,
+    ],
+    (("study", "new"), "--codebook"): lambda f, bad: [
+        "--db", f["db"], "--name", "A study", "--codebook", bad,
+    ],
 }  # fmt: skip
 
 BAD_INPUTS = {
@@ -444,6 +450,7 @@ DB_COMMANDS = {
     ("senders",): lambda f: [],
     ("study", "export"): lambda f: ["-o", f["root"] / "never.study"],
     ("study", "import"): lambda f: [f["root"] / "never.study"],
+    ("study", "new"): lambda f: ["--name", "A study"],
 }
 NOT_DATABASE_FILES = {
     "/dev/zero": (lambda f: "/dev/zero", "a device"),

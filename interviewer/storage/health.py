@@ -43,8 +43,11 @@ class HealthReport:
 
     def summary(self) -> str:
         if not self.healthy:
-            return f"{shown_path(self.path)}: {len(self.problems)} problem(s) found"
-        listed = ", ".join(f"{count} {table}s" for table, count in self.counts.items())
+            found = len(self.problems)
+            return f"{shown_path(self.path)}: {found} problem{'' if found == 1 else 's'} found"
+        listed = ", ".join(
+            f"{count} {table}{'' if count == 1 else 's'}" for table, count in self.counts.items()
+        )
         return f"{shown_path(self.path)}: healthy ({listed})"
 
 
