@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from interviewer import interviews as svc
 from interviewer.codebook import load_codebook
+from interviewer.data_files import read_data_text
 from interviewer.errors import InterviewerError
-from interviewer.guide import load_guide
+from interviewer.guide import parse_guide
 from interviewer.i18n import LANGUAGES, tr
 from interviewer.text_rules import clean_name
 from interviewer.ui.pages.base import show_refusal
@@ -33,6 +34,9 @@ class SettingsDialog(QDialog):
     def __init__(self, session, study, has_interviews: bool, parent=None):
         super().__init__(parent)
         self.session, self.study = session, study
+        # a guide (its text) and a codebook chosen in this dialog, applied on OK only
+        self.pending_guide: str | None = None
+        self.pending_codebook = None
         self.preferences = Preferences()
         self.setWindowTitle(tr("Settings"))
         self.setMinimumWidth(560)
@@ -121,8 +125,21 @@ class SettingsDialog(QDialog):
         self._show_study()
 
     def _show_study(self) -> None:
-        self.guide_label.setText(f"{self.study.guide_id} · {self.study.guide_version}")
-        self.codebook_label.setText(f"{self.study.codebook_id} · {self.study.codebook_version}")
+        """The guide and codebook the study has, or the ones chosen to replace them on OK."""
+        guide = parse_guide(self.pending_guide) if self.pending_guide is not None else None
+        if guide is not None:
+            self.guide_label.setText(
+                tr("{id} · {version} (used from OK)", id=guide.id, version=guide.version)
+            )
+        else:
+            self.guide_label.setText(f"{self.study.guide_id} · {self.study.guide_version}")
+        codebook = self.pending_codebook
+        if codebook is not None:
+            self.codebook_label.setText(
+                tr("{id} · {version} (used from OK)", id=codebook.id, version=codebook.version)
+            )
+        else:
+            self.codebook_label.setText(f"{self.study.codebook_id} · {self.study.codebook_version}")
 
     def _pick(self, title: str) -> str | None:
         folder = self.preferences.last_folder("study_files")
@@ -134,22 +151,15 @@ class SettingsDialog(QDialog):
     def _load_guide(self) -> None:
         path = self._pick(tr("Load guide file"))
         if path:
-            self._replace(
-                lambda: svc.replace_study_files(
-                    session=self.session, study=self.study, guide_toml=_checked_guide_text(path)
-                )
-            )
+            self._hold(lambda: setattr(self, "pending_guide", _checked_guide_text(path)))
 
     def _load_codebook(self) -> None:
         path = self._pick(tr("Load codebook file"))
         if path:
-            self._replace(
-                lambda: svc.replace_study_files(
-                    session=self.session, study=self.study, codebook=load_codebook(path)
-                )
-            )
+            self._hold(lambda: setattr(self, "pending_codebook", load_codebook(path)))
 
-    def _replace(self, action) -> None:
+    def _hold(self, action) -> None:
+        """Checks a chosen file and keeps it until OK (Cancel leaves the study as it was)."""
         try:
             action()
         except InterviewerError as error:
@@ -159,6 +169,17 @@ class SettingsDialog(QDialog):
         self._show_study()
 
     def _save(self) -> None:
+        if self.pending_guide is not None or self.pending_codebook is not None:
+            try:  # the files chosen, applied only now: Cancel leaves the study as it was
+                svc.replace_study_files(
+                    session=self.session,
+                    study=self.study,
+                    guide_toml=self.pending_guide,
+                    codebook=self.pending_codebook,
+                )
+            except InterviewerError as error:
+                show_refusal(self.refusal, str(error))
+                return
         # the name the new-interview dialog fills in: one form for one person
         self.preferences.interviewer_name = clean_name(self.name.text())
         self.preferences.language = self.language.currentData()
@@ -179,5 +200,8 @@ def _signing_fingerprint() -> str:
 
 
 def _checked_guide_text(path: str) -> str:
-    load_guide(path)  # refuses a broken file with a message naming the field
-    return Path(path).read_text("utf-8")
+    """The text of a guide file, read once and bounded, refused (ResourceFileError, naming
+    the field) when it is not a valid guide."""
+    text = read_data_text(path)
+    parse_guide(text, name=path)
+    return text
