@@ -156,22 +156,38 @@ class AnswerColumns:
         return f"minutes_{question.key}"
 
 
+def question_columns(question: Question) -> list[tuple[str, Scale | None]]:
+    """The Interviews sheet's columns a question's answers fill (AnswerColumns), each with the
+    scale whose key it is made from (None: made from the question's key alone)."""
+    columns: list[tuple[str, Scale | None]] = [
+        (AnswerColumns.notes(question), None),
+        (AnswerColumns.minutes(question), None),
+    ]
+    for scale in question.scales:
+        columns += [(AnswerColumns.rating(question, scale), scale)]
+        columns += [(AnswerColumns.dont_know(question, scale), scale)]
+    return columns
+
+
+def workbook_columns(question: Question) -> list[str]:
+    """The names of the Interviews sheet's columns a question's answers fill."""
+    return [name for name, _scale in question_columns(question)]
+
+
 def _column_collision(questions: list[Question]) -> str | None:
     """The sentence refusing the first key whose workbook column another column already has
     (ignoring case), naming the question and the key; None when every column is its own."""
     made = {name: None for name in INTERVIEW_COLUMNS}  # name: the field that gives it, or None
     for question in questions:
-        key = tr("the key of {question}", question=_question(question))
-        names = [(AnswerColumns.notes(question), key), (AnswerColumns.minutes(question), key)]
-        for scale in question.scales:
-            at = tr(
-                "the scale key '{scale}' of {question}",
-                scale=scale.key,
-                question=_question(question),
-            )
-            names += [(AnswerColumns.rating(question, scale), at)]
-            names += [(AnswerColumns.dont_know(question, scale), at)]
-        for name, at in names:
+        for name, scale in question_columns(question):
+            if scale is None:
+                at = tr("the key of {question}", question=_question(question))
+            else:
+                at = tr(
+                    "the scale key '{scale}' of {question}",
+                    scale=scale.key,
+                    question=_question(question),
+                )
             if name.casefold() in made:
                 other = made[name.casefold()]
                 if other is None:
@@ -254,14 +270,6 @@ class Guide(Strict):
     def max_challenges(self) -> int:
         question = self.question_for(AnswerType.RANKED_CHALLENGES)
         return (question.max_items or 3) if question else 0
-
-
-def workbook_columns(question: Question) -> list[str]:
-    """The names of the Interviews sheet's columns a question's answers fill (AnswerColumns)."""
-    columns = []
-    for scale in question.scales:
-        columns += [AnswerColumns.rating(question, scale), AnswerColumns.dont_know(question, scale)]
-    return [*columns, AnswerColumns.notes(question), AnswerColumns.minutes(question)]
 
 
 def describe_guide(guide: Guide) -> list[str]:
